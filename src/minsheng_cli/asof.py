@@ -1,0 +1,31 @@
+"""The date a command asks about: --as-of DATE, --month N (that month's last day), or today."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from minsheng_cli.deadlines import month_end
+from minsheng_cli.errors import UsageError
+from minsheng_cli.i18n import _
+
+
+def parse_day(text: str) -> date:
+    """An ISO date (2023-06-30); anything else is a usage error that shows the form."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(
+            _("“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30").format(text=text)
+        ) from exc
+
+
+def as_of_date(year: int, as_of: str | None, month: int | None, today: date) -> date:
+    if as_of is not None and month is not None:
+        raise UsageError(_("give either --as-of or --month, not both"))
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise UsageError(_("--month must be 1–12, not {month}").format(month=month))
+        return month_end(year, month)
+    if as_of is not None:
+        return parse_day(as_of)
+    return today

@@ -1,0 +1,65 @@
+"""Writes that lose nothing: a workspace-wide lock, and replace-by-rename of whole files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from minsheng_cli.errors import MinshengError
+from minsheng_cli.i18n import _
+
+LOCK_FILE = ".minsheng.lock"
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over ``path``.
+
+    A crash at any moment leaves either the old file whole or the new one whole.
+    """
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def workspace_lock(root: Path) -> Iterator[None]:
+    """Serialise every write (and its git commit) in one workspace across processes."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            yield
+    except Timeout as exc:
+        raise MinshengError(
+            _("another minsheng command has held the ledger for {seconds:.0f}s; try again").format(
+                seconds=LOCK_TIMEOUT_SECONDS
+            )
+        ) from exc

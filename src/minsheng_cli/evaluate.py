@@ -1,0 +1,340 @@
+"""The ledger as of a date: milestone states, 序时进度 and each item's light. Pure functions.
+
+Only records dated on or before the as-of date count, so every answer can be recomputed for any
+past day (`--as-of`), exactly as it stood then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from minsheng_cli.deadlines import DueKind, month_end
+from minsheng_cli.ledger import PERCENT_KEY, Item, Ledger, Milestone, Record
+
+EPSILON = 1e-9
+
+
+class State(StrEnum):
+    MET = "met"
+    MET_LATE = "met_late"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    PENDING = "pending"
+
+    @property
+    def is_met(self) -> bool:
+        return self in (State.MET, State.MET_LATE)
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneStatus:
+    """One milestone (or one month of a monthly duty) as of the snapshot's date."""
+
+    item: Item
+    milestone: Milestone
+    due: date | None
+    period: int | None
+    state: State
+    met_on: date | None
+    days_late: int
+    recorded: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One number an item is measured by: recorded against 序时 (where it should be by now)."""
+
+    name: str
+    unit: str
+    total: float
+    actual: float
+    expected: float
+    behind_days: int
+
+    @property
+    def behind(self) -> float:
+        return max(0.0, self.expected - self.actual)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatus:
+    item: Item
+    milestones: tuple[MilestoneStatus, ...]
+    values: Mapping[str, float]
+    measures: tuple[Measure, ...]
+    progress: float
+    light: Light
+    behind_plan: bool
+
+    @property
+    def next_due(self) -> MilestoneStatus | None:
+        open_ = [m for m in self.milestones if not m.state.is_met and m.due is not None]
+        return min(open_, key=lambda m: m.due or date.max, default=None)
+
+    @property
+    def last_record(self) -> Record | None:
+        return self.item.records[-1] if self.item.records else None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    ledger: Ledger
+    as_of: date
+    items: tuple[ItemStatus, ...]
+
+    @property
+    def milestones(self) -> tuple[MilestoneStatus, ...]:
+        return tuple(m for item in self.items for m in item.milestones)
+
+    def light_counts(self) -> dict[Light, int]:
+        counts = dict.fromkeys(Light, 0)
+        for item in self.items:
+            counts[item.light] += 1
+        return counts
+
+    def state_counts(self) -> dict[State, int]:
+        counts = dict.fromkeys(State, 0)
+        for milestone in self.milestones:
+            counts[milestone.state] += 1
+        return counts
+
+
+def evaluate(ledger: Ledger, as_of: date) -> Snapshot:
+    """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
+    return Snapshot(
+        ledger, as_of, tuple(evaluate_item(ledger, item, as_of) for item in ledger.items)
+    )
+
+
+def evaluate_item(ledger: Ledger, item: Item, as_of: date) -> ItemStatus:
+    workspace = ledger.workspace
+    known = [r for r in item.records if r.date <= as_of]
+    timeline = value_timeline(known)
+    values = timeline[-1][1] if timeline else {}
+    statuses = tuple(
+        status
+        for milestone in item.milestones
+        for status in milestone_statuses(
+            item, milestone, timeline, known, as_of, workspace.warning_days
+        )
+    )
+    measures = tuple(item_measures(item, values, as_of, workspace.year_start))
+    behind = any(m.behind_days > workspace.tolerance_days for m in measures)
+    return ItemStatus(
+        item=item,
+        milestones=statuses,
+        values=values,
+        measures=measures,
+        progress=progress_of(measures, statuses),
+        light=light_of(statuses, behind),
+        behind_plan=behind,
+    )
+
+
+Timeline = Sequence[tuple[date, Mapping[str, float]]]
+
+
+def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, float]]]:
+    """The cumulative values after each reporting day, corrections applied.
+
+    Values are cumulative, so each report replaces the last one for its indicators. A correction
+    says earlier reports overstated: it caps every earlier value of its indicators at the new one.
+    """
+    ordered = sorted((r for r in records if r.values), key=lambda r: r.date)
+    reports: list[tuple[date, dict[str, float]]] = []
+    for record in ordered:
+        if record.correct:
+            for _, earlier in reports:
+                for name, value in record.values.items():
+                    if name in earlier:
+                        earlier[name] = min(earlier[name], value)
+        reports.append((record.date, dict(record.values)))
+    timeline: list[tuple[date, dict[str, float]]] = []
+    current: dict[str, float] = {}
+    for day, reported in reports:
+        current = {**current, **reported}
+        if timeline and timeline[-1][0] == day:
+            timeline[-1] = (day, current)
+        else:
+            timeline.append((day, current))
+    return timeline
+
+
+def milestone_statuses(
+    item: Item,
+    milestone: Milestone,
+    timeline: Timeline,
+    records: Sequence[Record],
+    as_of: date,
+    warning_days: int,
+) -> list[MilestoneStatus]:
+    if milestone.kind is DueKind.MONTHLY:
+        year = item_year(milestone, as_of)
+        return [
+            _status(
+                item,
+                milestone,
+                month_end(year, month),
+                month,
+                tick_date(milestone, records, month),
+                {},
+                as_of,
+                warning_days,
+            )
+            for month in range(1, 13)
+        ]
+    if milestone.needs_tick:
+        met_on = tick_date(milestone, records, None)
+        return [_status(item, milestone, milestone.due, None, met_on, {}, as_of, warning_days)]
+    met_on = reached_on(milestone.targets, timeline)
+    latest = timeline[-1][1] if timeline else {}
+    recorded = {name: latest[name] for name in milestone.targets if name in latest}
+    return [_status(item, milestone, milestone.due, None, met_on, recorded, as_of, warning_days)]
+
+
+def item_year(milestone: Milestone, as_of: date) -> int:
+    return milestone.due.year if milestone.due else as_of.year
+
+
+def _status(
+    item: Item,
+    milestone: Milestone,
+    due: date | None,
+    period: int | None,
+    met_on: date | None,
+    recorded: Mapping[str, float],
+    as_of: date,
+    warning_days: int,
+) -> MilestoneStatus:
+    state = state_of(due, met_on, as_of, warning_days)
+    late_from = met_on if met_on is not None else as_of
+    days_late = (
+        max(0, (late_from - due).days)
+        if due is not None and state in (State.MET_LATE, State.OVERDUE)
+        else 0
+    )
+    return MilestoneStatus(item, milestone, due, period, state, met_on, days_late, recorded)
+
+
+def state_of(due: date | None, met_on: date | None, as_of: date, warning_days: int) -> State:
+    """The five states, from the due date, the day it was met (if it was) and the as-of date."""
+    if met_on is not None:
+        return State.MET if due is None or met_on <= due else State.MET_LATE
+    if due is None:
+        return State.PENDING
+    if as_of > due:
+        return State.OVERDUE
+    if (due - as_of).days <= warning_days:
+        return State.DUE_SOON
+    return State.PENDING
+
+
+def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
+    """The first reporting day on which every target was reached."""
+    for day, values in timeline:
+        if all(values.get(name, 0.0) >= target - EPSILON for name, target in targets.items()):
+            return day
+    return None
+
+
+def tick_date(milestone: Milestone, records: Sequence[Record], period: int | None) -> date | None:
+    """When the milestone was ticked off (销号), if it still is: a later undone takes it back."""
+    met_on: date | None = None
+    for record in sorted(records, key=lambda r: r.date):
+        if record.period != period:
+            continue
+        if record.done == milestone.text:
+            met_on = met_on or record.date
+        elif record.undone == milestone.text:
+            met_on = None
+    return met_on
+
+
+def item_measures(
+    item: Item, values: Mapping[str, float], as_of: date, year_start: date
+) -> list[Measure]:
+    measures = []
+    for name in measured_names(item):
+        indicator = item.indicator(name)
+        total = indicator.target if indicator else 100.0
+        unit = indicator.unit if indicator else "%"
+        plan = planned_points(item.milestones, name, year_start)
+        actual = values.get(name, 0.0)
+        measures.append(
+            Measure(
+                name,
+                unit,
+                total,
+                actual,
+                expected_at(plan, as_of),
+                days_behind(plan, actual, as_of),
+            )
+        )
+    return measures
+
+
+def measured_names(item: Item) -> list[str]:
+    names = [i.name for i in item.indicators if any(i.name in m.targets for m in item.milestones)]
+    if item.uses_percent:
+        names.append(PERCENT_KEY)
+    return names
+
+
+def planned_points(
+    milestones: Iterable[Milestone], name: str, year_start: date
+) -> list[tuple[date, float]]:
+    """The plan as (date, cumulative value) points, from zero on 1 January."""
+    points = [(year_start - timedelta(days=1), 0.0)]
+    dated = sorted((m.due, m.targets[name]) for m in milestones if name in m.targets and m.due)
+    return points + dated
+
+
+def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
+    """序时进度: the planned value on ``day``, linear between milestones, flat after the last."""
+    for (start, low), (end, high) in zip(plan, plan[1:], strict=False):
+        if start <= day <= end:
+            span = (end - start).days
+            return high if span == 0 else low + (high - low) * (day - start).days / span
+    return plan[-1][1] if day > plan[-1][0] else plan[0][1]
+
+
+def days_behind(plan: Sequence[tuple[date, float]], actual: float, as_of: date) -> int:
+    """How many days ago the plan stood where the item stands now (约滞后N天); 0 if not behind."""
+    if actual >= expected_at(plan, as_of) - EPSILON:
+        return 0
+    for (start, low), (end, high) in zip(plan, plan[1:], strict=False):
+        if low <= actual < high:
+            fraction = (actual - low) / (high - low)
+            planned_day = start + timedelta(days=fraction * (end - start).days)
+            return max(0, (as_of - planned_day).days)
+    return 0
+
+
+def progress_of(measures: Sequence[Measure], statuses: Sequence[MilestoneStatus]) -> float:
+    """0–1: the mean share of each measure's total, or the share of milestones met."""
+    if measures:
+        return sum(min(1.0, m.actual / m.total) for m in measures) / len(measures)
+    if not statuses:
+        return 0.0
+    return sum(1 for s in statuses if s.state.is_met) / len(statuses)
+
+
+def light_of(statuses: Sequence[MilestoneStatus], behind_plan: bool) -> Light:
+    states = {s.state for s in statuses}
+    if statuses and all(s.is_met for s in states):
+        return Light.DONE
+    if State.OVERDUE in states:
+        return Light.RED
+    if State.DUE_SOON in states or behind_plan:
+        return Light.YELLOW
+    return Light.GREEN

@@ -1,0 +1,55 @@
+"""Words for states, lights and measures in the user's language (gettext msgids are English)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from minsheng_cli.evaluate import Light, MilestoneStatus, State
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger import PERCENT_KEY, Milestone, format_amount
+
+
+def state_label(state: State) -> str:
+    return {
+        State.MET: _("met"),
+        State.MET_LATE: _("met late"),
+        State.OVERDUE: _("overdue"),
+        State.DUE_SOON: _("due soon"),
+        State.PENDING: _("pending"),
+    }[state]
+
+
+def light_label(light: Light) -> str:
+    return {
+        Light.GREEN: _("green"),
+        Light.YELLOW: _("yellow"),
+        Light.RED: _("red"),
+        Light.DONE: "✓",
+    }[light]
+
+
+def measure_name(name: str) -> str:
+    return _("work done") if name == PERCENT_KEY else name
+
+
+def deadline_label(status: MilestoneStatus) -> str:
+    """The deadline as written; a month of a monthly duty says which month."""
+    if status.period is not None:
+        return _("{deadline} ({month}月)").format(
+            deadline=status.milestone.deadline, month=status.period
+        )
+    if status.milestone.implied:
+        return _("{deadline} (当年完成)").format(deadline=status.milestone.deadline)
+    return status.milestone.deadline
+
+
+def targets_label(milestone: Milestone, units: dict[str, str]) -> str:
+    parts = []
+    for name, value in milestone.targets.items():
+        unit = "%" if name == PERCENT_KEY else units.get(name, "")
+        parts.append(f"{measure_name(name)} {format_amount(value)}{unit}")
+    return "，".join(parts)
+
+
+def iso(day: date | None) -> str:
+    return day.isoformat() if day else "—"

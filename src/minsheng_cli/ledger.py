@@ -1,0 +1,156 @@
+"""The domain objects every command works on: a frozen, plain-Python view of the workspace.
+
+Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer or Rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from minsheng_cli.deadlines import DeadlineRules, DueKind
+
+PERCENT_KEY = "percent"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """minsheng.yaml: the year's notice and the rules that read its deadlines."""
+
+    root: Path
+    year: int
+    title: str
+    document: str = ""
+    office: str = ""
+    issued: date | None = None
+    warning_days: int = 10
+    tolerance_days: int = 15
+    rules: DeadlineRules = field(default_factory=DeadlineRules)
+
+    @property
+    def tasks_dir(self) -> Path:
+        return self.root / "tasks"
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A quantified target of an item: 1310 座 户厕改造."""
+
+    name: str
+    target: float
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A dated step of an item, as the notice writes it ("3月中旬，开工建设")."""
+
+    number: int
+    deadline: str
+    kind: DueKind
+    due: date | None
+    text: str
+    targets: Mapping[str, float] = field(default_factory=dict)
+    track: str | None = None
+    implied: bool = False
+    line: int | None = None
+
+    @property
+    def needs_tick(self) -> bool:
+        """A milestone with no numeric target is met by being ticked off (销号)."""
+        return not self.targets
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One progress report or tick, as appended to the project's file."""
+
+    date: date
+    item: int
+    by: str = ""
+    note: str = ""
+    values: Mapping[str, float] = field(default_factory=dict)
+    correct: bool = False
+    done: str | None = None
+    undone: str | None = None
+    period: int | None = None
+    evidence: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    heading: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One row of the notice's table (子项): its own content, leader and responsible unit."""
+
+    project: int
+    project_name: str
+    number: int
+    content: str
+    leader: str
+    unit: str
+    note: str
+    indicators: tuple[Indicator, ...]
+    milestones: tuple[Milestone, ...]
+    tracks: tuple[Track, ...]
+    records: tuple[Record, ...]
+    file: Path
+    line: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.project}.{self.number}"
+
+    def indicator(self, name: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.name == name), None)
+
+    @property
+    def uses_percent(self) -> bool:
+        return any(PERCENT_KEY in m.targets for m in self.milestones)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One 实事: its 序号, name and items, from one file in tasks/."""
+
+    id: int
+    name: str
+    items: tuple[Item, ...]
+    file: Path
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    workspace: Workspace
+    projects: tuple[Project, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for project in self.projects for item in project.items)
+
+    @property
+    def year(self) -> int:
+        return self.workspace.year
+
+
+def format_amount(value: float) -> str:
+    """1310.0 → "1310", 2.2 → "2.2": numbers as a clerk writes them."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,262 @@
+"""Terminal output: Rich tables built from a Snapshot. Every piece of ledger text goes in as
+``Text`` (never as markup), so a project named "[red]x" prints literally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
+from minsheng_cli.i18n import _
+from minsheng_cli.labels import (
+    deadline_label,
+    iso,
+    light_label,
+    measure_name,
+    state_label,
+    targets_label,
+)
+from minsheng_cli.ledger import Item, format_amount
+
+LIGHT_STYLE = {
+    Light.GREEN: "bold green",
+    Light.YELLOW: "bold yellow",
+    Light.RED: "bold red",
+    Light.DONE: "bold cyan",
+}
+STATE_STYLE = {
+    State.MET: "green",
+    State.MET_LATE: "cyan",
+    State.OVERDUE: "bold red",
+    State.DUE_SOON: "yellow",
+    State.PENDING: "",
+}
+BAR_CELLS = 10
+
+
+def plain(text: object, style: str = "") -> Text:
+    return Text(str(text), style=style)
+
+
+def progress_bar(share: float) -> Text:
+    filled = round(max(0.0, min(1.0, share)) * BAR_CELLS)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (BAR_CELLS - filled), style="dim")
+    bar.append(f" {share * 100:3.0f}%")
+    return bar
+
+
+def light_text(light: Light) -> Text:
+    return plain(light_label(light), LIGHT_STYLE[light])
+
+
+def state_text(state: State) -> Text:
+    return plain(state_label(state), STATE_STYLE[state])
+
+
+def heading(snapshot: Snapshot, what: str) -> Text:
+    workspace = snapshot.ledger.workspace
+    title = Text(workspace.title, style="bold")
+    title.append(f"  {what}  ", style="")
+    title.append(_("as of {date}").format(date=snapshot.as_of.isoformat()), style="dim")
+    return title
+
+
+def status_table(snapshot: Snapshot, items: Sequence[ItemStatus]) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, _("status")), title_justify="left")
+    table.add_column(_("No."), no_wrap=True)
+    table.add_column(_("Project"), max_width=22)
+    table.add_column(_("Unit"), max_width=20)
+    table.add_column(_("Leader"), no_wrap=True)
+    table.add_column(_("Progress"), no_wrap=True)
+    table.add_column(_("Next milestone"), max_width=26, no_wrap=True, overflow="ellipsis")
+    table.add_column(_("Due"), no_wrap=True)
+    table.add_column(_("Light"), no_wrap=True, justify="center")
+    for status in items:
+        item = status.item
+        upcoming = status.next_due
+        table.add_row(
+            plain(item.ref),
+            plain(item.project_name),
+            plain(item.unit),
+            plain(item.leader),
+            progress_bar(status.progress),
+            plain(f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else "—"),
+            plain(iso(upcoming.due) if upcoming else "—"),
+            light_text(status.light),
+        )
+    return Group(table, light_footer(items))
+
+
+def light_footer(items: Iterable[ItemStatus]) -> Text:
+    counts = dict.fromkeys(Light, 0)
+    for status in items:
+        counts[status.light] += 1
+    footer = Text(_("Items: "))
+    for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE):
+        footer.append(f"{light_label(light)} {counts[light]}  ", style=LIGHT_STYLE[light])
+    return footer
+
+
+def milestone_table(
+    snapshot: Snapshot, statuses: Sequence[MilestoneStatus], what: str
+) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, what), title_justify="left")
+    table.add_column(_("No."), no_wrap=True)
+    table.add_column(_("Project"), max_width=12)
+    table.add_column(_("Unit"), max_width=20)
+    table.add_column(_("Deadline"), no_wrap=True)
+    table.add_column(_("Due"), no_wrap=True)
+    table.add_column(_("Milestone"), max_width=34)
+    table.add_column(_("State"), no_wrap=True)
+    for status in statuses:
+        item = status.item
+        table.add_row(
+            plain(f"{item.ref}#{status.milestone.number}"),
+            plain(item.project_name),
+            plain(item.unit),
+            plain(deadline_label(status)),
+            plain(iso(status.due)),
+            plain(status.milestone.text),
+            state_text(status.state),
+        )
+    return Group(table, state_footer(statuses))
+
+
+def state_footer(statuses: Iterable[MilestoneStatus]) -> Text:
+    counts = dict.fromkeys(State, 0)
+    for status in statuses:
+        counts[status.state] += 1
+    footer = Text(_("Milestones: "))
+    for state in State:
+        footer.append(f"{state_label(state)} {counts[state]}  ", style=STATE_STYLE[state])
+    return footer
+
+
+def item_detail(status: ItemStatus) -> RenderableType:
+    item = status.item
+    parts: list[RenderableType] = [item_header(item, status)]
+    if status.measures or item.indicators:
+        parts.append(measure_table(status))
+    parts.append(item_milestones(status))
+    if item.records:
+        parts.append(record_table(item))
+    return Group(*parts)
+
+
+def item_header(item: Item, status: ItemStatus) -> Text:
+    text = Text(f"{item.ref} {item.project_name}", style="bold")
+    text.append("  ")
+    text.append_text(light_text(status.light))
+    text.append("\n")
+    rows = [
+        (_("Content"), item.content),
+        (_("Leader"), item.leader),
+        (_("Unit"), item.unit),
+        (_("Note"), item.note),
+    ]
+    rows += [(_("Track"), f"{t.heading}" + (f"：{t.text}" if t.text else "")) for t in item.tracks]
+    for label, value in rows:
+        if value:
+            text.append(f"{label}：", style="dim")
+            text.append(f"{value}\n")
+    text.append(f"{_('Progress')}：", style="dim")
+    text.append_text(progress_bar(status.progress))
+    return text
+
+
+def measure_table(status: ItemStatus) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=_("Indicators"), title_justify="left")
+    for column in (_("Indicator"), _("Target"), _("Recorded"), _("Planned by now"), _("Behind")):
+        table.add_column(column, no_wrap=True)
+    measured = {m.name: m for m in status.measures}
+    for indicator in status.item.indicators:
+        measure = measured.get(indicator.name)
+        recorded = status.values.get(indicator.name)
+        table.add_row(
+            plain(indicator.name),
+            plain(f"{format_amount(indicator.target)}{indicator.unit}"),
+            plain(f"{format_amount(recorded)}{indicator.unit}" if recorded is not None else "—"),
+            plain(f"{measure.expected:.1f}{indicator.unit}" if measure else "—"),
+            behind_text(measure.behind, measure.behind_days, indicator.unit)
+            if measure
+            else plain(""),
+        )
+    percent = measured.get("percent")
+    if percent is not None:
+        table.add_row(
+            plain(measure_name("percent")),
+            plain("100%"),
+            plain(f"{format_amount(percent.actual)}%"),
+            plain(f"{percent.expected:.1f}%"),
+            behind_text(percent.behind, percent.behind_days, "%"),
+        )
+    return table
+
+
+def behind_text(behind: float, days: int, unit: str) -> Text:
+    if days <= 0:
+        return plain(_("on plan"), "green")
+    return plain(
+        _("{amount}{unit} behind, about {days} days").format(
+            amount=format_amount(round(behind, 1)), unit=unit, days=days
+        ),
+        "yellow",
+    )
+
+
+def item_milestones(status: ItemStatus) -> Table:
+    units = {i.name: i.unit for i in status.item.indicators}
+    table = Table(box=box.SIMPLE_HEAD, title=_("Milestones"), title_justify="left")
+    for column in (
+        "#",
+        _("Deadline"),
+        _("Due"),
+        _("Milestone"),
+        _("Target"),
+        _("State"),
+        _("Met on"),
+    ):
+        table.add_column(column, no_wrap=column not in (_("Milestone"), _("Target")))
+    current_track: str | None = None
+    for milestone_status in status.milestones:
+        milestone = milestone_status.milestone
+        if milestone.track and milestone.track != current_track:
+            table.add_row(plain(""), plain(milestone.track, "bold"))
+            current_track = milestone.track
+        table.add_row(
+            plain(milestone.number),
+            plain(deadline_label(milestone_status)),
+            plain(iso(milestone_status.due)),
+            plain(milestone.text),
+            plain(targets_label(milestone, units)),
+            state_text(milestone_status.state),
+            plain(iso(milestone_status.met_on) if milestone_status.met_on else ""),
+        )
+    return table
+
+
+def record_table(item: Item) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title=_("Records"), title_justify="left")
+    for column in (_("Date"), _("Reported by"), _("What"), _("Note")):
+        table.add_column(column)
+    for record in item.records:
+        if record.done or record.undone:
+            what = (_("ticked: {text}") if record.done else _("tick taken back: {text}")).format(
+                text=record.done or record.undone
+            )
+            if record.period:
+                what += f"（{record.period}月）"
+        else:
+            what = "，".join(
+                f"{measure_name(k)} {format_amount(v)}" for k, v in record.values.items()
+            )
+            if record.correct:
+                what = _("correction: {what}").format(what=what)
+        note = "；".join(x for x in (record.note, record.evidence) if x)
+        table.add_row(plain(record.date.isoformat()), plain(record.by), plain(what), plain(note))
+    return table

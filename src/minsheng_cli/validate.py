@@ -1,0 +1,86 @@
+"""Parsed YAML → validated plain data, with pydantic's errors mapped back to file lines.
+
+The only module that imports pydantic (through ``schema``); its output is plain dicts and lists
+(JSON-safe, dates as ISO strings, each item, milestone and record carrying its ``line``), so that it
+can be cached and so that commands that hit the cache never pay pydantic's import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from minsheng_cli.errors import Problem
+from minsheng_cli.i18n import _
+from minsheng_cli.yamltext import Document, Path_
+
+PlainData = dict[str, Any]
+
+
+def _describe(error: Any) -> str:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    kind = error["type"]
+    if kind == "missing":
+        return _("“{field}” is missing; add it").format(field=field)
+    if kind == "extra_forbidden":
+        return _("unknown key “{field}”; check its spelling against the README").format(field=field)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if field:
+        return _("“{field}”: {message}").format(field=field, message=message)
+    return message
+
+
+def _problems(file: Path, document: Document, exc: Any) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
+        # a union of date | str reports each branch; the path up to the field is what matters
+        problems.append(Problem(file, document.line_of(loc), _describe(error)))
+    unique = {(p.line, p.message): p for p in problems}
+    return sorted(unique.values(), key=lambda p: p.line or 0)
+
+
+def validate_workspace(file: Path, document: Document) -> PlainData | list[Problem]:
+    from pydantic import ValidationError
+
+    from minsheng_cli.schema import WorkspaceFile
+
+    if not isinstance(document.data, dict):
+        return [Problem(file, 1, _("minsheng.yaml must be a mapping of keys (year:, title:, …)"))]
+    try:
+        model = WorkspaceFile.model_validate(document.data)
+    except ValidationError as exc:
+        return _problems(file, document, exc)
+    data: PlainData = model.model_dump(mode="json")
+    data["lines"] = {key: document.line_of((key,)) for key in data}
+    return data
+
+
+def validate_project(file: Path, document: Document) -> PlainData | list[Problem]:
+    """Validate one task file; return its plain data with lines, or every problem in it."""
+    from pydantic import ValidationError
+
+    from minsheng_cli.schema import ProjectFile
+
+    if not isinstance(document.data, dict):
+        return [Problem(file, 1, _("a task file must be a mapping with id:, name: and items:"))]
+    try:
+        model = ProjectFile.model_validate(document.data)
+    except ValidationError as exc:
+        return _problems(file, document, exc)
+    return _with_lines(model.model_dump(mode="json", exclude_defaults=True), document)
+
+
+def _with_lines(data: PlainData, document: Document) -> PlainData:
+    data["line"] = document.line_of(("id",))
+    for i, item in enumerate(data["items"]):
+        item["line"] = document.line_of(("items", i))
+        for j, milestone in enumerate(item.get("milestones", [])):
+            milestone["line"] = document.line_of(("items", i, "milestones", j))
+        for t, track in enumerate(item.get("tracks", [])):
+            for j, milestone in enumerate(track.get("milestones", [])):
+                milestone["line"] = document.line_of(("items", i, "tracks", t, "milestones", j))
+    for r, record in enumerate(data.get("records", [])):
+        record["line"] = document.line_of(("records", r))
+    return data

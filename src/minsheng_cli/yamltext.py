@@ -1,0 +1,147 @@
+"""Strict, safe YAML: text → plain data plus the line of every key and list entry.
+
+Only YAML's safe constructors run (nothing in a file can run code); duplicate keys, which PyYAML
+would silently let the last one win, are errors; aliases are bounded so a small file cannot expand
+into a huge one. The C parser is used where libyaml is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from minsheng_cli.i18n import _
+
+try:
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+MAX_NODES = 200_000
+"""More nodes than any real ledger file has: a bound against alias bombs."""
+
+
+class YamlProblem(ValueError):
+    """A YAML file that is not valid, or not strict enough for a ledger; carries its line."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: its data, the line of every path in it, and where the top keys stand."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the deepest part of ``path`` that the file has."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 with or without a BOM, CRLF or LF; anything else is an error that says so."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            line,
+            _(
+                "the file is not UTF-8 (perhaps GBK from a Windows editor);"
+                " save it as UTF-8 and run again"
+            ),
+        ) from exc
+    return text
+
+
+def compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader only
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or str(exc)
+        raise YamlProblem(line, _("YAML syntax error: {problem}").format(problem=problem)) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(None, _("YAML error: {problem}").format(problem=exc)) from exc
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document strictly into plain data and a line map."""
+    node = compose(text)
+    document = Document(None)
+    if node is None:
+        return document
+    builder = _Builder(document)
+    document.data = builder.build(node, ())
+    return document
+
+
+class _Builder:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.constructor = yaml.SafeLoader("")
+        self.visited = 0
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise YamlProblem(
+                node.start_mark.line + 1, _("the file expands to too many values (alias bomb?)")
+            )
+        self.document.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in _merged_pairs(node):
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if key is None or isinstance(key, (list, dict)):
+                raise YamlProblem(line, _("a key must be a plain word"))
+            if key in first_line:
+                raise YamlProblem(
+                    line,
+                    _("duplicate key “{key}” (first at line {first}); keep one of them").format(
+                        key=key, first=first_line[key]
+                    ),
+                )
+            first_line[key] = line
+            self.document.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                _("unsupported YAML value: {problem}").format(problem=exc.problem),
+            ) from exc
+
+
+def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise YamlProblem(
+                key_node.start_mark.line + 1, _("merge keys (<<) are not allowed in a ledger")
+            )
+        yield key_node, value_node
