@@ -30,8 +30,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
+            temporary.chmod(path.stat().st_mode & 0o7777)
+        temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

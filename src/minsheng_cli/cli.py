@@ -312,6 +312,265 @@ def show(
         print_rich(item_detail(item_status))
 
 
+def parse_assignments(pairs: list[str]) -> dict[str, float]:
+    """--set 户厕改造=900 --set 示范村=10 → {"户厕改造": 900.0, "示范村": 10.0}."""
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip()
+        try:
+            if not sep or not name:
+                raise ValueError(pair)
+            values[name] = float(raw.strip())
+        except ValueError:
+            usage_exit(
+                _("--set takes INDICATOR=NUMBER (e.g. 户厕改造=900), not “{pair}”").format(
+                    pair=pair
+                )
+            )
+        if values[name] != values[name] or values[name] in (float("inf"), float("-inf")):
+            usage_exit(_("--set needs a finite number, not “{pair}”").format(pair=pair))
+    return values
+
+
+def record_day(day: str | None) -> date:
+    from minsheng_cli.asof import parse_day
+
+    return parse_day(day) if day is not None else date.today()
+
+
+def report_outcome(outcome: Any) -> None:
+    out, err = console(), console(stderr=True)
+    out.print(_("recorded: {summary}").format(summary=outcome.summary), markup=False)
+    for warning in outcome.warnings:
+        err.print(_("warning: ") + warning, markup=False)
+    if outcome.commit:
+        out.print(_("committed {commit}").format(commit=outcome.commit), markup=False)
+    elif outcome.audit_off:
+        err.print(
+            _(
+                "note: this workspace is not in a git repository, so no audit trail is kept"
+                " (`minsheng init DIR` creates a workspace with one)"
+            ),
+            markup=False,
+        )
+    if outcome.audit_problem:
+        err.print(_("error: {message}").format(message=outcome.audit_problem), markup=False)
+        raise typer.Exit(1)
+
+
+ByOption = Annotated[str, typer.Option("--by", help=_("Who reported it (unit, person)."))]
+NoteOption = Annotated[str, typer.Option("--note", help=_("A note kept with the record."))]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help=_("The day it was reported (YYYY-MM-DD); default today.")),
+]
+NoCommitOption = Annotated[
+    bool, typer.Option("--no-commit", help=_("Write the record but make no git commit."))
+]
+
+
+@app.command()
+def update(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
+    percent: Annotated[
+        float | None, typer.Option("--percent", "-p", help=_("Work done so far, 0–100."))
+    ] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option("--set", help=_("INDICATOR=VALUE, cumulative; may be repeated.")),
+    ] = None,
+    day: DateOption = None,
+    by: ByOption = "",
+    note: NoteOption = "",
+    correct: Annotated[
+        bool, typer.Option("--correct", help=_("Lower an earlier wrong number (needs --note)."))
+    ] = False,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Record what a unit reported: cumulative values or the share of work done."""
+    from minsheng_cli.actions import record_update
+    from minsheng_cli.ledger import PERCENT_KEY
+    from minsheng_cli.record import Update
+
+    values = parse_assignments(assignments or [])
+    if percent is not None:
+        values[PERCENT_KEY] = percent
+    change = Update(record_day(day), values, by.strip(), note.strip(), correct)
+    root = workspace(ctx).root()
+    report_outcome(record_update(root, ref, change, date.today(), make_commit=not no_commit))
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
+    milestone: Annotated[
+        str, typer.Argument(help=_("The milestone: its number in `show`, or part of its text."))
+    ],
+    day: DateOption = None,
+    evidence: Annotated[
+        str, typer.Option("--evidence", help=_("What shows it is done (document, photo, report)."))
+    ] = "",
+    by: ByOption = "",
+    note: NoteOption = "",
+    period: Annotated[
+        int | None,
+        typer.Option("--period", min=1, max=12, help=_("For a monthly duty: which month.")),
+    ] = None,
+    undo: Annotated[
+        bool, typer.Option("--undo", help=_("Take a tick back (recorded, needs --note)."))
+    ] = False,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Tick a milestone off (销号); --undo takes a tick back, as a record of its own."""
+    from minsheng_cli.actions import record_tick
+
+    root = workspace(ctx).root()
+    outcome = record_tick(
+        root,
+        ref,
+        milestone,
+        record_day(day),
+        date.today(),
+        undo=undo,
+        period=period,
+        by=by.strip(),
+        note=note.strip(),
+        evidence=evidence.strip(),
+        make_commit=not no_commit,
+    )
+    report_outcome(outcome)
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    unit: UnitOption = None,
+    leader: LeaderOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What is late, grouped by 责任领导 and 责任单位: exit 1 if anything is."""
+    from minsheng_cli.evaluate import State
+
+    snapshot = snapshot_for(ctx, as_of, month)
+    late = [
+        m
+        for m in snapshot.milestones
+        if m.state is State.OVERDUE
+        and matches(m.item.unit, unit)
+        and matches(m.item.leader, leader)
+    ]
+    if as_json:
+        from minsheng_cli.render_json import milestone_json
+
+        print_json([milestone_json(m) for m in late])
+    else:
+        from minsheng_cli.render_text import overdue_report
+
+        print_rich(overdue_report(snapshot, late))
+    if late:
+        raise typer.Exit(1)
+
+
+@app.command()
+def agenda(
+    ctx: typer.Context,
+    month: Annotated[int, typer.Option("--month", "-m", min=1, max=12, help=_("The month ahead."))],
+    as_of: AsOfOption = None,
+    unit: UnitOption = None,
+    leader: LeaderOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """For the month's dispatch meeting: what falls due in month N, and what is still open."""
+    from minsheng_cli.agenda import agenda_for
+    from minsheng_cli.asof import parse_day
+    from minsheng_cli.evaluate import evaluate
+
+    ledger = workspace(ctx).ledger()
+    plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
+    keep = [
+        m for m in plan.milestones if matches(m.item.unit, unit) and matches(m.item.leader, leader)
+    ]
+    snapshot = evaluate(ledger, plan.as_of)
+    if as_json:
+        from minsheng_cli.render_json import milestone_json
+
+        print_json([milestone_json(m) for m in keep])
+        return
+    title = _("agenda for {month}月").format(month=month)
+    emit_milestones(snapshot, keep, False, title)
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(help=_("Only this 实事 or item."))] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The recorded history, from git: when, who, what changed, which commit."""
+    from minsheng_cli.audit import history, in_work_tree
+
+    context = workspace(ctx)
+    root = context.root()
+    if not in_work_tree(root):
+        usage_exit(_("this workspace is not in a git repository, so there is no history"))
+    entries = history(root)
+    if ref is not None:
+        from minsheng_cli.refs import resolve
+
+        target = resolve(context.ledger(), ref)
+        wanted = {i.ref for i in target.items}
+        names = {i.file.name for i in target.items}
+        entries = [
+            e
+            for e in entries
+            if wanted & set(e.items)
+            or (not e.items and any(Path(f).name in names for f in e.files))
+        ]
+    if as_json:
+        print_json(
+            [
+                {
+                    "commit": e.commit,
+                    "author": e.author,
+                    "date": e.when,
+                    "subject": e.subject,
+                    "items": list(e.items),
+                    "reported_by": e.reporter,
+                    "files": list(e.files),
+                }
+                for e in entries
+            ]
+        )
+        return
+    from minsheng_cli.render_text import history_table
+
+    print_rich(history_table(entries))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help=_("The folder for the new workspace."))],
+    year: Annotated[
+        int | None, typer.Option("--year", help=_("The ledger's year; default this year."))
+    ] = None,
+    title: Annotated[str, typer.Option("--title", help=_("The list's title."))] = "",
+) -> None:
+    """Create a new ledger workspace with its git repository."""
+    from minsheng_cli.workspace_init import create_workspace
+
+    created = create_workspace(directory, year or date.today().year, title)
+    console().print(_("created {folder}").format(folder=created.root), markup=False)
+    if created.commit:
+        console().print(_("committed {commit}").format(commit=created.commit), markup=False)
+    elif created.note:
+        console(stderr=True).print(created.note, markup=False)
+
+
 def run() -> None:
     """The console script: language first (help texts are translated), then the app."""
     app()

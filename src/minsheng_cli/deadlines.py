@@ -6,6 +6,7 @@ error, never a guess. The default readings and their sources are in the README (
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,11 +68,11 @@ class Due:
     """What a deadline word means: one date, a date each month, or no date at all."""
 
     kind: DueKind
-    date: date | None = None
+    date: dt.date | None = None
     warning: str | None = None
 
     @classmethod
-    def on(cls, day: date, warning: str | None = None) -> Due:
+    def on(cls, day: dt.date, warning: str | None = None) -> Due:
         return cls(DueKind.DATE, day, warning)
 
 

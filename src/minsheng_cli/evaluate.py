@@ -6,6 +6,7 @@ past day (`--as-of`), exactly as it stood then.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -301,7 +302,7 @@ def planned_points(
 
 def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
     """序时进度: the planned value on ``day``, linear between milestones, flat after the last."""
-    for (start, low), (end, high) in zip(plan, plan[1:], strict=False):
+    for (start, low), (end, high) in itertools.pairwise(plan):
         if start <= day <= end:
             span = (end - start).days
             return high if span == 0 else low + (high - low) * (day - start).days / span
@@ -312,7 +313,7 @@ def days_behind(plan: Sequence[tuple[date, float]], actual: float, as_of: date) 
     """How many days ago the plan stood where the item stands now (约滞后N天); 0 if not behind."""
     if actual >= expected_at(plan, as_of) - EPSILON:
         return 0
-    for (start, low), (end, high) in zip(plan, plan[1:], strict=False):
+    for (start, low), (end, high) in itertools.pairwise(plan):
         if low <= actual < high:
             fraction = (actual - low) / (high - low)
             planned_day = start + timedelta(days=fraction * (end - start).days)

@@ -31,7 +31,7 @@ def normalise_language(lang: str | None) -> str:
 
 def set_language(lang: str | None = None) -> str:
     """Switch the message catalog; with no argument, MINSHENG_LANG or Chinese."""
-    global _translation, _current
+    global _translation, _current  # noqa: PLW0603 - the process-wide catalog, as gettext's own
     chosen = normalise_language(lang or os.environ.get("MINSHENG_LANG"))
     if chosen == "en":
         _translation = gettext.NullTranslations()

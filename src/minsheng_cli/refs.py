@@ -101,7 +101,7 @@ def _by_name(ledger: Ledger, fragment: str) -> Target:
 
 
 def resolve_milestone(item: Item, ref: str) -> Milestone:
-    """A milestone by its number within the item (as `show` lists them) or a fragment of its text."""
+    """A milestone by its number in its item (as `show` lists them) or a fragment of its text."""
     text = ref.strip()
     if text.isdigit():
         number = int(text)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from minsheng_cli.audit import Entry
 from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
 from minsheng_cli.i18n import _
 from minsheng_cli.labels import (
@@ -259,4 +261,79 @@ def record_table(item: Item) -> Table:
                 what = _("correction: {what}").format(what=what)
         note = "；".join(x for x in (record.note, record.evidence) if x)
         table.add_row(plain(record.date.isoformat()), plain(record.by), plain(what), plain(note))
+    return table
+
+
+def required_and_recorded(status: MilestoneStatus) -> tuple[str, str]:
+    units = {i.name: i.unit for i in status.item.indicators}
+    required = targets_label(status.milestone, units) or _("tick off (销号)")
+    if not status.milestone.targets:
+        return required, _("not ticked")
+    recorded = "，".join(
+        f"{measure_name(name)} {format_amount(status.recorded[name])}"
+        + ("%" if name == "percent" else units.get(name, ""))
+        for name in status.milestone.targets
+        if name in status.recorded
+    )
+    return required, recorded or _("nothing recorded")
+
+
+def grouped_by_leader(
+    statuses: Sequence[MilestoneStatus],
+) -> dict[str, dict[str, list[MilestoneStatus]]]:
+    groups: dict[str, dict[str, list[MilestoneStatus]]] = {}
+    for status in sorted(statuses, key=lambda s: (s.item.leader, s.item.unit, s.due or date.max)):
+        groups.setdefault(status.item.leader, {}).setdefault(status.item.unit, []).append(status)
+    return groups
+
+
+def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> RenderableType:
+    parts: list[RenderableType] = [heading(snapshot, _("overdue"))]
+    if not statuses:
+        parts.append(plain(_("Nothing is overdue."), "green"))
+        return Group(*parts)
+    for leader, units in grouped_by_leader(statuses).items():
+        parts.append(plain(f"\n{_('Leader')}：{leader or '—'}", "bold"))
+        for unit, rows in units.items():
+            table = Table(box=box.SIMPLE_HEAD, title=plain(unit or "—"), title_justify="left")
+            for column in (
+                _("No."),
+                _("Deadline"),
+                _("Due"),
+                _("Days late"),
+                _("Milestone"),
+                _("Required"),
+                _("Recorded"),
+            ):
+                table.add_column(column, no_wrap=column in (_("No."), _("Due"), _("Days late")))
+            for status in rows:
+                required, recorded = required_and_recorded(status)
+                table.add_row(
+                    plain(f"{status.item.ref}#{status.milestone.number}"),
+                    plain(deadline_label(status)),
+                    plain(iso(status.due)),
+                    plain(status.days_late, "bold red"),
+                    plain(status.milestone.text),
+                    plain(required),
+                    plain(recorded),
+                )
+            parts.append(table)
+    parts.append(plain(_("{count} overdue milestone(s)").format(count=len(statuses)), "bold red"))
+    return Group(*parts)
+
+
+def history_table(entries: Sequence[Entry]) -> RenderableType:
+    if not entries:
+        return plain(_("No recorded changes yet."))
+    table = Table(box=box.SIMPLE_HEAD, title=_("History"), title_justify="left")
+    for column in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit")):
+        table.add_column(column, no_wrap=column != _("What"))
+    for entry in entries:
+        table.add_row(
+            plain(entry.when),
+            plain(entry.author),
+            plain(entry.reporter),
+            plain(entry.subject),
+            plain(entry.commit),
+        )
     return table

@@ -16,9 +16,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
-PERCENT_KEY = "percent"
-"""The name under which a work percentage appears among a milestone's targets and a record's values."""
-
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

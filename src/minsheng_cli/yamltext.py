@@ -68,7 +68,7 @@ def decode(raw: bytes) -> str:
 
 def compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader only
+        return yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

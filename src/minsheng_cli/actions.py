@@ -1,0 +1,129 @@
+"""The two writes a clerk makes: record progress (update) and tick a milestone off (done).
+
+Each runs under the workspace lock: load, check, append, validate, replace, commit. A refusal
+writes nothing; a failed commit leaves the recorded change on disk and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from minsheng_cli.atomic import workspace_lock
+from minsheng_cli.audit import ITEM_TRAILER, REPORTER_TRAILER, AuditError, commit, in_work_tree
+from minsheng_cli.i18n import _
+from minsheng_cli.labels import measure_name
+from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
+from minsheng_cli.load import load_ledger
+from minsheng_cli.record import Update, check_tick, check_update, write_record
+from minsheng_cli.refs import resolve_item, resolve_milestone
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What was written, what git made of it, and anything the clerk should know."""
+
+    item: Item
+    summary: str
+    fields: Mapping[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    commit: str | None = None
+    audit_problem: str | None = None
+    audit_off: bool = False
+
+
+def update_message(item: Item, fields: Mapping[str, Any], day: date) -> str:
+    """`update 3.2 户厕改造 900/1310 (2023-07-28)`: the commit subject and the echo to the clerk."""
+    parts = []
+    for name, value in fields.get("set", {}).items():
+        indicator = item.indicator(name)
+        total = f"/{format_amount(indicator.target)}" if indicator else ""
+        parts.append(f"{name} {format_amount(value)}{total}")
+    if PERCENT_KEY in fields:
+        parts.append(f"{measure_name(PERCENT_KEY)} {format_amount(fields[PERCENT_KEY])}%")
+    verb = "correct" if fields.get("correct") else "update"
+    return f"{verb} {item.ref} {', '.join(parts)} ({day.isoformat()})"
+
+
+def record_update(
+    root: Path, ref: str, update: Update, today: date, *, make_commit: bool = True
+) -> Outcome:
+    with workspace_lock(root):
+        ledger = load_ledger(root)
+        item = resolve_item(ledger, ref)
+        checked = check_update(item, update, ledger.workspace, today)
+        write_record(item.file, checked.fields, ledger.workspace)
+        outcome = Outcome(
+            item, update_message(item, checked.fields, update.day), checked.fields, checked.warnings
+        )
+        _commit(root, outcome, update.by, update.note, make_commit)
+    return outcome
+
+
+def record_tick(
+    root: Path,
+    ref: str,
+    milestone_ref: str,
+    day: date,
+    today: date,
+    *,
+    undo: bool = False,
+    period: int | None = None,
+    by: str = "",
+    note: str = "",
+    evidence: str = "",
+    make_commit: bool = True,
+) -> Outcome:
+    with workspace_lock(root):
+        ledger = load_ledger(root)
+        item = resolve_item(ledger, ref)
+        milestone = resolve_milestone(item, milestone_ref)
+        period = _period_for(milestone.kind.value, period, day)
+        if undo and not note:
+            from minsheng_cli.errors import UsageError
+
+            raise UsageError(_("taking a tick back needs --note saying why"))
+        check_tick(item, milestone, day, undo, period, ledger.workspace, today)
+        fields: dict[str, Any] = {"date": day, "item": item.number}
+        if by:
+            fields["by"] = by
+        fields["undone" if undo else "done"] = milestone.text
+        if period is not None:
+            fields["period"] = period
+        if evidence:
+            fields["evidence"] = evidence
+        if note:
+            fields["note"] = note
+        write_record(item.file, fields, ledger.workspace)
+        month = f" {period}月" if period else ""
+        verb = "undo" if undo else "done"
+        summary = (
+            f"{verb} {item.ref}#{milestone.number} {milestone.text}{month} ({day.isoformat()})"
+        )
+        outcome = Outcome(item, summary, fields)
+        _commit(root, outcome, by, "\n".join(x for x in (evidence, note) if x), make_commit)
+    return outcome
+
+
+def _period_for(kind: str, period: int | None, day: date) -> int | None:
+    """A monthly duty is ticked month by month; by default, the month of the tick's date."""
+    if kind != "monthly":
+        return None
+    return period if period is not None else day.month
+
+
+def _commit(root: Path, outcome: Outcome, by: str, body: str, make_commit: bool) -> None:
+    if not make_commit:
+        return
+    if not in_work_tree(root):
+        outcome.audit_off = True
+        return
+    message = outcome.summary + (f"\n\n{body}" if body else "")
+    trailers = {ITEM_TRAILER: outcome.item.ref, REPORTER_TRAILER: by}
+    try:
+        outcome.commit = commit(root, [outcome.item.file], message, trailers)
+    except AuditError as error:
+        outcome.audit_problem = error.message

@@ -1,0 +1,72 @@
+"""`minsheng init DIR`: a new, empty ledger workspace with its own git repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from minsheng_cli.atomic import LOCK_FILE
+from minsheng_cli.audit import AuditError, _git, commit
+from minsheng_cli.cache import CACHE_DIR
+from minsheng_cli.errors import UsageError
+from minsheng_cli.i18n import _
+from minsheng_cli.load import TASKS_DIR, WORKSPACE_FILE
+
+WORKSPACE_TEMPLATE = """\
+# {title} — 工作区配置
+year: {year}
+title: {title}
+document: ""          # 文号，如 泾政办发〔{year}〕4号
+office: ""            # 印发机关
+warning_days: 10      # 到期前多少天亮黄灯
+tolerance_days: 15    # 序时进度滞后多少天亮黄灯
+# deadline_rules:     # 覆盖时限用语的默认解释（日）；last 表示当月最后一天
+#   月初: 10
+#   月中: 15
+"""
+
+EXAMPLE_TASK = """\
+# 1 示例实事（照此格式每项实事一个文件）
+id: 1
+name: 示例实事
+items:
+  - content: 完成示例改造100户。
+    leader: 某某
+    unit: 某某局
+    indicators:
+      - {name: 示例改造, target: 100, unit: 户}
+    milestones:
+      - {deadline: 3月底, text: 完成招投标工作}
+      - {deadline: 6月底, text: 完成示例改造50户, targets: {示例改造: 50}}
+      - {deadline: 年底, text: 完成示例改造100户, targets: {示例改造: 100}}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    root: Path
+    commit: str | None
+    note: str | None
+
+
+def create_workspace(directory: Path, year: int, title: str) -> Created:
+    root = directory.resolve()
+    if (root / WORKSPACE_FILE).exists():
+        raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
+    (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
+    title = title.strip() or f"{year}年民生实事任务清单"
+    files = {
+        root / WORKSPACE_FILE: WORKSPACE_TEMPLATE.format(year=year, title=title),
+        root / TASKS_DIR / "01-示例实事.yaml": EXAMPLE_TASK,
+        root / ".gitignore": f"{CACHE_DIR}/\n{LOCK_FILE}\n",
+    }
+    for path, text in files.items():
+        if not path.exists():
+            path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        if _git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode != 0:
+            _git(root, "init", "--quiet")
+        hash_ = commit(root, list(files), f"init {title}", {})
+    except AuditError as error:
+        return Created(root, None, error.message)
+    return Created(root, hash_, None)
