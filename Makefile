@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo test lint typecheck pytest bench clean catalogs
+.PHONY: demo test lint typecheck pytest bench clean catalogs catalogs-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# After changing user-facing text: extract the msgids, merge them into the catalog, translate
+# the new entries in the .po, then `make catalogs` (the install compiles them too).
+POT := build/minsheng.pot
+PO  := src/minsheng_cli/locale/zh_CN/LC_MESSAGES/minsheng.po
+
+catalogs-update: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract --no-location --sort-output -k _ -k ngettext:1,2 -o $(POT) src/minsheng_cli
+	if [ -f $(PO) ]; then $(BIN)/pybabel update --no-fuzzy-matching -i $(POT) -d src/minsheng_cli/locale -D minsheng -l zh_CN; \
+	else $(BIN)/pybabel init -i $(POT) -d src/minsheng_cli/locale -D minsheng -l zh_CN; fi
 
 catalogs: $(STAMP)
 	$(BIN)/python hatch_build.py

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from minsheng_cli.deadlines import month_end
 from minsheng_cli.evaluate import MilestoneStatus, evaluate
 from minsheng_cli.ledger import Ledger
 
 
-@dataclass(frozen=True, slots=True)
-class Agenda:
+class Agenda(NamedTuple):
     month: int
     as_of: date
     milestones: tuple[MilestoneStatus, ...]

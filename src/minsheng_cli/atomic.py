@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     A crash at any moment leaves either the old file whole or the new one whole.
     """
+    import tempfile
+
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )

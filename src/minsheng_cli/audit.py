@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.i18n import _
@@ -21,8 +21,7 @@ class AuditError(MinshengError):
     """git could not record the change; the change itself is already safe on disk."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One commit of the ledger's history."""
 
     commit: str
@@ -38,7 +37,12 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     if shutil.which("git") is None:
         raise AuditError(_("git is not installed; the change is saved but not committed"))
     result = subprocess.run(
-        ["git", "-c", "core.quotepath=false", *args], cwd=root, capture_output=True, text=True, encoding="utf-8", check=False
+        ["git", "-c", "core.quotepath=false", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
     )
     if check and result.returncode != 0:
         raise AuditError(result.stderr.strip() or result.stdout.strip())

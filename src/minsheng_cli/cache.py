@@ -42,14 +42,14 @@ def content_key(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest() + ":" + code_fingerprint()
 
 
-def cached_project_data(
-    root: Path, file: Path, read: Callable[[Path, bytes], ProjectData]
+def cached_data(
+    root: Path, file: Path, read: Callable[[Path, bytes | None], ProjectData]
 ) -> ProjectData:
     """``read(file, raw)``, or what it returned last time for exactly these bytes."""
     try:
         raw = file.read_bytes()
     except OSError:
-        return read(file, b"")
+        return read(file, None)
     key = content_key(raw)
     entry = entry_path(root, file)
     hit = _lookup(entry, key)

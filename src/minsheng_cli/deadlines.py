@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -20,15 +22,17 @@ from minsheng_cli.i18n import _
 LAST_DAY = 31
 """A rule's day for "the month's last day"; clamped to the month's length."""
 
-DEFAULT_RULES: Mapping[str, int] = {
-    "上旬": 10,
-    "中旬": 20,
-    "下旬": LAST_DAY,
-    "月初": 10,
-    "月中": 15,
-    "月底": LAST_DAY,
-    "月末": LAST_DAY,
-}
+DEFAULT_RULES: Mapping[str, int] = MappingProxyType(
+    {
+        "上旬": 10,
+        "中旬": 20,
+        "下旬": LAST_DAY,
+        "月初": 10,
+        "月中": 15,
+        "月底": LAST_DAY,
+        "月末": LAST_DAY,
+    }
+)
 RULE_WORDS = tuple(DEFAULT_RULES)
 
 _CN_DIGITS = {
@@ -63,8 +67,7 @@ class DueKind(StrEnum):
     ONGOING = "ongoing"
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+class Due(NamedTuple):
     """What a deadline word means: one date, a date each month, or no date at all."""
 
     kind: DueKind
@@ -80,11 +83,10 @@ class DeadlineError(ValueError):
     """The words are not a deadline this ledger knows how to read."""
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlineRules:
+class DeadlineRules(NamedTuple):
     """The day of the month each relative word ends on; a workspace may override any of them."""
 
-    days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    days: Mapping[str, int] = DEFAULT_RULES
 
     @classmethod
     def with_overrides(cls, overrides: Mapping[str, int]) -> DeadlineRules:
@@ -117,9 +119,10 @@ def _number(text: str) -> int:
     if text == "十":
         return 10
     if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    if len(text) == 1:
+        tens, _sep, ones = text.partition("十")
+        if tens in ("", *_CN_DIGITS) and ones in ("", *_CN_DIGITS):
+            return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    elif len(text) == 1:
         return _CN_DIGITS[text]
     raise DeadlineError(_("not a number: {text}").format(text=text))
 
@@ -142,6 +145,13 @@ def _strip_before(words: str) -> tuple[str, bool]:
 def parse_deadline(words: str, year: int, rules: DeadlineRules | None = None) -> Due:
     """Read a deadline as written in the ledger's year; raise DeadlineError if it is unknown."""
     rules = rules or DeadlineRules()
+    return _parse_cached(words, year, tuple(sorted(rules.days.items())))
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(words: str, year: int, rule_items: tuple[tuple[str, int], ...]) -> Due:
+    """A ledger repeats a few dozen words thousands of times: each is read once per process."""
+    rules = DeadlineRules(dict(rule_items))
     text = re.sub(r"\s+", "", words).rstrip("，,。；;：:")
     if not text:
         raise DeadlineError(_("the deadline is empty"))

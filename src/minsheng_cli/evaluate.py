@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from minsheng_cli.deadlines import DueKind, month_end
 from minsheng_cli.ledger import PERCENT_KEY, Item, Ledger, Milestone, Record
@@ -37,8 +37,7 @@ class Light(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True, slots=True)
-class MilestoneStatus:
+class MilestoneStatus(NamedTuple):
     """One milestone (or one month of a monthly duty) as of the snapshot's date."""
 
     item: Item
@@ -51,8 +50,7 @@ class MilestoneStatus:
     recorded: Mapping[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
+class Measure(NamedTuple):
     """One number an item is measured by: recorded against 序时 (where it should be by now)."""
 
     name: str
@@ -67,8 +65,7 @@ class Measure:
         return max(0.0, self.expected - self.actual)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemStatus:
+class ItemStatus(NamedTuple):
     item: Item
     milestones: tuple[MilestoneStatus, ...]
     values: Mapping[str, float]
@@ -87,8 +84,7 @@ class ItemStatus:
         return self.item.records[-1] if self.item.records else None
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     ledger: Ledger
     as_of: date
     items: tuple[ItemStatus, ...]

@@ -6,17 +6,18 @@ Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from minsheng_cli.deadlines import DeadlineRules, DueKind
 
 PERCENT_KEY = "percent"
+NO_AMOUNTS: Mapping[str, float] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Workspace:
+class Workspace(NamedTuple):
     """minsheng.yaml: the year's notice and the rules that read its deadlines."""
 
     root: Path
@@ -27,7 +28,7 @@ class Workspace:
     issued: date | None = None
     warning_days: int = 10
     tolerance_days: int = 15
-    rules: DeadlineRules = field(default_factory=DeadlineRules)
+    rules: DeadlineRules = DeadlineRules()
 
     @property
     def tasks_dir(self) -> Path:
@@ -42,8 +43,7 @@ class Workspace:
         return date(self.year, 12, 31)
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(NamedTuple):
     """A quantified target of an item: 1310 座 户厕改造."""
 
     name: str
@@ -51,8 +51,7 @@ class Indicator:
     unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(NamedTuple):
     """A dated step of an item, as the notice writes it ("3月中旬，开工建设")."""
 
     number: int
@@ -60,7 +59,7 @@ class Milestone:
     kind: DueKind
     due: date | None
     text: str
-    targets: Mapping[str, float] = field(default_factory=dict)
+    targets: Mapping[str, float] = NO_AMOUNTS
     track: str | None = None
     implied: bool = False
     line: int | None = None
@@ -71,15 +70,14 @@ class Milestone:
         return not self.targets
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One progress report or tick, as appended to the project's file."""
 
     date: date
     item: int
     by: str = ""
     note: str = ""
-    values: Mapping[str, float] = field(default_factory=dict)
+    values: Mapping[str, float] = NO_AMOUNTS
     correct: bool = False
     done: str | None = None
     undone: str | None = None
@@ -88,14 +86,12 @@ class Record:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Track:
+class Track(NamedTuple):
     heading: str
     text: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One row of the notice's table (子项): its own content, leader and responsible unit."""
 
     project: int
@@ -124,8 +120,7 @@ class Item:
         return any(PERCENT_KEY in m.targets for m in self.milestones)
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(NamedTuple):
     """One 实事: its 序号, name and items, from one file in tasks/."""
 
     id: int
@@ -135,8 +130,7 @@ class Project:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ledger:
+class Ledger(NamedTuple):
     workspace: Workspace
     projects: tuple[Project, ...]
 

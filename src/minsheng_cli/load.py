@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from minsheng_cli import yamltext
 from minsheng_cli.build import build_project, check_across_projects
 from minsheng_cli.deadlines import LAST_DAY, DeadlineError, DeadlineRules
 from minsheng_cli.errors import LedgerProblems, Problem, UsageError
@@ -20,12 +18,11 @@ WORKSPACE_FILE = "minsheng.yaml"
 TASKS_DIR = "tasks"
 
 
-@dataclass(slots=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     """What loading found: the ledger (possibly partial) and every problem, errors and warnings."""
 
     ledger: Ledger
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,10 +60,6 @@ def resolve_root(directory: Path | None) -> Path:
     return directory.resolve()
 
 
-def read_document(file: Path) -> yamltext.Document:
-    return yamltext.parse(yamltext.decode(file.read_bytes()))
-
-
 def task_files(root: Path) -> list[Path]:
     folder = root / TASKS_DIR
     if not folder.is_dir():
@@ -75,17 +68,17 @@ def task_files(root: Path) -> list[Path]:
 
 
 def load_workspace(root: Path) -> tuple[Workspace, list[Problem]]:
-    from minsheng_cli.validate import validate_workspace
-
-    file = root / WORKSPACE_FILE
-    try:
-        document = read_document(file)
-    except yamltext.YamlProblem as exc:
-        raise LedgerProblems([Problem(file, exc.line, exc.message)], root) from exc
-    data = validate_workspace(file, document)
+    data = _read_cached(root, root / WORKSPACE_FILE, read_workspace_data)
     if isinstance(data, list):
         raise LedgerProblems(data, root)
     return workspace_from_data(root, data)
+
+
+def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
+    """minsheng.yaml → validated plain data, or its problems."""
+    from minsheng_cli.validate import validate_workspace
+
+    return _read_validated(file, raw, validate_workspace)
 
 
 def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, list[Problem]]:
@@ -116,8 +109,16 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
 
 
 def read_project_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
-    """One task file → validated plain data, or its problems. Cached by ``cache``."""
+    """One task file → validated plain data, or its problems."""
     from minsheng_cli.validate import validate_project
+
+    return _read_validated(file, raw, validate_project)
+
+
+def _read_validated(
+    file: Path, raw: bytes | None, validate: Callable[[Path, Any], dict[str, Any] | list[Problem]]
+) -> dict[str, Any] | list[Problem]:
+    from minsheng_cli import yamltext
 
     try:
         raw = file.read_bytes() if raw is None else raw
@@ -126,7 +127,18 @@ def read_project_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | 
         return [Problem(file, exc.line, exc.message)]
     except OSError as exc:
         return [Problem(file, None, _("cannot read the file: {error}").format(error=exc))]
-    return validate_project(file, document)
+    return validate(file, document)
+
+
+def _read_cached(
+    root: Path, file: Path, read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]]
+) -> dict[str, Any] | list[Problem]:
+    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1."""
+    if os.environ.get("MINSHENG_NO_CACHE") == "1":
+        return read(file, None)
+    from minsheng_cli.cache import cached_data
+
+    return cached_data(root, file, read)
 
 
 def load(root: Path) -> LoadResult:
@@ -146,14 +158,8 @@ def load(root: Path) -> LoadResult:
 
 
 def _project_data(root: Path) -> Iterable[tuple[Path, dict[str, Any] | list[Problem]]]:
-    from minsheng_cli.cache import cached_project_data
-
-    use_cache = os.environ.get("MINSHENG_NO_CACHE") != "1"
     for file in task_files(root):
-        if use_cache:
-            yield file, cached_project_data(root, file, read_project_data)
-        else:
-            yield file, read_project_data(file, None)
+        yield file, _read_cached(root, file, read_project_data)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:

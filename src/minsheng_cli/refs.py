@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
@@ -13,8 +13,7 @@ _NUMBERED = re.compile(r"^(\d+)(?:\.(\d+))?$")
 MAX_CANDIDATES = 12
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What a reference resolved to: a whole 实事, or one item of it."""
 
     project: Project

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from minsheng_cli.audit import Entry
 from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
 from minsheng_cli.i18n import _
 from minsheng_cli.labels import (
@@ -38,6 +38,9 @@ STATE_STYLE = {
     State.PENDING: "",
 }
 BAR_CELLS = 10
+
+if TYPE_CHECKING:
+    from minsheng_cli.audit import Entry
 
 
 def plain(text: object, style: str = "") -> Text:
@@ -288,27 +291,24 @@ def grouped_by_leader(
 
 
 def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> RenderableType:
-    parts: list[RenderableType] = [heading(snapshot, _("overdue"))]
+    """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once)."""
     if not statuses:
-        parts.append(plain(_("Nothing is overdue."), "green"))
-        return Group(*parts)
+        return Group(heading(snapshot, _("overdue")), plain(_("Nothing is overdue."), "green"))
+    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, _("overdue")), title_justify="left")
+    for column in (_("Leader"), _("Unit"), _("No."), _("Deadline"), _("Due"), _("Days late")):
+        table.add_column(column, no_wrap=True)
+    for column in (_("Milestone"), _("Required"), _("Recorded")):
+        table.add_column(column)
     for leader, units in grouped_by_leader(statuses).items():
-        parts.append(plain(f"\n{_('Leader')}：{leader or '—'}", "bold"))
-        for unit, rows in units.items():
-            table = Table(box=box.SIMPLE_HEAD, title=plain(unit or "—"), title_justify="left")
-            for column in (
-                _("No."),
-                _("Deadline"),
-                _("Due"),
-                _("Days late"),
-                _("Milestone"),
-                _("Required"),
-                _("Recorded"),
-            ):
-                table.add_column(column, no_wrap=column in (_("No."), _("Due"), _("Days late")))
-            for status in rows:
+        shown_leader = leader or "—"
+        unit_rows = list(units.items())
+        for unit_index, (unit, rows) in enumerate(unit_rows):
+            for row_index, status in enumerate(rows):
                 required, recorded = required_and_recorded(status)
+                last_of_leader = unit_index == len(unit_rows) - 1 and row_index == len(rows) - 1
                 table.add_row(
+                    plain(shown_leader, "bold"),
+                    plain((unit or "—") if row_index == 0 else ""),
                     plain(f"{status.item.ref}#{status.milestone.number}"),
                     plain(deadline_label(status)),
                     plain(iso(status.due)),
@@ -316,10 +316,11 @@ def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> R
                     plain(status.milestone.text),
                     plain(required),
                     plain(recorded),
+                    end_section=last_of_leader,
                 )
-            parts.append(table)
-    parts.append(plain(_("{count} overdue milestone(s)").format(count=len(statuses)), "bold red"))
-    return Group(*parts)
+                shown_leader = ""
+    total = plain(_("{count} overdue milestone(s)").format(count=len(statuses)), "bold red")
+    return Group(table, total)
 
 
 def history_table(entries: Sequence[Entry]) -> RenderableType:

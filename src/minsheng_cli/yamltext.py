@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 """More nodes than any real ledger file has: a bound against alias bombs."""
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class YamlProblem(ValueError):
@@ -102,6 +103,12 @@ class _Builder:
                 node.start_mark.line + 1, _("the file expands to too many values (alias bomb?)")
             )
         self.document.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
+            problem = f"the tag {node.tag!r} is not allowed in a ledger"
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                _("unsupported YAML value: {problem}").format(problem=problem),
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
