@@ -45,7 +45,7 @@ catalogs-update: $(STAMP)
 	else $(BIN)/pybabel init -i $(POT) -d src/minsheng_cli/locale -D minsheng -l zh_CN; fi
 
 catalogs: $(STAMP)
-	$(BIN)/python hatch_build.py
+	$(BIN)/pybabel compile --statistics -d src/minsheng_cli/locale -D minsheng
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .minsheng-cache

@@ -68,8 +68,8 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
         detail = (result.stderr or result.stdout).strip()
         if "Please tell me who you are" in detail or "user.email" in detail:
             detail = _(
-                "git does not know who you are: run git config user.name “…” and"
-                " git config user.email “…”"
+                'git does not know who you are: run git config user.name "Your Name" and'
+                ' git config user.email "you@example.org"'
             )
         raise AuditError(
             _("the change is saved in {files}, but git could not commit it: {detail}").format(

@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from minsheng_cli.errors import EXIT_USAGE, LedgerProblems, MinshengError
-from minsheng_cli.i18n import _, set_language
+from minsheng_cli.i18n import _, ngettext, set_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,9 +42,11 @@ def report_error(error: MinshengError) -> None:
         for problem in error.problems:
             err.print(problem.render(error.root), markup=False)
         err.print(
-            _("{count} problem(s) in the ledger; fix them, then run `minsheng check`").format(
-                count=len(error.problems)
-            ),
+            ngettext(
+                "{count} problem in the ledger; fix it, then run `minsheng check`",
+                "{count} problems in the ledger; fix them, then run `minsheng check`",
+                len(error.problems),
+            ).format(count=len(error.problems)),
             markup=False,
         )
         return
@@ -177,21 +179,23 @@ def usage_exit(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-@app.command()
+@app.command(help=_("Load and validate every file; list every problem as file:line: what to do."))
 def check(ctx: typer.Context) -> None:
-    """Load and validate every file; list every problem as file:line: what to do."""
     from minsheng_cli.load import load
 
     root = workspace(ctx).root()
     result = load(root)
     out = console()
     for problem in result.problems:
-        prefix = _("warning: ") if problem.warning else ""
+        prefix = _("warning:") + " " if problem.warning else ""
         console(stderr=True).print(prefix + problem.render(root), markup=False)
     ledger = result.ledger
     if result.errors:
         console(stderr=True).print(
-            _("{count} problem(s) found").format(count=len(result.errors)), markup=False
+            ngettext("{count} problem found", "{count} problems found", len(result.errors)).format(
+                count=len(result.errors)
+            ),
+            markup=False,
         )
         raise typer.Exit(1)
     milestones = sum(len(i.milestones) for i in ledger.items)
@@ -203,7 +207,7 @@ def check(ctx: typer.Context) -> None:
     )
 
 
-@app.command()
+@app.command(help=_("One row per item: progress, next milestone and a light (绿 黄 红 ✓)."))
 def status(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -212,7 +216,6 @@ def status(
     leader: LeaderOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One row per item: progress, next milestone and a light (绿 黄 红 ✓)."""
     snapshot = snapshot_for(ctx, as_of, month)
     items = [
         s for s in snapshot.items if matches(s.item.unit, unit) and matches(s.item.leader, leader)
@@ -227,7 +230,7 @@ def status(
     print_rich(status_table(snapshot, items))
 
 
-@app.command("list")
+@app.command("list", help=_("One row per milestone, with its due date and state."))
 def list_milestones(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -248,7 +251,6 @@ def list_milestones(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One row per milestone, with its due date and state."""
     from minsheng_cli.evaluate import State
 
     wanted_state = None
@@ -270,7 +272,7 @@ def list_milestones(
         and (wanted_state is None or m.state is wanted_state)
         and (due_month is None or (m.due is not None and m.due.month == due_month))
     ]
-    emit_milestones(snapshot, statuses, as_json, _("milestones"))
+    emit_milestones(snapshot, statuses, as_json, _("milestone list"))
 
 
 def emit_milestones(
@@ -286,7 +288,7 @@ def emit_milestones(
     print_rich(milestone_table(snapshot, statuses, what))
 
 
-@app.command()
+@app.command(help=_("One 实事 or item in full: content, indicators, milestones and records."))
 def show(
     ctx: typer.Context,
     ref: Annotated[
@@ -296,7 +298,6 @@ def show(
     month: MonthOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One 实事 or item in full: content, indicators, milestones and records."""
     from minsheng_cli.refs import resolve
 
     snapshot = snapshot_for(ctx, as_of, month)
@@ -326,9 +327,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
             values[name] = float(raw.strip())
         except ValueError:
             usage_exit(
-                _("--set takes INDICATOR=NUMBER (e.g. 户厕改造=900), not “{pair}”").format(
-                    pair=pair
-                )
+                _("--set takes INDICATOR=VALUE (e.g. 户厕改造=900), not “{pair}”").format(pair=pair)
             )
         if values[name] != values[name] or values[name] in (float("inf"), float("-inf")):
             usage_exit(_("--set needs a finite number, not “{pair}”").format(pair=pair))
@@ -345,7 +344,7 @@ def report_outcome(outcome: Any) -> None:
     out, err = console(), console(stderr=True)
     out.print(_("recorded: {summary}").format(summary=outcome.summary), markup=False)
     for warning in outcome.warnings:
-        err.print(_("warning: ") + warning, markup=False)
+        err.print(_("warning:") + " " + warning, markup=False)
     if outcome.commit:
         out.print(_("committed {commit}").format(commit=outcome.commit), markup=False)
     elif outcome.audit_off:
@@ -372,12 +371,15 @@ NoCommitOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(help=_("Record what a unit reported: cumulative values or the share of work done."))
 def update(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
     percent: Annotated[
-        float | None, typer.Option("--percent", "-p", help=_("Work done so far, 0–100."))
+        float | None,
+        typer.Option(
+            "--percent", "-p", help=_("Share of the work done so far, in percent (0–100).")
+        ),
     ] = None,
     assignments: Annotated[
         list[str] | None,
@@ -387,11 +389,14 @@ def update(
     by: ByOption = "",
     note: NoteOption = "",
     correct: Annotated[
-        bool, typer.Option("--correct", help=_("Lower an earlier wrong number (needs --note)."))
+        bool,
+        typer.Option(
+            "--correct",
+            help=_("Correct an earlier number that was too high (needs --note saying why)."),
+        ),
     ] = False,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Record what a unit reported: cumulative values or the share of work done."""
     from minsheng_cli.actions import record_update
     from minsheng_cli.ledger import PERCENT_KEY
     from minsheng_cli.record import Update
@@ -404,7 +409,9 @@ def update(
     report_outcome(record_update(root, ref, change, date.today(), make_commit=not no_commit))
 
 
-@app.command()
+@app.command(
+    help=_("Tick a milestone off (销号); --undo takes a tick back, as a record of its own.")
+)
 def done(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
@@ -419,14 +426,24 @@ def done(
     note: NoteOption = "",
     period: Annotated[
         int | None,
-        typer.Option("--period", min=1, max=12, help=_("For a monthly duty: which month.")),
+        typer.Option(
+            "--period",
+            min=1,
+            max=12,
+            help=_(
+                "For a monthly (逐月) milestone: the month being ticked off"
+                " (default: the month of --date)."
+            ),
+        ),
     ] = None,
     undo: Annotated[
-        bool, typer.Option("--undo", help=_("Take a tick back (recorded, needs --note)."))
+        bool,
+        typer.Option(
+            "--undo", help=_("Undo a tick-off (kept as a record of its own; needs --note).")
+        ),
     ] = False,
     no_commit: NoCommitOption = False,
 ) -> None:
-    """Tick a milestone off (销号); --undo takes a tick back, as a record of its own."""
     from minsheng_cli.actions import record_tick
 
     root = workspace(ctx).root()
@@ -446,7 +463,7 @@ def done(
     report_outcome(outcome)
 
 
-@app.command()
+@app.command(help=_("What is late, grouped by 责任领导 and 责任单位: exit 1 if anything is."))
 def overdue(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -455,7 +472,6 @@ def overdue(
     leader: LeaderOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """What is late, grouped by 责任领导 and 责任单位: exit 1 if anything is."""
     from minsheng_cli.evaluate import State
 
     snapshot = snapshot_for(ctx, as_of, month)
@@ -478,16 +494,26 @@ def overdue(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_("For the month's dispatch meeting: what falls due in month N, and what is still open.")
+)
 def agenda(
     ctx: typer.Context,
-    month: Annotated[int, typer.Option("--month", "-m", min=1, max=12, help=_("The month ahead."))],
+    month: Annotated[
+        int,
+        typer.Option(
+            "--month",
+            "-m",
+            min=1,
+            max=12,
+            help=_("The month to plan for (1–12): what falls due in it and what is still open."),
+        ),
+    ],
     as_of: AsOfOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """For the month's dispatch meeting: what falls due in month N, and what is still open."""
     from minsheng_cli.agenda import agenda_for
     from minsheng_cli.asof import parse_day
     from minsheng_cli.evaluate import evaluate
@@ -507,13 +533,12 @@ def agenda(
     emit_milestones(snapshot, keep, False, title)
 
 
-@app.command()
+@app.command(help=_("The recorded history, from git: when, who, what changed, which commit."))
 def log(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(help=_("Only this 实事 or item."))] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The recorded history, from git: when, who, what changed, which commit."""
     from minsheng_cli.audit import history, in_work_tree
 
     context = workspace(ctx)
@@ -554,7 +579,7 @@ def log(
     print_rich(history_table(entries))
 
 
-@app.command()
+@app.command(help=_("Create a new ledger workspace with its git repository."))
 def init(
     directory: Annotated[Path, typer.Argument(help=_("The folder for the new workspace."))],
     year: Annotated[
@@ -562,7 +587,6 @@ def init(
     ] = None,
     title: Annotated[str, typer.Option("--title", help=_("The list's title."))] = "",
 ) -> None:
-    """Create a new ledger workspace with its git repository."""
     from minsheng_cli.workspace_init import create_workspace
 
     created = create_workspace(directory, year or date.today().year, title)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from minsheng_cli.i18n import _
+from minsheng_cli.i18n import _, current_language
 
 LAST_DAY = 31
 """A rule's day for "the month's last day"; clamped to the month's length."""
@@ -145,12 +145,15 @@ def _strip_before(words: str) -> tuple[str, bool]:
 def parse_deadline(words: str, year: int, rules: DeadlineRules | None = None) -> Due:
     """Read a deadline as written in the ledger's year; raise DeadlineError if it is unknown."""
     rules = rules or DeadlineRules()
-    return _parse_cached(words, year, tuple(sorted(rules.days.items())))
+    return _parse_cached(words, year, tuple(sorted(rules.days.items())), current_language())
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(words: str, year: int, rule_items: tuple[tuple[str, int], ...]) -> Due:
-    """A ledger repeats a few dozen words thousands of times: each is read once per process."""
+def _parse_cached(
+    words: str, year: int, rule_items: tuple[tuple[str, int], ...], language: str
+) -> Due:
+    """A ledger repeats a few dozen words thousands of times: each is read once per process
+    (and per language, since a warning is a translated sentence)."""
     rules = DeadlineRules(dict(rule_items))
     text = re.sub(r"\s+", "", words).rstrip("，,。；;：:")
     if not text:
@@ -212,7 +215,8 @@ def _parse_month_forms(text: str, year: int, rules: DeadlineRules, had_before: b
             warning = None
             if had_before:
                 warning = _(
-                    "“{text}前” may mean before {month}月 or by its end; read as by its end"
+                    "“{text}前” could mean before {month}月 starts or by its end;"
+                    " read as by the end of {month}月"
                 ).format(text=text, month=month)
             return Due.on(month_end(year, month), warning)
         rule = word if word.endswith("旬") else "月" + word

@@ -166,7 +166,8 @@ def check_tick(
     if milestone.targets:
         raise UsageError(
             _(
-                "{ref}#{number} is met by its numbers ({text}); record them with `minsheng update`"
+                "{ref}#{number} ({text}) is met when its numbers are reached, not by a tick;"
+                " record them with `minsheng update`"
             ).format(ref=item.ref, number=milestone.number, text=milestone.text)
         )
     ticked = tick_date(milestone, item.records, period)

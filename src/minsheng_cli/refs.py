@@ -89,9 +89,7 @@ def _by_name(ledger: Ledger, fragment: str) -> Target:
     ]
     if not candidates:
         raise UsageError(
-            _("nothing matches “{ref}”; `minsheng list` shows every 实事 and item").format(
-                ref=fragment
-            )
+            _("nothing matches “{ref}”; `minsheng status` shows every item").format(ref=fragment)
         )
     shown = "; ".join(candidates[:MAX_CANDIDATES])
     raise UsageError(

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
-from minsheng_cli.i18n import _
+from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.labels import (
     deadline_label,
     iso,
@@ -101,7 +101,7 @@ def light_footer(items: Iterable[ItemStatus]) -> Text:
     counts = dict.fromkeys(Light, 0)
     for status in items:
         counts[status.light] += 1
-    footer = Text(_("Items: "))
+    footer = Text(_("Items:") + " ")
     for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE):
         footer.append(f"{light_label(light)} {counts[light]}  ", style=LIGHT_STYLE[light])
     return footer
@@ -136,7 +136,7 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Text:
     counts = dict.fromkeys(State, 0)
     for status in statuses:
         counts[status.state] += 1
-    footer = Text(_("Milestones: "))
+    footer = Text(_("Milestones:") + " ")
     for state in State:
         footer.append(f"{state_label(state)} {counts[state]}  ", style=STATE_STYLE[state])
     return footer
@@ -293,8 +293,12 @@ def grouped_by_leader(
 def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> RenderableType:
     """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once)."""
     if not statuses:
-        return Group(heading(snapshot, _("overdue")), plain(_("Nothing is overdue."), "green"))
-    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, _("overdue")), title_justify="left")
+        return Group(
+            heading(snapshot, _("overdue milestones")), plain(_("Nothing is overdue."), "green")
+        )
+    table = Table(
+        box=box.SIMPLE_HEAD, title=heading(snapshot, _("overdue milestones")), title_justify="left"
+    )
     for column in (_("Leader"), _("Unit"), _("No."), _("Deadline"), _("Due"), _("Days late")):
         table.add_column(column, no_wrap=True)
     for column in (_("Milestone"), _("Required"), _("Recorded")):
@@ -319,7 +323,12 @@ def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> R
                     end_section=last_of_leader,
                 )
                 shown_leader = ""
-    total = plain(_("{count} overdue milestone(s)").format(count=len(statuses)), "bold red")
+    total = plain(
+        ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
+            count=len(statuses)
+        ),
+        "bold red",
+    )
     return Group(table, total)
 
 

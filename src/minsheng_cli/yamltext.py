@@ -122,7 +122,7 @@ class _Builder:
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line = key_node.start_mark.line + 1
             if key is None or isinstance(key, (list, dict)):
-                raise YamlProblem(line, _("a key must be a plain word"))
+                raise YamlProblem(line, _("a key must be a plain value, not a list or mapping"))
             if key in first_line:
                 raise YamlProblem(
                     line,
