@@ -14,12 +14,15 @@ from typing import Any
 
 from minsheng_cli.atomic import workspace_lock
 from minsheng_cli.audit import ITEM_TRAILER, REPORTER_TRAILER, AuditError, commit, in_work_tree
+from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
-from minsheng_cli.labels import measure_name
 from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
 from minsheng_cli.load import load_ledger
 from minsheng_cli.record import Update, check_tick, check_update, write_record
 from minsheng_cli.refs import resolve_item, resolve_milestone
+
+WORK_DONE = "工程进度"
+"""The commit subject names the work percentage in the ledger's language, whatever the UI's."""
 
 
 @dataclass(slots=True)
@@ -43,7 +46,7 @@ def update_message(item: Item, fields: Mapping[str, Any], day: date) -> str:
         total = f"/{format_amount(indicator.target)}" if indicator else ""
         parts.append(f"{name} {format_amount(value)}{total}")
     if PERCENT_KEY in fields:
-        parts.append(f"{measure_name(PERCENT_KEY)} {format_amount(fields[PERCENT_KEY])}%")
+        parts.append(f"{WORK_DONE} {format_amount(fields[PERCENT_KEY])}%")
     verb = "correct" if fields.get("correct") else "update"
     return f"{verb} {item.ref} {', '.join(parts)} ({day.isoformat()})"
 
@@ -83,14 +86,14 @@ def record_tick(
         milestone = resolve_milestone(item, milestone_ref)
         period = _period_for(milestone.kind.value, period, day)
         if undo and not note:
-            from minsheng_cli.errors import UsageError
-
             raise UsageError(_("taking a tick back needs --note saying why"))
         check_tick(item, milestone, day, undo, period, ledger.workspace, today)
         fields: dict[str, Any] = {"date": day, "item": item.number}
         if by:
             fields["by"] = by
         fields["undone" if undo else "done"] = milestone.text
+        if sum(1 for m in item.milestones if m.text == milestone.text) > 1:
+            fields["track"] = milestone.track
         if period is not None:
             fields["period"] = period
         if evidence:
@@ -111,7 +114,7 @@ def record_tick(
 def _period_for(kind: str, period: int | None, day: date) -> int | None:
     """A monthly duty is ticked month by month; by default, the month of the tick's date."""
     if kind != "monthly":
-        return None
+        return period  # None, or a mistake that check_tick refuses
     return period if period is not None else day.month
 
 

@@ -40,5 +40,6 @@ def agenda_for(ledger: Ledger, month: int, as_of: date | None = None) -> Agenda:
     return Agenda(month, day, tuple(ordered))
 
 
-def _by_due(status: MilestoneStatus) -> tuple[date, str, int]:
-    return (status.due or date.max, status.item.ref, status.milestone.number)
+def _by_due(status: MilestoneStatus) -> tuple[date, int, int, int]:
+    item = status.item
+    return (status.due or date.max, item.project, item.number, status.milestone.number)

@@ -89,6 +89,7 @@ def _record(raw: Mapping[str, Any]) -> Record:
         period=raw.get("period"),
         evidence=raw.get("evidence", ""),
         line=raw.get("line"),
+        track=raw.get("track"),
     )
 
 
@@ -289,15 +290,24 @@ def _check_records(item: Item, found: _Collector) -> None:
         ticked = record.done or record.undone
         if ticked is None:
             continue
-        milestone = next((m for m in item.milestones if m.text == ticked), None)
-        if milestone is None:
+        named = [m for m in item.milestones if record.ticks(m) is not None]
+        if not named:
             found.error(
                 record.line,
                 _("the record ticks “{text}”, which is not a milestone of {ref}").format(
                     text=ticked, ref=item.ref
                 ),
             )
-        elif milestone.kind is DueKind.MONTHLY and record.period is None:
+        elif len(named) > 1:
+            tracks = "、".join(m.track or "—" for m in named)
+            found.error(
+                record.line,
+                _(
+                    "“{text}” is a milestone of {ref} in more than one track ({tracks});"
+                    " add track: to the record"
+                ).format(text=ticked, ref=item.ref, tracks=tracks),
+            )
+        elif named[0].kind is DueKind.MONTHLY and record.period is None:
             found.error(record.line, _("a tick of a monthly duty needs period: (1–12)"))
 
 

@@ -19,7 +19,7 @@ from minsheng_cli.atomic import write_atomic
 from minsheng_cli.errors import Problem
 
 CACHE_DIR = ".minsheng-cache"
-FORMAT = 1
+FORMAT = 2
 ProjectData = dict[str, Any] | list[Problem]
 
 
@@ -61,21 +61,29 @@ def cached_data(
     return data
 
 
+def _checksum(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
 def _lookup(entry: Path, key: str) -> dict[str, Any] | None:
+    """An entry is three parts: the key line, a checksum line, and the data as JSON.
+
+    Anything else (a truncated write, stray bytes, hand edits, an older format) is a miss.
+    """
     try:
-        stored = json.loads(entry.read_bytes())
-        if stored["key"] == key and isinstance(stored["data"], dict):
-            data: dict[str, Any] = stored["data"]
-            return data
-    except (OSError, ValueError, KeyError, TypeError):
+        stored_key, checksum, body = entry.read_bytes().split(b"\n", 2)
+        if stored_key != key.encode() or checksum != _checksum(body):
+            return None
+        data = json.loads(body)
+    except (OSError, ValueError):
         return None
-    return None
+    return data if isinstance(data, dict) else None
 
 
 def _store(entry: Path, key: str, data: dict[str, Any]) -> None:
     try:
         entry.parent.mkdir(exist_ok=True)
-        payload = json.dumps({"key": key, "data": data}, ensure_ascii=False)
-        write_atomic(entry, payload.encode("utf-8"))
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_atomic(entry, key.encode() + b"\n" + _checksum(body) + b"\n" + body)
     except OSError:
         pass  # a read-only workspace still works, only slower

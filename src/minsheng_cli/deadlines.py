@@ -170,8 +170,8 @@ def _parse_cached(
                 )
             )
         text = text[prefix.end() :]
-    text, had_before = _strip_before(text)
-    return _parse_bare(text, year, rules, had_before)
+    bare, had_before = _strip_before(text)
+    return _parse_bare(bare, year, rules, text if had_before else None)
 
 
 def _iso_date(match: re.Match[str], year: int) -> date:
@@ -188,7 +188,7 @@ def _iso_date(match: re.Match[str], year: int) -> date:
     return day
 
 
-def _parse_bare(text: str, year: int, rules: DeadlineRules, had_before: bool) -> Due:
+def _parse_bare(text: str, year: int, rules: DeadlineRules, written: str | None) -> Due:
     if text in _YEAR_END_WORDS:
         return Due.on(date(year, 12, 31))
     if text in _MONTHLY_WORDS:
@@ -203,21 +203,22 @@ def _parse_bare(text: str, year: int, rules: DeadlineRules, had_before: bool) ->
     if quarter:
         q = _number(quarter.group(1))
         return Due.on(month_end(year, _QUARTER_ENDS[q]))
-    return _parse_month_forms(text, year, rules, had_before)
+    return _parse_month_forms(text, year, rules, written)
 
 
-def _parse_month_forms(text: str, year: int, rules: DeadlineRules, had_before: bool) -> Due:
+def _parse_month_forms(text: str, year: int, rules: DeadlineRules, written: str | None) -> Due:
+    """``written`` is the whole wording when it ended in 前 (quoted back in a warning)."""
     found = _MONTH_WORD.match(text)
     if found:
         month = _month(found.group(1))
         word = found.group(3)
         if word is None:
             warning = None
-            if had_before:
+            if written is not None:
                 warning = _(
-                    "“{text}前” could mean before {month}月 starts or by its end;"
+                    "“{text}” could mean before {month}月 starts or by its end;"
                     " read as by the end of {month}月"
-                ).format(text=text, month=month)
+                ).format(text=written, month=month)
             return Due.on(month_end(year, month), warning)
         rule = word if word.endswith("旬") else "月" + word
         return Due.on(rules.day_in(year, month, rule))

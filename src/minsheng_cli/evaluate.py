@@ -106,26 +106,40 @@ class Snapshot(NamedTuple):
         return counts
 
 
-def evaluate(ledger: Ledger, as_of: date) -> Snapshot:
+class Clock(NamedTuple):
+    """When the ledger is read: the as-of day, and whether that day is over.
+
+    "截至6月30日" (``--as-of``, ``--month``) means through the end of that day, so a milestone due
+    on it and not met is overdue; "now" (no date given) is a day still running, so what falls due
+    today is only due soon.
+    """
+
+    as_of: date
+    year: int
+    warning_days: int
+    day_over: bool = True
+
+
+def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
+    workspace = ledger.workspace
+    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
     return Snapshot(
-        ledger, as_of, tuple(evaluate_item(ledger, item, as_of) for item in ledger.items)
+        ledger, as_of, tuple(evaluate_item(ledger, item, clock) for item in ledger.items)
     )
 
 
-def evaluate_item(ledger: Ledger, item: Item, as_of: date) -> ItemStatus:
+def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
     workspace = ledger.workspace
-    known = [r for r in item.records if r.date <= as_of]
+    known = [r for r in item.records if r.date <= clock.as_of]
     timeline = value_timeline(known)
     values = timeline[-1][1] if timeline else {}
     statuses = tuple(
         status
         for milestone in item.milestones
-        for status in milestone_statuses(
-            item, milestone, timeline, known, as_of, workspace.warning_days
-        )
+        for status in milestone_statuses(item, milestone, timeline, known, clock)
     )
-    measures = tuple(item_measures(item, values, as_of, workspace.year_start))
+    measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
     return ItemStatus(
         item=item,
@@ -172,35 +186,28 @@ def milestone_statuses(
     milestone: Milestone,
     timeline: Timeline,
     records: Sequence[Record],
-    as_of: date,
-    warning_days: int,
+    clock: Clock,
 ) -> list[MilestoneStatus]:
     if milestone.kind is DueKind.MONTHLY:
-        year = item_year(milestone, as_of)
         return [
             _status(
                 item,
                 milestone,
-                month_end(year, month),
+                month_end(clock.year, month),
                 month,
                 tick_date(milestone, records, month),
                 {},
-                as_of,
-                warning_days,
+                clock,
             )
             for month in range(1, 13)
         ]
     if milestone.needs_tick:
         met_on = tick_date(milestone, records, None)
-        return [_status(item, milestone, milestone.due, None, met_on, {}, as_of, warning_days)]
+        return [_status(item, milestone, milestone.due, None, met_on, {}, clock)]
     met_on = reached_on(milestone.targets, timeline)
     latest = timeline[-1][1] if timeline else {}
     recorded = {name: latest[name] for name in milestone.targets if name in latest}
-    return [_status(item, milestone, milestone.due, None, met_on, recorded, as_of, warning_days)]
-
-
-def item_year(milestone: Milestone, as_of: date) -> int:
-    return milestone.due.year if milestone.due else as_of.year
+    return [_status(item, milestone, milestone.due, None, met_on, recorded, clock)]
 
 
 def _status(
@@ -210,11 +217,10 @@ def _status(
     period: int | None,
     met_on: date | None,
     recorded: Mapping[str, float],
-    as_of: date,
-    warning_days: int,
+    clock: Clock,
 ) -> MilestoneStatus:
-    state = state_of(due, met_on, as_of, warning_days)
-    late_from = met_on if met_on is not None else as_of
+    state = state_of(due, met_on, clock.as_of, clock.warning_days, day_over=clock.day_over)
+    late_from = met_on if met_on is not None else clock.as_of
     days_late = (
         max(0, (late_from - due).days)
         if due is not None and state in (State.MET_LATE, State.OVERDUE)
@@ -223,13 +229,19 @@ def _status(
     return MilestoneStatus(item, milestone, due, period, state, met_on, days_late, recorded)
 
 
-def state_of(due: date | None, met_on: date | None, as_of: date, warning_days: int) -> State:
-    """The five states, from the due date, the day it was met (if it was) and the as-of date."""
+def state_of(
+    due: date | None, met_on: date | None, as_of: date, warning_days: int, *, day_over: bool = True
+) -> State:
+    """The five states, from the due date, the day it was met (if it was) and the as-of date.
+
+    With ``day_over`` (the default: "as of" a date means through its end), a milestone due on the
+    as-of day and not met by then is overdue; on a day still running it is only due soon.
+    """
     if met_on is not None:
         return State.MET if due is None or met_on <= due else State.MET_LATE
     if due is None:
         return State.PENDING
-    if as_of > due:
+    if as_of > due or (day_over and as_of == due):
         return State.OVERDUE
     if (due - as_of).days <= warning_days:
         return State.DUE_SOON
@@ -250,9 +262,10 @@ def tick_date(milestone: Milestone, records: Sequence[Record], period: int | Non
     for record in sorted(records, key=lambda r: r.date):
         if record.period != period:
             continue
-        if record.done == milestone.text:
+        ticked = record.ticks(milestone)
+        if ticked is True:
             met_on = met_on or record.date
-        elif record.undone == milestone.text:
+        elif ticked is False:
             met_on = None
     return met_on
 
@@ -298,7 +311,7 @@ def planned_points(
 
 def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
     """序时进度: the planned value on ``day``, linear between milestones, flat after the last."""
-    for (start, low), (end, high) in itertools.pairwise(plan):
+    for (start, low), (end, high) in reversed(list(itertools.pairwise(plan))):
         if start <= day <= end:
             span = (end - start).days
             return high if span == 0 else low + (high - low) * (day - start).days / span

@@ -84,6 +84,21 @@ class Record(NamedTuple):
     period: int | None = None
     evidence: str = ""
     line: int | None = None
+    track: str | None = None
+
+    def ticks(self, milestone: Milestone) -> bool | None:
+        """True if this record ticks ``milestone`` off, False if it takes the tick back, else None.
+
+        A tick names its milestone by text, and by track where the item repeats the text in two
+        tracks (3.1 has 开工建设 under both 示范村 and 户厕).
+        """
+        if self.track is not None and self.track != milestone.track:
+            return None
+        if self.done == milestone.text:
+            return True
+        if self.undone == milestone.text:
+            return False
+        return None
 
 
 class Track(NamedTuple):

@@ -95,6 +95,13 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
                     value=format_amount(value)
                 )
             )
+        if not item.uses_percent:
+            raise UsageError(
+                _(
+                    "{ref} has no milestone measured in percent of the work; record its"
+                    " indicators with --set"
+                ).format(ref=item.ref)
+            )
         total, unit = 100.0, "%"
     else:
         indicator = item.indicator(name)
@@ -170,7 +177,25 @@ def check_tick(
                 " record them with `minsheng update`"
             ).format(ref=item.ref, number=milestone.number, text=milestone.text)
         )
+    if period is not None and milestone.kind.value != "monthly":
+        raise UsageError(
+            _("--period is for monthly duties (逐月); {ref}#{number} has one due date").format(
+                ref=item.ref, number=milestone.number
+            )
+        )
     ticked = tick_date(milestone, item.records, period)
+    if undo and ticked is not None and day < ticked:
+        raise UsageError(
+            _(
+                "{ref}#{number} was ticked off on {ticked}; a tick cannot be taken back before it"
+                " was made ({day})"
+            ).format(
+                ref=item.ref,
+                number=milestone.number,
+                ticked=ticked.isoformat(),
+                day=day.isoformat(),
+            )
+        )
     if undo and ticked is None:
         raise UsageError(
             _("{ref}#{number} is not ticked off; nothing to take back").format(
@@ -193,7 +218,7 @@ def record_text(fields: Mapping[str, Any]) -> str:
     return dumped.strip()
 
 
-def appended(raw: bytes, fields: Mapping[str, Any], file: Path) -> bytes:
+def appended(raw: bytes, fields: Mapping[str, Any], file: str) -> bytes:
     """The file's bytes with one record added at the end, in the file's own line endings."""
     newline = b"\r\n" if b"\r\n" in raw else b"\n"
     text = yamltext.decode(raw)
@@ -206,7 +231,7 @@ def appended(raw: bytes, fields: Mapping[str, Any], file: Path) -> bytes:
     return head + line + newline
 
 
-def _records_indent(text: str, file: Path) -> str | None:
+def _records_indent(text: str, file: str) -> str | None:
     """The indentation of the existing records list, or None if the file has none yet."""
     node = yamltext.compose(text)
     if not isinstance(node, yaml.MappingNode) or not node.value:
@@ -226,9 +251,10 @@ def _records_indent(text: str, file: Path) -> str | None:
         return DEFAULT_INDENT
     if not isinstance(value_node, yaml.SequenceNode) or value_node.flow_style:
         raise MinshengError(
-            _("{file}:{line}: records: must be a block list (one “- ” per line)").format(
-                file=file, line=key_node.start_mark.line + 1
-            )
+            _(
+                "{file}:{line}: records: must be a block list; write “records:” alone on its"
+                " line (not “records: []”)"
+            ).format(file=file, line=key_node.start_mark.line + 1)
         )
     if not value_node.value:
         return DEFAULT_INDENT
@@ -244,11 +270,23 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
     from minsheng_cli.build import build_project
     from minsheng_cli.load import read_project_data
 
+    shown = (
+        file.relative_to(workspace.root).as_posix()
+        if file.is_relative_to(workspace.root)
+        else str(file)
+    )
     raw = file.read_bytes()
-    new = appended(raw, fields, file)
+    new = appended(raw, fields, shown)
     data = read_project_data(file, new)
     problems = data if isinstance(data, list) else build_project(data, file, workspace)[1]
     errors = [p for p in problems if not p.warning]
     if errors:
         raise LedgerProblems(errors, workspace.root)
-    write_atomic(file, new)
+    try:
+        write_atomic(file, new)
+    except OSError as exc:
+        raise MinshengError(
+            _("could not write {file} ({error}); it is unchanged and nothing was recorded").format(
+                file=shown, error=exc.strerror or exc
+            )
+        ) from exc

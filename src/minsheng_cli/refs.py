@@ -88,13 +88,26 @@ def _by_name(ledger: Ledger, fragment: str) -> Target:
         f"{i.ref} {i.project_name}（{i.unit}）" for i in items
     ]
     if not candidates:
+        every = [f"{p.id} {p.name}" for p in ledger.projects]
         raise UsageError(
-            _("nothing matches “{ref}”; `minsheng status` shows every item").format(ref=fragment)
+            _("nothing matches “{ref}”; the ledger's 实事: {candidates}").format(
+                ref=fragment, candidates=listing(every)
+            )
         )
-    shown = "; ".join(candidates[:MAX_CANDIDATES])
     raise UsageError(
-        _("“{ref}” is ambiguous; it matches: {candidates}").format(ref=fragment, candidates=shown)
+        _("“{ref}” is ambiguous; it matches: {candidates}").format(
+            ref=fragment, candidates=listing(candidates)
+        )
     )
+
+
+def listing(candidates: list[str]) -> str:
+    """At most MAX_CANDIDATES, then how many more there are."""
+    shown = "; ".join(candidates[:MAX_CANDIDATES])
+    hidden = len(candidates) - MAX_CANDIDATES
+    if hidden > 0:
+        shown += _(" … and {count} more").format(count=hidden)
+    return shown
 
 
 def resolve_milestone(item: Item, ref: str) -> Milestone:

@@ -47,10 +47,10 @@ def plain(text: object, style: str = "") -> Text:
     return Text(str(text), style=style)
 
 
-def progress_bar(share: float) -> Text:
-    filled = round(max(0.0, min(1.0, share)) * BAR_CELLS)
+def progress_bar(share: float, cells: int = BAR_CELLS) -> Text:
+    filled = round(max(0.0, min(1.0, share)) * cells)
     bar = Text("█" * filled, style="green")
-    bar.append("░" * (BAR_CELLS - filled), style="dim")
+    bar.append("░" * (cells - filled), style="dim")
     bar.append(f" {share * 100:3.0f}%")
     return bar
 
@@ -71,27 +71,41 @@ def heading(snapshot: Snapshot, what: str) -> Text:
     return title
 
 
-def status_table(snapshot: Snapshot, items: Sequence[ItemStatus]) -> RenderableType:
+COMPACT_BELOW = 120
+"""Console width under which status draws a short bar and dates without the (ledger's) year."""
+
+
+def status_table(
+    snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 200
+) -> RenderableType:
+    compact = width < COMPACT_BELOW
+    bar_cells = BAR_CELLS // 2 if compact else BAR_CELLS
+    # what the fixed columns take: 序号, 领导 (3 wide chars), bar + " 100%", date, light, padding
+    fixed = 5 + 6 + bar_cells + 5 + (5 if compact else 10) + 4 + 2 * 8
+    spare = max(24, width - fixed)
     table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, _("status")), title_justify="left")
-    table.add_column(_("No."), no_wrap=True)
-    table.add_column(_("Project"), max_width=22)
-    table.add_column(_("Unit"), max_width=20)
+    table.add_column(_("No."), no_wrap=True, min_width=4)
+    table.add_column(_("Project"), max_width=min(22, spare // 4), min_width=6, overflow="fold")
+    table.add_column(_("Unit"), max_width=min(20, spare // 4), min_width=6, overflow="fold")
     table.add_column(_("Leader"), no_wrap=True)
     table.add_column(_("Progress"), no_wrap=True)
-    table.add_column(_("Next milestone"), max_width=26, no_wrap=True, overflow="ellipsis")
+    table.add_column(
+        _("Next milestone"), max_width=min(30, spare // 3), no_wrap=True, overflow="ellipsis"
+    )
     table.add_column(_("Due"), no_wrap=True)
     table.add_column(_("Light"), no_wrap=True, justify="center")
     for status in items:
         item = status.item
         upcoming = status.next_due
+        due = iso(upcoming.due) if upcoming else "—"
         table.add_row(
             plain(item.ref),
             plain(item.project_name),
             plain(item.unit),
             plain(item.leader),
-            progress_bar(status.progress),
+            progress_bar(status.progress, bar_cells),
             plain(f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else "—"),
-            plain(iso(upcoming.due) if upcoming else "—"),
+            plain(due[5:] if compact and upcoming else due),
             light_text(status.light),
         )
     return Group(table, light_footer(items))

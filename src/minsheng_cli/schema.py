@@ -9,7 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic import (
+    Strict as StrictType,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -41,7 +51,7 @@ class IndicatorModel(Strict):
 
 
 class MilestoneModel(Strict):
-    deadline: str | dt.date
+    deadline: str | Annotated[dt.date, StrictType()]  # an int must not become 1970-01-01
     text: Name
     targets: dict[Name, Amount] = {}
     percent: Percent | None = None
@@ -84,6 +94,7 @@ class RecordModel(Strict):
     done: Name | None = None
     undone: Name | None = None
     period: Annotated[int, Field(ge=1, le=12)] | None = None
+    track: Name | None = None
     evidence: Text = ""
 
     @model_validator(mode="after")
@@ -104,3 +115,9 @@ class ProjectFile(Strict):
     name: Name
     items: Annotated[list[ItemModel], Field(min_length=1)]
     records: list[RecordModel] = []
+
+    @field_validator("records", mode="before")
+    @classmethod
+    def empty_records(cls, value: object) -> object:
+        """A bare “records:” line (what a clerk leaves after deleting the last record) is empty."""
+        return [] if value is None else value

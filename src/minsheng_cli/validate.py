@@ -17,28 +17,41 @@ from minsheng_cli.yamltext import Document, Path_
 PlainData = dict[str, Any]
 
 
-def _describe(error: Any) -> str:
-    loc: tuple[str | int, ...] = tuple(error["loc"])
+def _in_data(loc: Path_, document: Document) -> Path_:
+    """The part of an error's location that exists in the file.
+
+    A union (``deadline: str | date``) reports one error per branch, located under branch names
+    ("str", "date") that are not keys of the file; the field itself is what the clerk must fix.
+    """
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in document.lines:
+            return loc[:end]
+    return ()
+
+
+def _describe(kind: str, loc: Path_, message: str) -> str:
     field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
-    kind = error["type"]
     if kind == "missing":
         return _("“{field}” is missing; add it").format(field=field)
     if kind == "extra_forbidden":
         return _("unknown key “{field}”; check its spelling against the README").format(field=field)
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = message.removeprefix("Value error, ")
     if field:
         return _("“{field}”: {message}").format(field=field, message=message)
     return message
 
 
 def _problems(file: Path, document: Document, exc: Any) -> list[Problem]:
-    problems = []
+    """One problem per place in the file: a union's several branch errors become one."""
+    by_place: dict[Path_, Problem] = {}
     for error in exc.errors(include_url=False):
         loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, (str, int)))
-        # a union of date | str reports each branch; the path up to the field is what matters
-        problems.append(Problem(file, document.line_of(loc), _describe(error)))
-    unique = {(p.line, p.message): p for p in problems}
-    return sorted(unique.values(), key=lambda p: p.line or 0)
+        place = loc if error["type"] == "missing" else _in_data(loc, document)
+        if place in by_place:
+            continue
+        message = _describe(error["type"], place, str(error["msg"]))
+        by_place[place] = Problem(file, document.line_of(place), message)
+    return sorted(by_place.values(), key=lambda p: p.line or 0)
 
 
 def validate_workspace(file: Path, document: Document) -> PlainData | list[Problem]:
