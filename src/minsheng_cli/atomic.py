@@ -30,13 +30,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            temporary.chmod(path.stat().st_mode & 0o7777)
+        temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
+
+
+def _new_file_mode() -> int:
+    """What any new file gets (0644 under the usual umask), not the temporary file's 0600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _fsync_folder(folder: Path) -> None:
