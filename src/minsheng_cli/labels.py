@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from minsheng_cli.evaluate import Light, MilestoneStatus, State
-from minsheng_cli.i18n import _
+from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger import PERCENT_KEY, Milestone, format_amount
 
 
@@ -53,3 +53,12 @@ def targets_label(milestone: Milestone, units: dict[str, str]) -> str:
 
 def iso(day: date | None) -> str:
     return day.isoformat() if day else "—"
+
+
+def lateness(status: MilestoneStatus) -> str:
+    """“逾期12天”, or, for a milestone due on the as-of day itself, that it was not met that day."""
+    if status.days_late == 0:
+        return _("not met by its due day")
+    return ngettext("{days} day late", "{days} days late", status.days_late).format(
+        days=status.days_late
+    )

@@ -17,7 +17,14 @@ from minsheng_cli.deadlines import month_end
 from minsheng_cli.errors import UsageError
 from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
 from minsheng_cli.i18n import _
-from minsheng_cli.labels import deadline_label, iso, light_label, measure_name, state_label
+from minsheng_cli.labels import (
+    deadline_label,
+    iso,
+    lateness,
+    light_label,
+    measure_name,
+    state_label,
+)
 from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
 
 MONTHS_PER_QUARTER = 3
@@ -482,11 +489,11 @@ def achieved_line(status: MilestoneStatus) -> str:
 
 
 def late_line(status: MilestoneStatus) -> str:
-    return _("{deadline} ({due}) {text}: {days} days late").format(
+    return _("{deadline} ({due}) {text}: {lateness}").format(
         deadline=deadline_label(status),
         due=iso(status.due),
         text=milestone_text(status),
-        days=status.days_late,
+        lateness=lateness(status),
     )
 
 
