@@ -16,7 +16,7 @@ from minsheng_cli.atomic import workspace_lock
 from minsheng_cli.audit import ITEM_TRAILER, REPORTER_TRAILER, AuditError, commit, in_work_tree
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
+from minsheng_cli.ledger import PERCENT_KEY, Item, Milestone, format_amount
 from minsheng_cli.load import load_ledger
 from minsheng_cli.record import Update, check_tick, check_update, write_record
 from minsheng_cli.refs import resolve_item, resolve_milestone
@@ -92,8 +92,7 @@ def record_tick(
         if by:
             fields["by"] = by
         fields["undone" if undo else "done"] = milestone.text
-        if sum(1 for m in item.milestones if m.text == milestone.text) > 1:
-            fields["track"] = milestone.track
+        fields.update(tick_identity(item, milestone))
         if period is not None:
             fields["period"] = period
         if evidence:
@@ -109,6 +108,18 @@ def record_tick(
         outcome = Outcome(item, summary, fields)
         _commit(root, outcome, by, "\n".join(x for x in (evidence, note) if x), make_commit)
     return outcome
+
+
+def tick_identity(item: Item, milestone: Milestone) -> dict[str, str]:
+    """What a tick must add to the milestone's text to name it alone: its track, its deadline."""
+    same_text = [m for m in item.milestones if m.text == milestone.text]
+    extra: dict[str, str] = {}
+    if len(same_text) > 1 and milestone.track is not None:
+        extra["track"] = milestone.track
+        same_text = [m for m in same_text if m.track == milestone.track]
+    if len(same_text) > 1:
+        extra["deadline"] = milestone.deadline
+    return extra
 
 
 def _period_for(kind: str, period: int | None, day: date) -> int | None:

@@ -17,9 +17,7 @@ class Agenda(NamedTuple):
 
 
 def meeting_day(year: int, month: int) -> date:
-    """The meeting plans month N on the eve of it: the last day of month N-1 (1 January for 1月)."""
-    if month == 1:
-        return date(year, 1, 1)
+    """The meeting plans month N on the eve of it: the last day before month N begins."""
     return date(year, month, 1) - timedelta(days=1)
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from minsheng_cli.deadlines import month_end
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
+
+if TYPE_CHECKING:
+    from minsheng_cli.evaluate import Snapshot
+    from minsheng_cli.ledger import Ledger
 
 
 def parse_day(text: str) -> date:
@@ -29,3 +34,12 @@ def as_of_date(year: int, as_of: str | None, month: int | None, today: date) -> 
     if as_of is not None:
         return parse_day(as_of)
     return today
+
+
+def snapshot_as_of(ledger: Ledger, as_of: str | None, month: int | None, today: date) -> Snapshot:
+    """The ledger evaluated for what the command line asked: a date the clerk names is read
+    through its end (截至6月30日); without one, today is still running."""
+    from minsheng_cli.evaluate import evaluate
+
+    day = as_of_date(ledger.year, as_of, month, today)
+    return evaluate(ledger, day, day_over=as_of is not None or month is not None)

@@ -90,6 +90,7 @@ def _record(raw: Mapping[str, Any]) -> Record:
         evidence=raw.get("evidence", ""),
         line=raw.get("line"),
         track=raw.get("track"),
+        deadline=str(raw["deadline"]) if raw.get("deadline") is not None else None,
     )
 
 
@@ -118,6 +119,7 @@ def _item(
         _check_order(built, found)
         milestones.extend(built)
     _check_targets(milestones, indicators, found)
+    _check_twins(milestones, found)
     milestones.extend(_implied_milestones(milestones, indicators, len(milestones), workspace))
     item = Item(
         project=project["id"],
@@ -136,6 +138,22 @@ def _item(
     )
     _check_records(item, found)
     return item
+
+
+def _check_twins(milestones: list[Milestone], found: _Collector) -> None:
+    """Two milestones with the same track, deadline and text could not be told apart by a tick."""
+    seen: set[tuple[str | None, str, str]] = set()
+    for milestone in milestones:
+        identity = (milestone.track, milestone.deadline, milestone.text)
+        if identity in seen:
+            found.error(
+                milestone.line,
+                _(
+                    "this milestone repeats another's deadline and text ({deadline} {text});"
+                    " merge them or tell them apart"
+                ).format(deadline=milestone.deadline, text=milestone.text),
+            )
+        seen.add(identity)
 
 
 def _check_indicator_names(
@@ -299,13 +317,13 @@ def _check_records(item: Item, found: _Collector) -> None:
                 ),
             )
         elif len(named) > 1:
-            tracks = "、".join(m.track or "—" for m in named)
+            where = "、".join(f"{m.track or ''} {m.deadline}".strip() for m in named)
             found.error(
                 record.line,
                 _(
-                    "“{text}” is a milestone of {ref} in more than one track ({tracks});"
-                    " add track: to the record"
-                ).format(text=ticked, ref=item.ref, tracks=tracks),
+                    "“{text}” names more than one milestone of {ref} ({where}); add track: or"
+                    " deadline: to the record"
+                ).format(text=ticked, ref=item.ref, where=where),
             )
         elif named[0].kind is DueKind.MONTHLY and record.period is None:
             found.error(record.line, _("a tick of a monthly duty needs period: (1–12)"))

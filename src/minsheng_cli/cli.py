@@ -38,7 +38,7 @@ def console(stderr: bool = False) -> Console:
         markup=False,
         emoji=False,
         width=wide,
-        soft_wrap=False,
+        soft_wrap=stderr,  # an error or warning stays one line, however long
         color_system=None if plain else "auto",
     )
 
@@ -160,13 +160,9 @@ def main_options(
 
 
 def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Snapshot:
-    from minsheng_cli.asof import as_of_date
-    from minsheng_cli.evaluate import evaluate
+    from minsheng_cli.asof import snapshot_as_of
 
-    ledger = workspace(ctx).ledger()
-    day = as_of_date(ledger.year, as_of, month, date.today())
-    # a date the clerk names is read through its end; today is still running
-    return evaluate(ledger, day, day_over=as_of is not None or month is not None)
+    return snapshot_as_of(workspace(ctx).ledger(), as_of, month, date.today())
 
 
 def matches(value: str, wanted: str | None) -> bool:

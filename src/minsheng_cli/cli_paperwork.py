@@ -216,10 +216,9 @@ def export(
     with progress_steps(_("loading the ledger"), _("evaluating"), _("rendering")) as step_done:
         ledger = workspace(ctx).ledger()
         step_done()
-        from minsheng_cli.asof import as_of_date
-        from minsheng_cli.evaluate import evaluate
+        from minsheng_cli.asof import snapshot_as_of
 
-        snapshot = evaluate(ledger, as_of_date(ledger.year, as_of, month, date.today()))
+        snapshot = snapshot_as_of(ledger, as_of, month, date.today())
         step_done()
         from minsheng_cli.export_table import export_content
 

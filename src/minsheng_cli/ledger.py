@@ -85,14 +85,18 @@ class Record(NamedTuple):
     evidence: str = ""
     line: int | None = None
     track: str | None = None
+    deadline: str | None = None
 
     def ticks(self, milestone: Milestone) -> bool | None:
         """True if this record ticks ``milestone`` off, False if it takes the tick back, else None.
 
-        A tick names its milestone by text, and by track where the item repeats the text in two
-        tracks (3.1 has 开工建设 under both 示范村 and 户厕).
+        A tick names its milestone by text; by track too where the item repeats the text in two
+        tracks (3.1 has 开工建设 under both 示范村 and 户厕), and by deadline where a track repeats
+        it at two dates (召开推进会 in 3月底 and 9月底).
         """
         if self.track is not None and self.track != milestone.track:
+            return None
+        if self.deadline is not None and self.deadline != milestone.deadline:
             return None
         if self.done == milestone.text:
             return True

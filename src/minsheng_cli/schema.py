@@ -95,6 +95,7 @@ class RecordModel(Strict):
     undone: Name | None = None
     period: Annotated[int, Field(ge=1, le=12)] | None = None
     track: Name | None = None
+    deadline: str | Annotated[dt.date, StrictType()] | None = None
     evidence: Text = ""
 
     @model_validator(mode="after")

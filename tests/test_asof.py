@@ -1,0 +1,54 @@
+"""The date a command evaluates: a named date is read through its end, today is still running."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from minsheng_cli.asof import as_of_date, snapshot_as_of
+from minsheng_cli.errors import UsageError
+from minsheng_cli.evaluate import State
+from minsheng_cli.load import load_ledger
+
+
+def states_due_on(root: Path, day: date, as_of: str | None, month: int | None) -> set[State]:
+    snapshot = snapshot_as_of(load_ledger(root), as_of, month, today=day)
+    return {m.state for m in snapshot.milestones if m.due == day and not m.state.is_met}
+
+
+def test_today_is_still_running_so_what_falls_due_today_is_due_soon(ledger_dir: Path) -> None:
+    assert states_due_on(ledger_dir, date(2023, 3, 31), None, None) == {State.DUE_SOON}
+
+
+@pytest.mark.parametrize(("as_of", "month"), [("2023-03-31", None), (None, 3)])
+def test_a_named_date_is_read_through_its_end(
+    ledger_dir: Path, as_of: str | None, month: int | None
+) -> None:
+    assert states_due_on(ledger_dir, date(2023, 3, 31), as_of, month) == {State.OVERDUE}
+
+
+def test_month_means_its_last_day_of_the_ledgers_year() -> None:
+    assert as_of_date(2023, None, 2, today=date(2026, 11, 29)) == date(2023, 2, 28)
+    assert as_of_date(2024, None, 2, today=date(2026, 11, 29)) == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "month", "message"),
+    [
+        ("2023-06-30", 6, "give either --as-of or --month, not both"),
+        ("6/30", None, "“6/30” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30"),
+        (None, 13, "--month must be 1–12, not 13"),
+    ],
+)
+def test_impossible_dates_are_usage_errors(
+    as_of: str | None, month: int | None, message: str
+) -> None:
+    from minsheng_cli.i18n import set_language
+
+    set_language("en")
+    with pytest.raises(UsageError) as caught:
+        as_of_date(2023, as_of, month, today=date(2023, 1, 1))
+    assert caught.value.message == message
+    assert caught.value.exit_code == 2

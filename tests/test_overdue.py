@@ -1,0 +1,309 @@
+"""`overdue` and `agenda` on the bundled ledger after a scripted half-year (tests/halfyear.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import copy_ledger, run_cli
+from tests.halfyear import (
+    AGENDA_JULY,
+    AGENDA_SEPTEMBER,
+    MET_LATE_BY_JUNE,
+    OVERDUE,
+    RECORDS_PER_FILE,
+    Key,
+    apply_half_year,
+)
+
+ROW = re.compile(r"(\d+\.\d+#\d+)\s.*?(\d{4}-\d{2}-\d{2})\s+(\d+)\s")
+
+
+@pytest.fixture(scope="module")
+def half_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ledger with the half-year applied, shared by the read-only tests of this module."""
+    root = copy_ledger(tmp_path_factory.mktemp("halfyear") / "ledger")
+    apply_half_year(root)
+    return root
+
+
+@pytest.fixture
+def own_half_year(half_year: Path, tmp_path: Path) -> Path:
+    """A private copy, for a test that records more."""
+    return Path(shutil.copytree(half_year, tmp_path / "ledger"))
+
+
+def key(milestone: dict[str, Any]) -> Key:
+    return (milestone["item"], milestone["milestone"], milestone["period"])
+
+
+def overdue_json(root: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
+    result = run_cli(root, ["overdue", *args, "--json"])
+    assert result.stderr == ""
+    milestones: list[dict[str, Any]] = json.loads(result.stdout)
+    return result.exit_code, milestones
+
+
+def test_the_script_wrote_one_record_per_step(half_year: Path) -> None:
+    counts = {
+        file.name: sum(
+            1 for line in file.read_text(encoding="utf-8").splitlines() if line.startswith("  - {")
+        )
+        for file in sorted((half_year / "tasks").iterdir())
+    }
+    assert counts == RECORDS_PER_FILE
+    assert run_cli(half_year, ["check"]).exit_code == 0
+
+
+@pytest.mark.parametrize("month", [3, 4, 6, 9])
+def test_overdue_lists_after_the_half_year(half_year: Path, month: int) -> None:
+    code, late = overdue_json(half_year, "--month", str(month))
+    assert code == 1
+    assert {key(m): m["days_late"] for m in late} == OVERDUE[month]
+    assert len(late) == len(OVERDUE[month])
+    assert {m["state"] for m in late} == {"overdue"}
+    english = run_cli(half_year, ["--lang", "en", "overdue", "--month", str(month), "--json"])
+    assert json.loads(english.stdout) == late
+
+
+def test_overdue_says_what_was_required_and_what_was_recorded(half_year: Path) -> None:
+    _code, late = overdue_json(half_year, "--month", "9")
+    by_key = {key(m): m for m in late}
+    assert (by_key["2.1", 5, None]["targets"], by_key["2.1", 5, None]["recorded"]) == (
+        {"percent": 100},
+        {"percent": 85},
+    )
+    jobs = by_key["6.1", 2, None]
+    assert jobs["targets"]["农村劳动力转移就业"] == 2
+    assert jobs["recorded"]["农村劳动力转移就业"] == 1.9
+    assert jobs["recorded"]["技能培训"] == 210
+    assert (by_key["3.1", 9, None]["targets"], by_key["3.1", 9, None]["recorded"]) == (
+        {"户厕改造": 900},
+        {},
+    )
+    assert (by_key["5.2", 2, None]["targets"], by_key["5.2", 2, None]["recorded"]) == ({}, {})
+    assert by_key["7.2", 2, 5]["due"] == "2023-05-31"
+
+    text = run_cli(half_year, ["--lang", "en", "overdue", "--month", "9"]).stdout
+    line = {ref: next(x for x in text.splitlines() if ref in x) for ref in ("2.1#5", "3.1#9")}
+    assert re.search(r"\bwork done 100%\s+work done 85%", line["2.1#5"])
+    assert re.search(r"\b户厕改造 900座\s+nothing recorded", line["3.1#9"])
+    line["5.2#2"] = next(x for x in text.splitlines() if "5.2#2" in x)
+    assert re.search(r"\btick off \(销号\)\s+not ticked", line["5.2#2"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overdue_text_is_grouped_by_leader_then_unit_with_days_late(
+    half_year: Path, lang: str
+) -> None:
+    result = run_cli(half_year, ["--lang", lang, "overdue", "--month", "6"])
+    assert result.exit_code == 1
+    text = result.stdout
+    rows = [match.groups() for match in map(ROW.search, text.splitlines()) if match]
+    # leaders, then units, in code-point order (任 < 李 < 王; 交 < 住 < 医 < 审), then by due date
+    assert rows == [
+        ("3.1#3", "2023-04-10", "81"),
+        ("3.1#8", "2023-04-10", "81"),
+        ("7.2#2", "2023-05-31", "30"),
+        ("6.1#2", "2023-06-30", "0"),  # due on the day the report is as of: overdue, 0 days
+        ("8.1#4", "2023-05-20", "41"),
+        ("3.2#4", "2023-06-30", "0"),
+        ("2.1#5", "2023-06-30", "0"),
+        ("5.2#2", "2023-06-30", "0"),
+        ("10.1#1", "2023-04-30", "61"),
+    ]
+    order = ["任伟", "农业农村局", "李静", "人力资源和社会保障局", "文化旅游广电局"]
+    order += ["王继讲", "交通运输局", "住房和城乡建设局", "医疗保障局", "审批服务管理局"]
+    positions = [text.index(name) for name in order]
+    assert positions == sorted(positions)
+    assert text.count("李静") == 1  # each leader is named once
+    assert text.count("人力资源和社会保障局") == 1  # and each unit once under its leader
+    if lang == "en":
+        assert "9 overdue milestones" in text
+
+
+def test_nothing_overdue_exits_0(ledger_dir: Path) -> None:
+    assert overdue_json(ledger_dir, "--as-of", "2023-01-15") == (0, [])
+    english = run_cli(ledger_dir, ["--lang", "en", "overdue", "--as-of", "2023-01-15"])
+    assert english.exit_code == 0
+    assert "Nothing is overdue." in english.stdout
+    assert run_cli(ledger_dir, ["overdue", "--as-of", "2023-01-15"]).exit_code == 0
+
+
+# every milestone of the bundled ledger due on 3-31 (3月底): none is met, nothing being recorded
+DUE_MARCH_31: set[Key] = {
+    ("1.1", 3, None),
+    ("3.1", 2, None),
+    ("3.1", 7, None),
+    ("3.2", 2, None),
+    ("3.3", 2, None),
+    ("4.1", 3, None),
+    ("5.1", 1, None),
+    ("5.1", 5, None),
+    ("5.1", 9, None),
+    ("5.2", 1, None),
+    ("6.1", 1, None),
+    ("7.2", 2, 3),
+    ("9.1", 1, None),
+}
+
+
+def test_overdue_on_the_bundled_ledger_reads_the_named_day_through_its_end(
+    ledger_dir: Path,
+) -> None:
+    """`--month 3` is as of 3-31 through its end: a 3月底 milestone not met by then is overdue,
+    0 days late; on 4-01 it is 1 day late."""
+    code, march = overdue_json(ledger_dir, "--month", "3")
+    assert code == 1
+    assert all(m["due"] <= "2023-03-31" for m in march)
+    late = {key(m): m["days_late"] for m in march}
+    assert late[("2.1", 2, None)] == 11  # 3月中旬 = 3-20
+    month_end = {k: days for k, days in late.items() if k in DUE_MARCH_31}
+    assert month_end == dict.fromkeys(DUE_MARCH_31, 0)
+    assert {key(m) for m in march if m["due"] == "2023-03-31"} == DUE_MARCH_31
+    assert overdue_json(ledger_dir, "--as-of", "2023-03-31") == (code, march)
+    _code, april_first = overdue_json(ledger_dir, "--as-of", "2023-04-01")
+    month_end = {key(m): m["days_late"] for m in april_first if m["due"] == "2023-03-31"}
+    assert month_end == dict.fromkeys(DUE_MARCH_31, 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--leader", "李静"), {("6.1", 2, None): 0, ("7.2", 2, 5): 30, ("8.1", 4, None): 41}),
+        (("--unit", "审批"), {("10.1", 1, None): 61}),
+        (("--leader", "王继讲", "--unit", "农业"), {}),
+        (("--leader", "张怀彪"), {}),
+    ],
+)
+def test_overdue_filters_by_leader_and_unit(
+    half_year: Path, args: tuple[str, ...], expected: dict[Key, int]
+) -> None:
+    code, late = overdue_json(half_year, "--month", "6", *args)
+    assert {key(m): m["days_late"] for m in late} == expected
+    assert code == (1 if expected else 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--month", "13"), "--month must be 1–12, not 13"),
+        (("--month", "3", "--as-of", "2023-03-31"), "give either --as-of or --month, not both"),
+        (
+            ("--as-of", "2023/03/31"),
+            "“2023/03/31” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30",
+        ),
+    ],
+)
+def test_overdue_usage_errors_exit_2(ledger_dir: Path, args: tuple[str, ...], message: str) -> None:
+    result = run_cli(ledger_dir, ["--lang", "en", "overdue", *args])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert " ".join(result.stderr.split()) == f"error: {message}"
+    assert run_cli(ledger_dir, ["overdue", *args, "--json"]).exit_code == 2
+
+
+def test_records_after_june_change_september_but_not_june(own_half_year: Path) -> None:
+    _code, june_before = overdue_json(own_half_year, "--month", "6")
+    for args in (
+        ("done", "10.1", "1", "--date", "2023-07-05"),
+        ("update", "6.1", "--set", "农村劳动力转移就业=2.1", "--date", "2023-07-10"),
+    ):
+        assert run_cli(own_half_year, [*args, "--no-commit"]).exit_code == 0
+    _code, june_after = overdue_json(own_half_year, "--month", "6")
+    assert june_after == june_before
+    _code, september = overdue_json(own_half_year, "--month", "9")
+    expected = dict(OVERDUE[9])
+    del expected["10.1", 1, None]
+    del expected["6.1", 2, None]
+    assert {key(m): m["days_late"] for m in september} == expected
+    _code, late = run_list(own_half_year, "--state", "met_late", "--month", "9")
+    met_late = {key(m): (m["met_on"], m["days_late"]) for m in late}
+    assert met_late["10.1", 1, None] == ("2023-07-05", 66)
+    assert met_late["6.1", 2, None] == ("2023-07-10", 10)
+
+
+def run_list(root: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
+    result = run_cli(root, ["list", *args, "--json"])
+    milestones: list[dict[str, Any]] = json.loads(result.stdout)
+    return result.exit_code, milestones
+
+
+def test_milestones_met_late_by_june(half_year: Path) -> None:
+    code, late = run_list(half_year, "--state", "met_late", "--month", "6")
+    assert code == 0
+    assert {key(m): (m["met_on"], m["days_late"]) for m in late} == MET_LATE_BY_JUNE
+
+
+# --- agenda --------------------------------------------------------------------------------------
+
+
+def agenda_json(root: Path, *args: str) -> list[dict[str, Any]]:
+    result = run_cli(root, ["agenda", *args, "--json"])
+    assert result.exit_code == 0, result.stderr
+    milestones: list[dict[str, Any]] = json.loads(result.stdout)
+    return milestones
+
+
+def test_agenda_is_what_is_still_open_then_what_falls_due_in_the_month(half_year: Path) -> None:
+    agenda = agenda_json(half_year, "--month", "7")
+    assert tuple(key(m) for m in agenda) == AGENDA_JULY
+    assert all(m["due"] < "2023-07-01" for m in agenda[:9])
+    assert all(m["due"] == "2023-07-31" for m in agenda[9:])
+    # as of the meeting (6-30, through its end): what was due by then and is not met is overdue,
+    # the 6月底 milestones 0 days late; July's are 31 days ahead, outside the warning window
+    assert [(m["state"], m["days_late"]) for m in agenda[:9]] == [
+        ("overdue", OVERDUE[6][key(m)]) for m in agenda[:9]
+    ]
+    assert {key(m) for m in agenda if m["due"] == "2023-06-30"} == {
+        ("2.1", 5, None),
+        ("3.2", 4, None),
+        ("5.2", 2, None),
+        ("6.1", 2, None),
+    }
+    assert {m["days_late"] for m in agenda if m["due"] == "2023-06-30"} == {0}
+    assert {m["state"] for m in agenda[9:]} == {"pending"}
+    text = run_cli(half_year, ["--lang", "en", "agenda", "--month", "7"]).stdout
+    assert "agenda for 7月" in text
+    refs = [found.group(0) for found in re.finditer(r"\d+\.\d+#\d+", text)]
+    assert refs == [f"{ref}#{number}" for ref, number, _period in AGENDA_JULY]
+
+
+def test_agenda_for_january_on_the_bundled_ledger(ledger_dir: Path) -> None:
+    agenda = agenda_json(ledger_dir, "--month", "1")
+    assert [key(m) for m in agenda] == [
+        ("1.1", 1, None),
+        ("3.1", 1, None),
+        ("3.1", 6, None),
+        ("4.1", 1, None),
+        ("7.2", 1, None),
+        ("7.2", 2, 1),
+    ]
+    assert {m["due"] for m in agenda} == {"2023-01-31"}
+
+
+def test_agenda_leaves_out_what_is_already_met(own_half_year: Path) -> None:
+    done = ["done", "2.1", "6", "--date", "2023-06-28", "--no-commit"]
+    assert run_cli(own_half_year, done).exit_code == 0
+    agenda = agenda_json(own_half_year, "--month", "7")
+    assert tuple(key(m) for m in agenda) == tuple(k for k in AGENDA_JULY if k != ("2.1", 6, None))
+
+
+def test_agenda_month_must_be_1_to_12(ledger_dir: Path) -> None:
+    assert run_cli(ledger_dir, ["agenda", "--month", "13"]).exit_code == 2
+    assert run_cli(ledger_dir, ["agenda"]).exit_code == 2
+
+
+def test_agenda_orders_items_by_number_within_a_day(half_year: Path) -> None:
+    agenda = agenda_json(half_year, "--month", "9")
+    due_last_day = [key(m) for m in agenda if m["due"] == "2023-09-30"]
+    assert due_last_day[0] == ("3.1", 5, None)
+    assert due_last_day[-1] == ("10.1", 3, None)
+    assert tuple(key(m) for m in agenda) == AGENDA_SEPTEMBER
+    assert {m["state"] for m in agenda if m["due"] < "2023-09-01"} == {"overdue"}
+    assert {m["state"] for m in agenda if m["due"] >= "2023-09-01"} == {"due_soon", "pending"}
+    assert {m["state"] for m in agenda if m["due"] == "2023-09-10"} == {"due_soon"}

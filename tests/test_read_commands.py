@@ -1,0 +1,769 @@
+"""`status`, `list` and `show` as a clerk sees them: rows, filters, lights and their footer,
+wide-character alignment, the JSON contract, escaping, plain output, language and exit codes."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+
+from minsheng_cli.i18n import DOMAIN, LOCALE_DIR
+from tests.conftest import run_cli
+
+ZH = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=["zh_CN"], fallback=True)
+STATES = {"met", "met_late", "overdue", "due_soon", "pending"}
+ROW = re.compile(r"^\s+(\d+\.\d+)(#\d+)?\s")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+BUNDLED_ITEMS = [
+    "1.1",
+    "2.1",
+    "3.1",
+    "3.2",
+    "3.3",
+    "4.1",
+    "5.1",
+    "5.2",
+    "6.1",
+    "7.1",
+    "7.2",
+    "8.1",
+    "9.1",
+    "10.1",
+]
+TICK_10_1 = "进一步推行“互联网+工程审批”，推行联合验收、联合审图、区域评估、告知承诺等制度"
+
+
+def ok(args: Sequence[str], ledger: Path, **env: str) -> str:
+    """stdout of a command that must succeed quietly."""
+    result = run_cli(ledger, args, **env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+def json_of(ledger: Path, *args: str) -> Any:
+    return json.loads(ok([*args, "--json"], ledger))
+
+
+def row_refs(output: str) -> list[str]:
+    return [
+        m.group(1) + (m.group(2) or "") for line in output.splitlines() if (m := ROW.match(line))
+    ]
+
+
+def footer_counts(output: str, labels: dict[str, str]) -> dict[str, int]:
+    """The footer's count per light/state, read with the labels of the output's language."""
+    footer = output.rstrip("\n").splitlines()[-1]
+    counts = {}
+    for key, label in labels.items():
+        found = re.search(rf"(?:^|\s){re.escape(label)} (\d+)", footer)
+        assert found is not None, (label, footer)
+        counts[key] = int(found.group(1))
+    return counts
+
+
+EN_LIGHTS = {"green": "green", "yellow": "yellow", "red": "red", "done": "✓"}
+ZH_LIGHTS = {"green": ZH.gettext("green"), "yellow": ZH.gettext("yellow"), "red": ZH.gettext("red")}
+ZH_LIGHTS["done"] = "✓"
+EN_STATES = {
+    "met": "met",
+    "met_late": "met late",
+    "overdue": "overdue",
+    "due_soon": "due soon",
+    "pending": "pending",
+}
+
+
+def add_records(ledger: Path) -> None:
+    """Progress as units would report it by 25 June: 2.1 on track, 9.1 done, 10.1 due soon, and a
+    late tick on 3.2."""
+    appended = {
+        "02-*.yaml": [
+            "{date: 2023-02-25, item: 1, by: 住建局, done: 完成项目前期各项工作}",
+            "{date: 2023-03-18, item: 1, by: 住建局, done: 开工建设}",
+            "{date: 2023-04-15, item: 1, by: 住建局, percent: 100}",
+        ],
+        "03-*.yaml": ["{date: 2023-03-05, item: 2, by: 交通局, done: 完成初步设计编制及评审工作}"],
+        "09-*.yaml": ["{date: 2023-03-20, item: 1, by: 司法局, set: {法律援助案件: 240}}"],
+        "10-*.yaml": [
+            f"{{date: 2023-04-28, item: 1, by: 审批局, done: {TICK_10_1}}}",
+            "{date: 2023-06-20, item: 1, by: 审批局, set: {审批时限压减: 19}}",
+        ],
+    }
+    for pattern, records in appended.items():
+        (file,) = (ledger / "tasks").glob(pattern)
+        lines = "".join(f"  - {record}\n" for record in records)
+        file.write_text(file.read_text(encoding="utf-8") + "records:\n" + lines, encoding="utf-8")
+
+
+@pytest.fixture
+def reported(ledger_dir: Path) -> Path:
+    add_records(ledger_dir)
+    return ledger_dir
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+def test_status_has_one_row_per_item_and_counts_lights(ledger_dir: Path) -> None:
+    out = ok(["--lang", "en", "status", "--as-of", "2023-06-30"], ledger_dir)
+
+    assert out.splitlines()[0].split() == [
+        "泾源县2023年民生实事任务清单",
+        "status",
+        "as",
+        "of",
+        "2023-06-30",
+    ]
+    assert row_refs(out) == BUNDLED_ITEMS
+    # nothing is reported in the bundled ledger: every item has an overdue milestone by June
+    assert footer_counts(out, EN_LIGHTS) == {"green": 0, "yellow": 0, "red": 14, "done": 0}
+    first = next(line for line in out.splitlines() if ROW.match(line))
+    assert first.split()[:4] == ["1.1", "冬季清洁取暖工程", "住房和城乡建设局", "王继讲"]
+    assert "1月底 完成可行性研究报告" in first
+    assert "2023-01-31" in first
+    assert "░░░░░░░░░░   0%" in first  # at 200 columns: the full 10-cell bar
+    assert first.split()[-1] == "red"
+
+
+def test_month_6_means_30_june(ledger_dir: Path) -> None:
+    by_month = ok(["status", "--month", "6"], ledger_dir)
+    by_date = ok(["status", "--as-of", "2023-06-30"], ledger_dir)
+
+    assert by_month == by_date
+    assert "2023-06-30" in by_month.splitlines()[0]
+    assert "2023-02-28" in ok(["status", "-m", "2"], ledger_dir).splitlines()[0]
+
+
+def test_status_lights_with_progress_reported(reported: Path) -> None:
+    out = ok(["--lang", "en", "status", "--as-of", "2023-06-25"], reported)
+
+    lights = {line.split()[0]: line.split()[-1] for line in out.splitlines() if ROW.match(line)}
+    assert lights["2.1"] == "green"  # all percent targets met, 竣工验收 due 7月底
+    assert lights["9.1"] == "✓"  # 240 cases reported in March
+    assert lights["10.1"] == "yellow"  # 6月底 target due in 5 days, on plan
+    assert {ref for ref, light in lights.items() if light == "red"} == set(BUNDLED_ITEMS) - {
+        "2.1",
+        "9.1",
+        "10.1",
+    }
+    assert footer_counts(out, EN_LIGHTS) == {"green": 1, "yellow": 1, "red": 11, "done": 1}
+    row_9 = next(line for line in out.splitlines() if line.split()[:1] == ["9.1"])
+    assert "100%" in row_9
+    row_10 = next(line for line in out.splitlines() if line.split()[:1] == ["10.1"])
+    assert " 38%" in row_10
+    assert "2023-06-30" in row_10
+
+
+def test_behind_plan_alone_turns_an_item_yellow(reported: Path) -> None:
+    # 10.1 as of 15 May: its April tick is in, nothing is due for 46 days, but the plan
+    # (20% by 30 June, from zero on 1 January) is far ahead of the nothing reported
+    (item,) = json_of(reported, "status", "--as-of", "2023-05-15", "--unit", "审批")
+
+    assert item["light"] == "yellow"
+    assert item["behind_plan"] is True
+    assert item["states"] == {"met": 1, "met_late": 0, "overdue": 0, "due_soon": 0, "pending": 3}
+    (measure,) = item["measures"]
+    assert measure["actual"] == 0
+    assert measure["behind_days"] == 135
+
+
+def test_status_footer_in_chinese(reported: Path) -> None:
+    out = ok(["status", "--as-of", "2023-06-25"], reported)
+
+    assert footer_counts(out, ZH_LIGHTS) == {"green": 1, "yellow": 1, "red": 11, "done": 1}
+    assert ZH.gettext("green") != "green"
+    assert " green " not in out
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--unit", "住房"], ["1.1", "2.1"]),
+        (["--unit", "人力资源和社会保障局"], ["6.1", "7.2"]),
+        (["--leader", "任伟"], ["3.1"]),
+        (["--leader", "李静"], ["4.1", "6.1", "7.1", "7.2", "8.1"]),
+        (["--unit", "人力资源", "--leader", "李静"], ["6.1", "7.2"]),
+        (["-u", "水务局", "-l", "王继讲"], ["3.3"]),
+        (["--unit", "水务局", "--leader", "李静"], []),
+    ],
+)
+def test_status_filters(ledger_dir: Path, options: list[str], expected: list[str]) -> None:
+    out = ok(["--lang", "en", "status", "--month", "6", *options], ledger_dir)
+
+    assert row_refs(out) == expected
+    assert footer_counts(out, EN_LIGHTS) == {
+        "green": 0,
+        "yellow": 0,
+        "red": len(expected),
+        "done": 0,
+    }
+    items = json_of(ledger_dir, "status", "--month", "6", *options)
+    assert [i["item"] for i in items] == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("command", [["status"], ["list"], ["list", "--unit", "卫生"]])
+def test_every_table_row_has_the_same_display_width(
+    reported: Path, lang: str, command: list[str]
+) -> None:
+    out = ok(["--lang", lang, *command, "--as-of", "2023-06-25"], reported)
+    lines = out.rstrip("\n").splitlines()
+    table = lines[:-1]  # the footer is a line of its own
+    rows = [line for line in table if ROW.match(line)]
+    assert len(rows) >= 14
+
+    assert len({cell_len(line) for line in table}) == 1
+    # the due-date column starts at the same cell in every row that has one
+    starts = {
+        cell_len(line[: m.start()]) for line in rows if (m := re.search(r"2023-\d\d-\d\d", line))
+    }
+    assert len(starts) == 1
+    # and the table is really wide-character text, not just padded ASCII
+    assert any(cell_len(line) > len(line) for line in rows)
+
+
+def test_rows_still_line_up_in_a_narrower_window(reported: Path) -> None:
+    out = ok(["status", "--as-of", "2023-06-25"], reported, COLUMNS="100")
+    table = out.rstrip("\n").splitlines()[:-1]
+
+    assert {cell_len(line) for line in table} == {100}
+    assert row_refs(out) == BUNDLED_ITEMS
+    # under 120 columns: a 5-cell bar, due dates without the year, names folded over lines
+    rows = {line.split()[0]: line for line in table if ROW.match(line)}
+    assert "█████ 100%" in rows["2.1"]
+    assert "░░░░░   0%" in rows["1.1"]
+    assert all(not re.search(r"[█░]{6}", row) for row in rows.values())
+    assert all(not re.search(r"2023-\d\d-\d\d", row) for row in rows.values())
+    assert rows["10.1"].split()[-2:] == ["06-30", ZH.gettext("yellow")]
+    after_1_1 = table[table.index(rows["1.1"]) + 1]
+    assert not ROW.match(after_1_1)
+    name, unit = rows["1.1"].split()[1:3]
+    name_rest, unit_rest = after_1_1.split()
+    assert (name + name_rest, unit + unit_rest) == ("冬季清洁取暖工程", "住房和城乡建设局")
+
+
+# --- list -----------------------------------------------------------------------------------------
+
+
+def test_list_json_contract(ledger_dir: Path) -> None:
+    rows = json_of(ledger_dir, "list", "--month", "6")
+
+    assert isinstance(rows, list)
+    # 85 written or implied milestones, and the monthly duty as 12 rows, one per month
+    assert len(rows) == 85 + 12
+    as_of = date(2023, 6, 30)
+    for row in rows:
+        assert type(row["project"]) is int
+        assert row["item"] == f"{row['project']}.{row['item'].split('.')[1]}"
+        assert re.fullmatch(r"\d+\.\d+", row["item"])
+        for key in ("name", "unit", "leader", "deadline", "text"):
+            assert isinstance(row[key], str)
+            assert row[key]
+        due = date.fromisoformat(row["due"])
+        assert due.year == 2023
+        assert isinstance(row["targets"], dict)
+        for name, value in row["targets"].items():
+            assert isinstance(name, str)
+            assert type(value) in (int, float)
+        assert row["state"] in STATES
+        # nothing is reported in the bundled ledger: the state follows from the date alone, and
+        # --month 6 is 6-30 through its end, so what falls due on 6-30 is overdue too
+        expected = (
+            "overdue" if due <= as_of else "due_soon" if (due - as_of).days <= 10 else "pending"
+        )
+        assert row["state"] == expected, row
+        assert row["days_late"] == (max(0, (as_of - due).days) if due <= as_of else 0)
+    # 42 due before 6-30 and 12 due on it; nothing falls due from 7-01 to 7-10
+    assert Counter(r["state"] for r in rows) == {"overdue": 42 + 12, "pending": 43}
+
+
+def test_list_json_rows_carry_the_ledger_words_and_numbers(ledger_dir: Path) -> None:
+    rows = json_of(ledger_dir, "list", "--as-of", "2023-06-30")
+
+    def find(item: str, text: str) -> dict[str, Any]:
+        (row,) = [r for r in rows if r["item"] == item and r["text"] == text]
+        return dict(row)
+
+    start = find("3.2", "开工建设")
+    assert {k: start[k] for k in ("project", "name", "item", "unit", "leader")} == {
+        "project": 3,
+        "name": "农村人居环境提升工程",
+        "item": "3.2",
+        "unit": "交通运输局",
+        "leader": "王继讲",
+    }
+    assert (start["deadline"], start["due"], start["targets"], start["state"]) == (
+        "4月初",
+        "2023-04-10",
+        {},
+        "overdue",
+    )
+    toilets = find("3.1", "完成农村户厕改造900座")
+    assert toilets["targets"] == {"户厕改造": 900}
+    assert type(toilets["targets"]["户厕改造"]) is int
+    assert (toilets["deadline"], toilets["due"], toilets["state"]) == (
+        "7月底",
+        "2023-07-31",
+        "pending",
+    )
+    jobs = find(
+        "6.1", next(r["text"] for r in rows if r["item"] == "6.1" and r["deadline"] == "3月底")
+    )
+    assert jobs["targets"]["农村劳动力转移就业"] == 0.8
+    assert jobs["targets"]["创业担保贷款"] == 200
+    tender = find("8.1", "完成招投标等前期工作")
+    assert (tender["deadline"], tender["due"]) == ("5月底前", "2023-05-31")
+    percent = find("2.1", "完成工程量的30%")
+    assert percent["targets"] == {"percent": 30}
+    monthly = [r for r in rows if r["item"] == "7.2" and r["deadline"] == "逐月"]
+    assert [r["due"] for r in monthly] == [
+        f"2023-{m:02d}-{d}"
+        for m, d in zip(range(1, 13), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], strict=True)
+    ]
+    implied = [r for r in rows if r["item"] == "5.1" and r["deadline"] == "年底"]
+    assert len(implied) == 6
+    assert {r["due"] for r in implied} == {"2023-12-31"}
+    assert find("5.1", "产前筛查率达到80%")["targets"] == {"产前筛查率": 80}
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--month", "6", "--state", "due_soon"], 0),  # 6-30 is over: its 12 are overdue
+        (["--month", "6", "--state", "overdue"], 42 + 12),
+        (["--as-of", "2023-06-29", "--state", "due_soon"], 12),
+        (["--as-of", "2023-06-29", "--state", "overdue"], 42),
+        (["--month", "6", "--state", "met"], 0),
+        (["--as-of", "2023-06-25", "--due-month", "7"], 5),
+        (["--as-of", "2023-06-25", "--due-month", "12"], 9 + 1 + 1 + 1 + 1),
+        (["--as-of", "2023-06-25", "--unit", "人力资源"], 3 + 13),
+        (["--as-of", "2023-06-25", "--leader", "任伟"], 10),
+        (["--as-of", "2023-06-25", "--unit", "卫生", "--state", "due_soon"], 3),
+    ],
+)
+def test_list_filters_count(ledger_dir: Path, options: list[str], expected: int) -> None:
+    assert len(json_of(ledger_dir, "list", *options)) == expected
+    out = ok(["--lang", "en", "list", *options], ledger_dir)
+    assert len(row_refs(out)) == expected
+    assert sum(footer_counts(out, EN_STATES).values()) == expected
+
+
+def test_list_due_month_rows(ledger_dir: Path) -> None:
+    out = ok(["--lang", "en", "list", "--as-of", "2023-06-25", "--due-month", "7"], ledger_dir)
+
+    assert row_refs(out) == ["2.1#6", "3.1#4", "3.1#9", "4.1#5", "7.2#2"]
+    monthly = next(line for line in out.splitlines() if line.split()[:1] == ["7.2#2"])
+    assert "逐月 (7月)" in monthly
+    assert "2023-07-31" in monthly
+    assert footer_counts(out, EN_STATES) == {
+        "met": 0,
+        "met_late": 0,
+        "overdue": 0,
+        "due_soon": 0,
+        "pending": 5,
+    }
+
+
+def test_list_states_with_progress_reported(reported: Path) -> None:
+    met = json_of(reported, "list", "--as-of", "2023-06-25", "--state", "met")
+    late = json_of(reported, "list", "--as-of", "2023-06-25", "--state", "met_late")
+
+    assert sorted(f"{r['item']}#{r['milestone']}" for r in met) == sorted(
+        [*(f"2.1#{n}" for n in range(1, 6)), "10.1#1", *(f"9.1#{n}" for n in range(1, 5))]
+    )
+    assert {r["state"] for r in met} == {"met"}
+    (tick,) = late
+    assert (tick["item"], tick["deadline"], tick["due"]) == ("3.2", "2月底", "2023-02-28")
+    assert (tick["met_on"], tick["days_late"], tick["state"]) == ("2023-03-05", 5, "met_late")
+    out = ok(["--lang", "en", "list", "--as-of", "2023-06-25", "--state", "met_late"], reported)
+    assert row_refs(out) == ["3.2#1"]
+    assert footer_counts(out, EN_STATES) == {
+        "met": 0,
+        "met_late": 1,
+        "overdue": 0,
+        "due_soon": 0,
+        "pending": 0,
+    }
+
+
+def test_state_as_of_the_due_day_is_overdue_by_its_end(ledger_dir: Path) -> None:
+    def state(day: str) -> tuple[str, int]:
+        rows = json_of(ledger_dir, "list", "--as-of", day, "--unit", "司法局")
+        return next((r["state"], r["days_late"]) for r in rows if r["deadline"] == "3月底")
+
+    assert state("2023-03-20") == ("pending", 0)
+    assert state("2023-03-21") == ("due_soon", 0)
+    assert state("2023-03-30") == ("due_soon", 0)
+    assert state("2023-03-31") == ("overdue", 0)  # a date the clerk names is read through its end
+    assert state("2023-04-01") == ("overdue", 1)
+
+
+class FrozenToday(date):
+    """date with today() fixed at 2023-03-31, for the commands' "no date given"."""
+
+    @classmethod
+    def today(cls) -> FrozenToday:
+        return cls(2023, 3, 31)
+
+
+def test_without_a_date_today_is_still_running(
+    ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("minsheng_cli.cli.date", FrozenToday)
+
+    def state(*args: str) -> tuple[str, int]:
+        rows = json_of(ledger_dir, "list", *args, "--unit", "司法局")
+        return next((r["state"], r["days_late"]) for r in rows if r["deadline"] == "3月底")
+
+    assert state() == ("due_soon", 0)  # today is 3-31: 3月底 is due today, not late yet
+    assert state("--as-of", "2023-03-31") == ("overdue", 0)
+    assert state("--month", "3") == ("overdue", 0)
+    today = run_cli(ledger_dir, ["overdue", "--unit", "司法局", "--json"])
+    assert (today.exit_code, json.loads(today.stdout)) == (0, [])
+    named = run_cli(ledger_dir, ["overdue", "--month", "3", "--unit", "司法局", "--json"])
+    assert named.exit_code == 1
+    assert [(m["item"], m["milestone"], m["days_late"]) for m in json.loads(named.stdout)] == [
+        ("9.1", 1, 0)
+    ]
+
+
+# --- show -----------------------------------------------------------------------------------------
+
+
+def test_show_a_project_shows_each_of_its_items(ledger_dir: Path) -> None:
+    out = ok(["--lang", "en", "show", "3", "--as-of", "2023-06-30"], ledger_dir)
+
+    headers = [line.split()[:2] for line in out.splitlines() if re.match(r"^\d+\.\d+ ", line)]
+    assert headers == [
+        ["3.1", "农村人居环境提升工程"],
+        ["3.2", "农村人居环境提升工程"],
+        ["3.3", "农村人居环境提升工程"],
+    ]
+    for unit in ("农业农村局", "交通运输局", "水务局"):
+        assert unit in out
+
+
+def test_show_one_item(ledger_dir: Path) -> None:
+    out = ok(["--lang", "en", "show", "3.2", "--as-of", "2023-06-30"], ledger_dir)
+
+    assert out.splitlines()[0].split() == ["3.2", "农村人居环境提升工程", "red"]
+    assert "交通运输局" in out
+    assert "农业农村局" not in out
+    assert "实施农村公路质量提升工程，完成农村公路修复性养护125公里。" in out
+    rows = {
+        line.split()[0]: line.split() for line in out.splitlines() if re.match(r"^\s+\d ", line)
+    }
+    assert rows["4"][:4] == ["4", "6月底", "2023-06-30", "完成工程总量50%"]
+    assert rows["4"][-1] == "overdue"  # as of 6-30 through its end, 50% not reached
+    assert rows["5"][-1] == "pending"
+    assert rows["6"][:4] == ["6", "11月底", "2023-11-30", "竣工验收、结算审计"]
+    assert "125公里" in out
+
+
+def test_show_by_name_fragment(ledger_dir: Path) -> None:
+    out = ok(["--lang", "en", "show", "户厕", "--as-of", "2023-06-30"], ledger_dir)
+
+    assert out.splitlines()[0].split()[:2] == ["3.1", "农村人居环境提升工程"]
+    assert "1310座" in out
+    assert "打造人居环境示范村" in out
+    assert out == ok(["--lang", "en", "show", "3.1", "--as-of", "2023-06-30"], ledger_dir)
+
+
+def test_show_json_carries_the_numbers(reported: Path) -> None:
+    (item,) = json_of(reported, "show", "3.2", "--as-of", "2023-06-30")
+
+    assert (item["item"], item["unit"], item["light"]) == ("3.2", "交通运输局", "red")
+    assert item["indicators"] == [{"name": "农村公路修复性养护", "target": 125, "unit": "公里"}]
+    assert [(m["deadline"], m["due"], m["state"]) for m in item["milestones"]] == [
+        ("2月底", "2023-02-28", "met_late"),
+        ("3月底", "2023-03-31", "overdue"),
+        ("4月初", "2023-04-10", "overdue"),
+        ("6月底", "2023-06-30", "overdue"),
+        ("10月底", "2023-10-31", "pending"),
+        ("11月底", "2023-11-30", "pending"),
+    ]
+    (record,) = item["records"]
+    assert (record["date"], record["by"], record["done"]) == (
+        "2023-03-05",
+        "交通局",
+        "完成初步设计编制及评审工作",
+    )
+
+    (done,) = json_of(reported, "show", "9", "--as-of", "2023-06-30")
+    assert (done["light"], done["progress"], done["next"]) == ("done", 1.0, None)
+    assert done["measures"][0]["target"] == 240
+    assert done["measures"][0]["actual"] == 240
+
+    project = json_of(reported, "show", "3", "--as-of", "2023-06-30")
+    assert [i["item"] for i in project] == ["3.1", "3.2", "3.3"]
+
+
+def test_status_json_carries_the_numbers(reported: Path) -> None:
+    items = {i["item"]: i for i in json_of(reported, "status", "--as-of", "2023-06-25")}
+
+    assert list(items) == BUNDLED_ITEMS
+    assert (items["2.1"]["light"], items["2.1"]["progress"]) == ("green", 1.0)
+    assert items["2.1"]["next"]["text"] == "竣工验收"
+    assert items["2.1"]["next"]["due"] == "2023-07-31"
+    assert (items["10.1"]["light"], items["10.1"]["progress"]) == ("yellow", 0.38)
+    assert items["10.1"]["measures"] == [
+        {
+            "name": "审批时限压减",
+            "unit": "%",
+            "target": 50,
+            "actual": 19,
+            "expected": 19.45,
+            "behind": 0.45,
+            "behind_days": 5,
+        }
+    ]
+    assert items["9.1"]["light"] == "done"
+    assert Counter(i["light"] for i in items.values()) == {
+        "red": 11,
+        "green": 1,
+        "yellow": 1,
+        "done": 1,
+    }
+
+
+# --- escaping, plain output, language -------------------------------------------------------------
+
+
+def test_markup_in_the_ledger_prints_literally(ledger_dir: Path) -> None:
+    (file,) = (ledger_dir / "tasks").glob("01-*.yaml")
+    text = file.read_text(encoding="utf-8")
+    text = text.replace("name: 冬季清洁取暖工程", 'name: "[red]x:bell:"')
+    text = text.replace("unit: 住房和城乡建设局", 'unit: "[bold]住建[/bold]"')
+    text = text.replace("text: 开工建设}", 'text: "开工建设[/]"}')
+    file.write_text(text, encoding="utf-8")
+
+    status = ok(["status", "--as-of", "2023-06-30"], ledger_dir)
+    show = ok(["show", "1", "--as-of", "2023-06-30"], ledger_dir)
+    listing = ok(["list", "--as-of", "2023-06-30", "--unit", "住建"], ledger_dir)
+
+    row = next(line for line in status.splitlines() if line.split()[:1] == ["1.1"])
+    assert row.split()[1:3] == ["[red]x:bell:", "[bold]住建[/bold]"]
+    assert show.splitlines()[0].split()[:2] == ["1.1", "[red]x:bell:"]
+    assert "[bold]住建[/bold]" in show
+    assert "开工建设[/]" in show
+    assert "开工建设[/]" in listing
+    assert "[red]x:bell:" in listing
+
+
+def plain_env() -> dict[str, str]:
+    drop = {"NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def test_output_to_a_pipe_is_plain(ledger_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "minsheng_cli", "-C", str(ledger_dir), "status", "--month", "6"],
+        capture_output=True,
+        env=plain_env(),
+        timeout=60,
+        check=False,
+    )
+
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in out
+    assert row_refs(out) == BUNDLED_ITEMS
+    assert "泾源县2023年民生实事任务清单" in out
+
+
+def test_runner_output_without_no_color_is_plain(
+    ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    for args in (["status", "--month", "6"], ["list", "--month", "6"], ["show", "3", "-m", "6"]):
+        assert "\x1b" not in ok(args, ledger_dir)
+
+
+def run_in_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run with stdout on a pseudo-terminal, as in a clerk's console window."""
+    import pty
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+    with subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env) as process:
+        os.close(slave)
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                process.kill()
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8")
+
+
+def terminal_status(ledger: Path, **extra: str) -> str:
+    env = {**plain_env(), "TERM": "xterm-256color", "COLUMNS": "200", **extra}
+    args = [sys.executable, "-m", "minsheng_cli", "-C", str(ledger), "status", "--month", "6"]
+    return run_in_terminal(args, env)
+
+
+def sgr_codes(text: str) -> set[int]:
+    codes: set[int] = set()
+    for params in re.findall(r"\x1b\[([0-9;]*)m", text):
+        codes.update(int(p) for p in params.split(";") if p)
+    return codes
+
+
+COLOUR_CODES = {*range(30, 39), *range(40, 49), *range(90, 98), *range(100, 108)}
+terminal_only = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+
+@terminal_only
+def test_a_terminal_gets_colour(ledger_dir: Path) -> None:
+    out = terminal_status(ledger_dir)
+
+    assert sgr_codes(out) & COLOUR_CODES
+    assert "泾源县2023年民生实事任务清单" in out
+
+
+@terminal_only
+def test_no_color_on_a_terminal_has_no_colour(ledger_dir: Path) -> None:
+    out = terminal_status(ledger_dir, NO_COLOR="1")
+
+    assert not sgr_codes(out) & COLOUR_CODES
+    assert row_refs(ANSI.sub("", out).replace("\r\n", "\n")) == BUNDLED_ITEMS
+
+
+@terminal_only
+@pytest.mark.parametrize("value", ["1", "", "true"])
+def test_no_color_on_a_terminal_is_plain_text(ledger_dir: Path, value: str) -> None:
+    """NO_COLOR with any value, even empty (no-color.org), gives no escape codes at all."""
+    out = terminal_status(ledger_dir, NO_COLOR=value)
+
+    assert "泾源县2023年民生实事任务清单" in out
+    assert "\x1b" not in out
+    assert row_refs(out.replace("\r\n", "\n")) == BUNDLED_ITEMS
+
+
+def test_lang_en_and_minsheng_lang_switch_messages(ledger_dir: Path) -> None:
+    english = "ok: 10 实事, 14 items, 86 milestones, no problems\n"
+    chinese = (
+        ZH.gettext(
+            "ok: {projects} 实事, {items} items, {milestones} milestones, no problems"
+        ).format(projects=10, items=14, milestones=86)
+        + "\n"
+    )
+    assert chinese != english
+
+    assert ok(["--lang", "en", "check"], ledger_dir) == english
+    assert ok(["check"], ledger_dir, MINSHENG_LANG="en") == english
+    assert ok(["check"], ledger_dir) == chinese
+    assert ok(["--lang", "zh", "check"], ledger_dir, MINSHENG_LANG="en") == chinese
+    assert ok(["--lang", "zh_CN", "check"], ledger_dir) == chinese
+
+
+def test_table_headings_follow_the_language(ledger_dir: Path) -> None:
+    english = ok(["--lang", "en", "status", "-m", "6"], ledger_dir)
+    chinese = ok(["status", "-m", "6"], ledger_dir)
+    by_env = ok(["status", "-m", "6"], ledger_dir, MINSHENG_LANG="en")
+
+    heading_en = english.splitlines()[2].split()
+    heading_zh = chinese.splitlines()[2].split()
+    assert heading_en[:4] == ["No.", "Project", "Unit", "Leader"]
+    assert heading_zh[:4] == [ZH.gettext(w) for w in ("No.", "Project", "Unit", "Leader")]
+    assert heading_zh != heading_en
+    assert by_env == english
+
+
+def test_usage_error_message_follows_the_language(ledger_dir: Path) -> None:
+    english = run_cli(ledger_dir, ["--lang", "en", "status", "--as-of", "30/6/2023"])
+    chinese = run_cli(ledger_dir, ["status", "--as-of", "30/6/2023"])
+
+    assert english.exit_code == chinese.exit_code == 2
+    assert english.stderr == (
+        "error: “30/6/2023” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30\n"
+    )
+    assert "30/6/2023" in chinese.stderr
+    assert "YYYY-MM-DD" in chinese.stderr
+    assert "is not a date" not in chinese.stderr
+
+
+# --- exit codes -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["status", "--as-of", "2023-06-30", "--month", "6"], "--month"),
+        (["list", "--as-of", "2023-06-30", "-m", "6"], "--month"),
+        (["status", "--as-of", "not-a-date"], "not-a-date"),
+        (["show", "3", "--as-of", "2023-02-30"], "2023-02-30"),
+        (["status", "--month", "13"], "13"),
+        (["list", "--state", "late"], "late"),
+        (["list", "--due-month", "13"], "--due-month"),
+        (["stauts"], "stauts"),
+        (["show"], "ref"),
+    ],
+)
+def test_usage_errors_exit_2(ledger_dir: Path, args: list[str], needle: str) -> None:
+    result = run_cli(ledger_dir, args)
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert needle in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_directory_without_a_workspace_exits_2(tmp_path: Path) -> None:
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    for args in (["check"], ["status"], ["list"], ["show", "3"]):
+        result = run_cli(empty, ["--lang", "en", *args])
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"error: {empty} is not a ledger workspace: it has no minsheng.yaml\n"
+        )
+
+
+def test_no_workspace_above_the_current_folder_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(None, ["status"])
+
+    assert result.exit_code == 2
+    assert "minsheng.yaml" in result.stderr
+    assert "minsheng init" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_clean_commands_exit_0(ledger_dir: Path) -> None:
+    for args in (
+        ["check"],
+        ["status", "-m", "6"],
+        ["list", "-m", "6"],
+        ["show", "3.2", "-m", "6"],
+        ["status", "--json", "-m", "6"],
+        ["list", "--json", "-m", "6"],
+        ["show", "户厕", "--json", "-m", "6"],
+    ):
+        result = run_cli(ledger_dir, args)
+        assert result.exit_code == 0, args
+        assert result.stderr == ""
