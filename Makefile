@@ -15,8 +15,12 @@ $(STAMP): $(BIN)/python pyproject.toml hatch_build.py $(wildcard src/minsheng_cl
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The bundled 2023 ledger, copied into .demo/ with half a year of scripted reports
+# (examples/halfyear.py), as the clerk would see it on 30 June.
 demo: $(STAMP)
-	$(BIN)/minsheng status --as-of $(DEMO_DATE)
+	$(BIN)/python -m examples.halfyear .demo
+	$(BIN)/minsheng -C .demo status --as-of $(DEMO_DATE)
+	@echo "Try: $(BIN)/minsheng -C .demo overdue --month 6   (or show 3.1, agenda --month 7, report --month 6)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
