@@ -14,6 +14,15 @@ from typer.core import TyperGroup
 
 from minsheng_cli.errors import EXIT_USAGE, LedgerProblems, MinshengError, Problem
 from minsheng_cli.i18n import _, ngettext, set_language
+from minsheng_cli.options import (
+    AsOfOption,
+    DirectoryOption,
+    JsonOption,
+    LangOption,
+    LeaderOption,
+    MonthOption,
+    UnitOption,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -115,40 +124,6 @@ class Context:
 def workspace(ctx: typer.Context) -> Context:
     """The workspace the global options named (set by the callback before any command runs)."""
     return ctx.obj if isinstance(ctx.obj, Context) else Context(None)
-
-
-DirectoryOption = Annotated[
-    Path | None,
-    typer.Option(
-        "-C",
-        "--directory",
-        help=_("The ledger workspace (the folder with minsheng.yaml); default: found upward."),
-        file_okay=False,
-    ),
-]
-LangOption = Annotated[
-    str | None,
-    typer.Option("--lang", envvar="MINSHENG_LANG", help=_("Language of messages: zh or en.")),
-]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help=_("Evaluate as of this date (YYYY-MM-DD)."))
-]
-MonthOption = Annotated[
-    int | None,
-    typer.Option(
-        "--month", "-m", help=_("Evaluate as of the last day of month N of the ledger's year.")
-    ),
-]
-UnitOption = Annotated[
-    str | None,
-    typer.Option("--unit", "-u", help=_("Only items of this 责任单位 (part of its name).")),
-]
-LeaderOption = Annotated[
-    str | None, typer.Option("--leader", "-l", help=_("Only items of this 责任领导."))
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help=_("Print JSON (see the README's contract)."))
-]
 
 
 @app.callback()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.i18n import _
+from minsheng_cli.options import AsOfOption, MonthOption
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -192,15 +193,8 @@ def export(
         str | None,
         typer.Option("--format", "-f", help=_("xlsx, csv or json (default: from -o FILE).")),
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help=_("Evaluate as of this date (YYYY-MM-DD)."))
-    ] = None,
-    month: Annotated[
-        int | None,
-        typer.Option(
-            "--month", "-m", help=_("Evaluate as of the last day of month N of the ledger's year.")
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
