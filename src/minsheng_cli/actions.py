@@ -17,7 +17,7 @@ from minsheng_cli.audit import ITEM_TRAILER, REPORTER_TRAILER, AuditError, commi
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import PERCENT_KEY, Item, Milestone, format_amount
-from minsheng_cli.load import load_ledger
+from minsheng_cli.load import load_for_ref
 from minsheng_cli.record import Update, check_tick, check_update, write_record
 from minsheng_cli.refs import resolve_item, resolve_milestone
 
@@ -55,7 +55,7 @@ def record_update(
     root: Path, ref: str, update: Update, today: date, *, make_commit: bool = True
 ) -> Outcome:
     with workspace_lock(root):
-        ledger = load_ledger(root)
+        ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         checked = check_update(item, update, ledger.workspace, today)
         write_record(item.file, checked.fields, ledger.workspace)
@@ -81,7 +81,7 @@ def record_tick(
     make_commit: bool = True,
 ) -> Outcome:
     with workspace_lock(root):
-        ledger = load_ledger(root)
+        ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         milestone = resolve_milestone(item, milestone_ref)
         period = _period_for(milestone.kind.value, period, day)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -141,11 +141,11 @@ def _read_cached(
     return cached_data(root, file, read)
 
 
-def load(root: Path) -> LoadResult:
-    """Read the whole workspace; never raises for problems in task files, it collects them."""
+def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
+    """Read the workspace (or only ``files`` of it); problems in task files are collected."""
     workspace, problems = load_workspace(root)
     projects: list[Project] = []
-    for file, data in _project_data(root):
+    for file, data in _project_data(root, files):
         if isinstance(data, list):
             problems.extend(data)
             continue
@@ -157,8 +157,10 @@ def load(root: Path) -> LoadResult:
     return LoadResult(Ledger(workspace, tuple(projects)), _in_file_order(problems))
 
 
-def _project_data(root: Path) -> Iterable[tuple[Path, dict[str, Any] | list[Problem]]]:
-    for file in task_files(root):
+def _project_data(
+    root: Path, files: Sequence[Path] | None
+) -> Iterable[tuple[Path, dict[str, Any] | list[Problem]]]:
+    for file in task_files(root) if files is None else files:
         yield file, _read_cached(root, file, read_project_data)
 
 
@@ -166,9 +168,22 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (str(p.file), p.line or 0))
 
 
-def load_ledger(root: Path) -> Ledger:
+def load_ledger(root: Path, files: Sequence[Path] | None = None) -> Ledger:
     """The ledger, or LedgerProblems listing every error (warnings do not stop a command)."""
-    result = load(root)
+    result = load(root, files)
     if result.errors:
         raise LedgerProblems(result.errors, root)
     return result.ledger
+
+
+def load_for_ref(root: Path, ref: str) -> Ledger:
+    """Enough of the ledger to act on ``ref``: only its file, when the index can tell which one.
+
+    Recording one number must not read a province's thousands of files. Whenever the index is
+    not sure (unknown, ambiguous, or a file it cannot read), the whole ledger is loaded, so that
+    every message about the reference is the same as with a full load.
+    """
+    from minsheng_cli.index import file_for_ref
+
+    file = file_for_ref(root, ref, lambda f: _read_cached(root, f, read_project_data))
+    return load_ledger(root, None if file is None else [file])
