@@ -356,3 +356,35 @@ def test_init_without_a_git_identity_reports_it_and_exits_1(
     assert chinese.exit_code == 1
     assert chinese.stderr.startswith("错误：")
     assert "git config user.name" in chinese.stderr
+
+
+def test_changes_git_has_not_seen_get_a_commit_of_their_own(git_ledger: Path) -> None:
+    """A --no-commit record must not ride along in the next record's commit."""
+    quiet = en(
+        git_ledger,
+        "update",
+        "9.1",
+        "--set",
+        "法律援助案件=130",
+        "--date",
+        "2023-07-20",
+        "--no-commit",
+    )
+    assert quiet.exit_code == 0, quiet.stderr
+    assert commit_count(git_ledger) == 1
+
+    result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=140", "--date", "2023-07-25")
+
+    assert result.exit_code == 0, result.stderr
+    pending, record = git(git_ledger, "log", "-2", "--format=%h %s").splitlines()[::-1]
+    assert pending.split(" ", 1)[1] == (
+        f"pending changes to {LEGAL_AID}, committed before the next record"
+    )
+    assert record.split(" ", 1)[1] == "update 9.1 法律援助案件 140/240 (2023-07-25)"
+    assert flat(result.stderr) == flat(
+        "note: the file had changes git had not seen (an edit, or a record made with"
+        f" --no-commit); they were committed first, as {pending.split()[0]}"
+    )
+    numstat = git(git_ledger, "show", "--numstat", "--format=", "HEAD").split()
+    assert numstat[:2] == ["1", "0"]  # the record's commit adds its own line and nothing else
+    assert "法律援助案件: 130" in git(git_ledger, "show", "HEAD~1")

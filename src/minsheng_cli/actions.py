@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from minsheng_cli.atomic import workspace_lock
-from minsheng_cli.audit import ITEM_TRAILER, REPORTER_TRAILER, AuditError, commit, in_work_tree
+from minsheng_cli.audit import (
+    ITEM_TRAILER,
+    REPORTER_TRAILER,
+    AuditError,
+    commit,
+    has_changes,
+    in_work_tree,
+)
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import PERCENT_KEY, Item, Milestone, format_amount
@@ -36,6 +43,8 @@ class Outcome:
     commit: str | None = None
     audit_problem: str | None = None
     audit_off: bool = False
+    pending: str | None = None
+    """The commit that first saved changes the file already had (a --no-commit record, an edit)."""
 
 
 def update_message(item: Item, fields: Mapping[str, Any], day: date) -> str:
@@ -58,10 +67,10 @@ def record_update(
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         checked = check_update(item, update, ledger.workspace, today)
+        pending = _commit_pending(root, item.file, make_commit)
         write_record(item.file, checked.fields, ledger.workspace)
-        outcome = Outcome(
-            item, update_message(item, checked.fields, update.day), checked.fields, checked.warnings
-        )
+        summary = update_message(item, checked.fields, update.day)
+        outcome = Outcome(item, summary, checked.fields, checked.warnings, pending=pending)
         _commit(root, outcome, update.by, update.note, make_commit)
     return outcome
 
@@ -99,13 +108,14 @@ def record_tick(
             fields["evidence"] = evidence
         if note:
             fields["note"] = note
+        pending = _commit_pending(root, item.file, make_commit)
         write_record(item.file, fields, ledger.workspace)
         month = f" {period}月" if period else ""
         verb = "undo" if undo else "done"
         summary = (
             f"{verb} {item.ref}#{milestone.number} {milestone.text}{month} ({day.isoformat()})"
         )
-        outcome = Outcome(item, summary, fields)
+        outcome = Outcome(item, summary, fields, pending=pending)
         _commit(root, outcome, by, "\n".join(x for x in (evidence, note) if x), make_commit)
     return outcome
 
@@ -127,6 +137,22 @@ def _period_for(kind: str, period: int | None, day: date) -> int | None:
     if kind != "monthly":
         return period  # None, or a mistake that check_tick refuses
     return period if period is not None else day.month
+
+
+def _commit_pending(root: Path, file: Path, make_commit: bool) -> str | None:
+    """Commit what the file already holds that git has not seen, in a commit of its own.
+
+    Otherwise the next record's commit would carry it, and `log` would credit an earlier
+    --no-commit record or a hand edit to the wrong report.
+    """
+    if not make_commit or not in_work_tree(root) or not has_changes(root, file):
+        return None
+    relative = file.resolve().relative_to(root.resolve()).as_posix()
+    message = f"pending changes to {relative}, committed before the next record"
+    try:
+        return commit(root, [file], message, {})
+    except AuditError:
+        return None  # the record's own commit will fail the same way and say why
 
 
 def _commit(root: Path, outcome: Outcome, by: str, body: str, make_commit: bool) -> None:

@@ -56,6 +56,12 @@ def in_work_tree(root: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
+def has_changes(root: Path, file: Path) -> bool:
+    """Whether git would see ``file`` differ from the last commit (edited, staged or untracked)."""
+    relative = str(file.resolve().relative_to(root.resolve()))
+    return bool(_git(root, "status", "--porcelain", "--", relative).stdout.strip())
+
+
 def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[str, str]) -> str:
     """Commit exactly ``files`` (nothing else that may be staged) and return the short hash."""
     paths = [str(f.resolve().relative_to(root.resolve())) for f in files]

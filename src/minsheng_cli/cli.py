@@ -335,6 +335,14 @@ def report_outcome(outcome: Any) -> None:
     out.print(_("recorded: {summary}").format(summary=outcome.summary), markup=False)
     for warning in outcome.warnings:
         err.print(_("warning:") + " " + warning, markup=False)
+    if outcome.pending:
+        err.print(
+            _(
+                "note: the file had changes git had not seen (an edit, or a record made with"
+                " --no-commit); they were committed first, as {commit}"
+            ).format(commit=outcome.pending),
+            markup=False,
+        )
     if outcome.commit:
         out.print(_("committed {commit}").format(commit=outcome.commit), markup=False)
     elif outcome.audit_off:
