@@ -528,3 +528,44 @@ def test_reading_commands_refuse_a_broken_ledger_with_every_problem(
     ]
     assert summary_count(lines[-1]) == 3
     assert_no_traceback(result.output)
+
+
+def test_every_duplicate_key_of_a_file_is_reported_in_one_run(ledger_dir: Path) -> None:
+    (ledger_dir / "tasks" / "11-重复.yaml").write_text(
+        "id: 11\nname: 重复\nname: 又一个\nitems:\n  - content: c\n    leader: 甲\n    leader: 乙\n",
+        encoding="utf-8",
+    )
+    result = run_cli(ledger_dir, ["--lang", "en", "check"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "tasks/11-重复.yaml:3: duplicate key “name” (first at line 2); keep one of them",
+        "tasks/11-重复.yaml:7: duplicate key “leader” (first at line 6); keep one of them",
+        "2 problems found",
+    ]
+
+
+def test_a_hand_written_tick_of_a_numeric_milestone_is_an_error(ledger_dir: Path) -> None:
+    (file,) = (ledger_dir / "tasks").glob("09-*.yaml")
+    lines = len(file.read_text(encoding="utf-8").splitlines())
+    with file.open("a", encoding="utf-8") as handle:
+        handle.write("records:\n  - {date: 2023-03-30, item: 1, done: 完成法律援助60件}\n")
+    result = run_cli(ledger_dir, ["--lang", "en", "check"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"tasks/{file.name}:{lines + 2}: “完成法律援助60件” is met by its numbers, so a tick does"
+        " not count; record the numbers with `minsheng update` and remove this record"
+    )
+
+
+def test_a_flow_style_records_list_is_a_warning_that_names_the_fix(ledger_dir: Path) -> None:
+    (file,) = (ledger_dir / "tasks").glob("09-*.yaml")
+    lines = len(file.read_text(encoding="utf-8").splitlines())
+    with file.open("a", encoding="utf-8") as handle:
+        handle.write("records: []  # 暂无\n")
+    result = run_cli(ledger_dir, ["--lang", "en", "check"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: tasks/{file.name}:{lines + 1}: records: is written as a flow list ([…]);"
+        " `update` and `done` can only append to “records:” written alone on its line with one"
+        " “- ” per record\n"
+    )

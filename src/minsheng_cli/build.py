@@ -69,6 +69,14 @@ def build_project(
                     day=record.date.isoformat(), year=workspace.year
                 ),
             )
+    if data.get("records_flow_line"):
+        found.warn(
+            data["records_flow_line"],
+            _(
+                "records: is written as a flow list ([…]); `update` and `done` can only append to"
+                " “records:” written alone on its line with one “- ” per record"
+            ),
+        )
     project = Project(data["id"], data["name"], items, file, data.get("line"))
     return project, found.problems
 
@@ -324,6 +332,14 @@ def _check_records(item: Item, found: _Collector) -> None:
                     "“{text}” names more than one milestone of {ref} ({where}); add track: or"
                     " deadline: to the record"
                 ).format(text=ticked, ref=item.ref, where=where),
+            )
+        elif named[0].targets:
+            found.error(
+                record.line,
+                _(
+                    "“{text}” is met by its numbers, so a tick does not count; record the numbers"
+                    " with `minsheng update` and remove this record"
+                ).format(text=ticked),
             )
         elif named[0].kind is DueKind.MONTHLY and record.period is None:
             found.error(record.line, _("a tick of a monthly duty needs period: (1–12)"))

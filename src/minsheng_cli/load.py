@@ -124,7 +124,7 @@ def _read_validated(
         raw = file.read_bytes() if raw is None else raw
         document = yamltext.parse(yamltext.decode(raw))
     except yamltext.YamlProblem as exc:
-        return [Problem(file, exc.line, exc.message)]
+        return [Problem(file, line, message) for line, message in exc.all()]
     except OSError as exc:
         return [Problem(file, None, _("cannot read the file: {error}").format(error=exc))]
     return validate(file, document)

@@ -96,4 +96,6 @@ def _with_lines(data: PlainData, document: Document) -> PlainData:
                 milestone["line"] = document.line_of(("items", i, "tracks", t, "milestones", j))
     for r, record in enumerate(data.get("records", [])):
         record["line"] = document.line_of(("records", r))
+    if ("records",) in document.flow:
+        data["records_flow_line"] = document.line_of(("records",))
     return data

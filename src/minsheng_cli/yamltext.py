@@ -29,10 +29,17 @@ _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 class YamlProblem(ValueError):
     """A YAML file that is not valid, or not strict enough for a ledger; carries its line."""
 
-    def __init__(self, line: int | None, message: str) -> None:
+    def __init__(
+        self, line: int | None, message: str, more: list[tuple[int, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.more = more or []
+        """Further problems of the same pass (every duplicate key, not just the first)."""
+
+    def all(self) -> list[tuple[int | None, str]]:
+        return [(self.line, self.message), *self.more]
 
 
 @dataclass(slots=True)
@@ -41,6 +48,8 @@ class Document:
 
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    flow: set[Path_] = field(default_factory=set)
+    """Paths of lists written in flow style ([a, b]): `update` cannot append to those."""
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest part of ``path`` that the file has."""
@@ -87,6 +96,9 @@ def parse(text: str) -> Document:
         return document
     builder = _Builder(document)
     document.data = builder.build(node, ())
+    if builder.duplicates:
+        (line, message), *more = builder.duplicates
+        raise YamlProblem(line, message, more)
     return document
 
 
@@ -95,6 +107,7 @@ class _Builder:
         self.document = document
         self.constructor = yaml.SafeLoader("")
         self.visited = 0
+        self.duplicates: list[tuple[int, str]] = []
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.visited += 1
@@ -112,6 +125,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.flow_style:
+                self.document.flow.add(path)
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         return self._scalar(node)
 
@@ -124,12 +139,9 @@ class _Builder:
             if key is None or isinstance(key, (list, dict)):
                 raise YamlProblem(line, _("a key must be a plain value, not a list or mapping"))
             if key in first_line:
-                raise YamlProblem(
-                    line,
-                    _("duplicate key “{key}” (first at line {first}); keep one of them").format(
-                        key=key, first=first_line[key]
-                    ),
-                )
+                message = _("duplicate key “{key}” (first at line {first}); keep one of them")
+                self.duplicates.append((line, message.format(key=key, first=first_line[key])))
+                continue
             first_line[key] = line
             self.document.lines[(*path, key)] = line
             result[key] = self.build(value_node, (*path, key))
