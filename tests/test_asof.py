@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -52,3 +53,46 @@ def test_impossible_dates_are_usage_errors(
         as_of_date(2023, as_of, month, today=date(2023, 1, 1))
     assert caught.value.message == message
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["2023-07-20", "2023/7/20", "2023.07.20", "2023年7月20日", "２０２３年７月２０日"]
+)
+def test_a_date_is_read_as_a_clerk_types_it(text: str) -> None:
+    from minsheng_cli.asof import parse_day
+
+    assert parse_day(text) == date(2023, 7, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "month"), [("7", 7), ("07", 7), ("7月", 7), ("七月", 7), ("十二月", 12)]
+)
+def test_a_month_is_read_as_a_clerk_types_it(text: str, month: int) -> None:
+    from minsheng_cli.asof import parse_month
+
+    assert parse_month(text) == month
+
+
+def test_the_clerks_way_of_typing_works_on_the_command_line(ledger_dir: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(
+        ledger_dir,
+        ["update", "3.2", "--percent", "55％", "--date", "2023年7月1日", "--no-commit"],
+    )
+    assert result.exit_code == 0, result.stderr
+    result = run_cli(
+        ledger_dir,
+        ["update", "9.1", "--set", "法律援助案件＝１５０", "--date", "2023/7/2", "--no-commit"],
+    )
+    assert result.exit_code == 0, result.stderr
+    (legal_aid,) = (ledger_dir / "tasks").glob("09-*.yaml")
+    assert legal_aid.read_text(encoding="utf-8").endswith(
+        "  - {date: 2023-07-02, item: 1, set: {法律援助案件: 150}}\n"
+    )
+    listed = run_cli(ledger_dir, ["list", "--state", "逾期", "--month", "6月", "--json"])
+    assert listed.exit_code == 0, listed.stderr
+    assert {m["state"] for m in json.loads(listed.stdout)} == {"overdue"}
+    ticked = run_cli(ledger_dir, ["done", "3.2#1", "--date", "2023-02-20", "--no-commit"])
+    assert ticked.exit_code == 0, ticked.stderr
+    assert "done 3.2#1 完成初步设计编制及评审工作" in ticked.stdout

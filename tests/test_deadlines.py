@@ -126,13 +126,13 @@ def test_monthly_duty_falls_due_on_each_month_end() -> None:
 @pytest.mark.parametrize(
     ("words", "shown"),
     [
-        ("3月中下旬", "3月中下旬"),
+        ("3月前后", "3月前后"),
         ("截至6月9日", "截至6月9日"),
         ("月底", "月底"),
         ("中旬前", "中旬"),
         ("前", "前"),
         ("第五季度", "第五季度"),
-        ("5月上中旬", "5月上中旬"),
+        ("5月左右", "5月左右"),
     ],
 )
 def test_unknown_word_is_an_error_naming_it(words: str, shown: str) -> None:
@@ -386,3 +386,16 @@ def test_unknown_rule_word_in_the_workspace_is_reported_at_its_line(ledger_dir: 
         " (known: 上旬, 中旬, 下旬, 月初, 月中, 月底, 月末)"
     )
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("words", "due"),
+    [
+        ("7月中下旬", date(2023, 7, 31)),
+        ("6月上中旬", date(2023, 6, 20)),
+        ("2023年底", date(2023, 12, 31)),
+        ("2023年末", date(2023, 12, 31)),
+    ],
+)
+def test_two_xun_spans_and_a_year_end_with_the_year_named(words: str, due: date) -> None:
+    assert parse_deadline(words, 2023).date == due

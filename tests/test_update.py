@@ -172,13 +172,15 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
         pytest.param(
             (),
             ("update", "9.1", "--set", "法律援助案件=10", "--date", "2024-01-02"),
-            "the date 2024-01-02 is outside the ledger's year 2023",
+            "the date 2024-01-02 is outside the ledger's year 2023; give the day it happened with"
+            " --date, e.g. --date 2023-06-30",
             id="date-after-the-year",
         ),
         pytest.param(
             (),
             ("update", "9.1", "--set", "法律援助案件=10", "--date", "2022-12-31"),
-            "the date 2022-12-31 is outside the ledger's year 2023",
+            "the date 2022-12-31 is outside the ledger's year 2023; give the day it happened with"
+            " --date, e.g. --date 2023-06-30",
             id="date-before-the-year",
         ),
         pytest.param(

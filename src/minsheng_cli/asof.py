@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
-from minsheng_cli.deadlines import month_end
+from minsheng_cli.deadlines import DeadlineError, month_end, month_number
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 
@@ -14,13 +16,40 @@ if TYPE_CHECKING:
     from minsheng_cli.ledger import Ledger
 
 
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+
+
 def parse_day(text: str) -> date:
-    """An ISO date (2023-06-30); anything else is a usage error that shows the form."""
+    """A date as a clerk types it: 2023-06-30, 2023/6/30, 2023.6.30 or 2023年6月30日."""
+    found = _DAY.match(unicodedata.normalize("NFKC", text).strip())
     try:
-        return date.fromisoformat(text.strip())
+        if found is None:
+            raise ValueError(text)
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
     except ValueError as exc:
         raise UsageError(
             _("“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30").format(text=text)
+        ) from exc
+
+
+def parse_month(text: str) -> int:
+    """--month 7, 7月 or 七月."""
+    try:
+        return month_number(unicodedata.normalize("NFKC", text))
+    except DeadlineError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def parse_percent(text: str) -> float:
+    """--percent 55, 55% or ５５％."""
+    bare = unicodedata.normalize("NFKC", text).strip().removesuffix("%").strip()
+    try:
+        return float(bare)
+    except ValueError as exc:
+        raise UsageError(
+            _("“{text}” is not a percentage; write a number from 0 to 100, e.g. 55").format(
+                text=text
+            )
         ) from exc
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,8 @@ from minsheng_cli.options import (
     LeaderOption,
     MonthOption,
     UnitOption,
+    month_value,
+    percent_value,
 )
 
 if TYPE_CHECKING:
@@ -237,7 +240,12 @@ def list_milestones(
     ] = None,
     due_month: Annotated[
         int | None,
-        typer.Option("--due-month", help=_("Only milestones due in month N."), min=1, max=12),
+        typer.Option(
+            "--due-month",
+            help=_("Only milestones due in month N (6 or 6月)."),
+            parser=month_value("--due-month"),
+            metavar="N",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -245,12 +253,16 @@ def list_milestones(
 
     wanted_state = None
     if state is not None:
-        try:
-            wanted_state = State(state)
-        except ValueError:
+        from minsheng_cli.labels import state_label
+
+        # the JSON value (overdue) or the word the tables print (逾期)
+        named = {s.value: s for s in State} | {state_label(s): s for s in State}
+        wanted_state = named.get(state.strip())
+        if wanted_state is None:
             usage_exit(
                 _("unknown state “{state}”; use one of: {states}").format(
-                    state=state, states=", ".join(s.value for s in State)
+                    state=state,
+                    states=", ".join(f"{s.value} ({state_label(s)})" for s in State),
                 )
             )
     snapshot = snapshot_for(ctx, as_of, month)
@@ -309,8 +321,9 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     """--set 户厕改造=900 --set 示范村=10 → {"户厕改造": 900.0, "示范村": 10.0}."""
     values: dict[str, float] = {}
     for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        name = name.strip()
+        # a Chinese input method types ＝ and full-width digits; the name is kept as written
+        name, sep, raw = pair.replace("＝", "=").partition("=")
+        name, raw = name.strip(), unicodedata.normalize("NFKC", raw)
         try:
             if not sep or not name:
                 raise ValueError(pair)
@@ -376,7 +389,11 @@ def update(
     percent: Annotated[
         float | None,
         typer.Option(
-            "--percent", "-p", help=_("Share of the work done so far, in percent (0–100).")
+            "--percent",
+            "-p",
+            help=_("Share of the work done so far, in percent (0–100)."),
+            parser=percent_value,
+            metavar="P",
         ),
     ] = None,
     assignments: Annotated[
@@ -414,8 +431,11 @@ def done(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
     milestone: Annotated[
-        str, typer.Argument(help=_("The milestone: its number in `show`, or part of its text."))
-    ],
+        str | None,
+        typer.Argument(
+            help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
+        ),
+    ] = None,
     day: DateOption = None,
     evidence: Annotated[
         str, typer.Option("--evidence", help=_("What shows it is done (document, photo, report)."))
@@ -426,8 +446,8 @@ def done(
         int | None,
         typer.Option(
             "--period",
-            min=1,
-            max=12,
+            parser=month_value("--period"),
+            metavar="M",
             help=_(
                 "For a monthly (逐月) milestone: the month being ticked off"
                 " (default: the month of --date)."
@@ -443,6 +463,12 @@ def done(
     no_commit: NoCommitOption = False,
 ) -> None:
     from minsheng_cli.actions import record_tick
+    from minsheng_cli.refs import split_milestone
+
+    ref, in_ref = split_milestone(ref)
+    milestone = milestone or in_ref
+    if milestone is None:
+        usage_exit(_("name the milestone: `minsheng done 3.1 7` or `minsheng done 3.1#7`"))
 
     root = workspace(ctx).root()
     outcome = record_tick(
@@ -502,9 +528,9 @@ def agenda(
         typer.Option(
             "--month",
             "-m",
-            min=1,
-            max=12,
             help=_("The month to plan for (1–12): what falls due in it and what is still open."),
+            parser=month_value("--month"),
+            metavar="N",
         ),
     ],
     as_of: AsOfOption = None,

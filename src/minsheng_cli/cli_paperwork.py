@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.i18n import _
-from minsheng_cli.options import AsOfOption, MonthOption
+from minsheng_cli.options import AsOfOption, MonthOption, month_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -138,7 +138,13 @@ def report(
     ctx: typer.Context,
     month: Annotated[
         int | None,
-        typer.Option("--month", "-m", help=_("The monthly bulletin (月通报) for month N (1–12).")),
+        typer.Option(
+            "--month",
+            "-m",
+            help=_("The monthly bulletin (月通报) for month N (1–12)."),
+            parser=month_value("--month"),
+            metavar="N",
+        ),
     ] = None,
     quarter: Annotated[
         int | None,

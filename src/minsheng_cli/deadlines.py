@@ -53,7 +53,7 @@ _MONTHLY_WORDS = ("逐月", "每月", "按月")
 _ONGOING_WORDS = ("长期坚持", "持续", "长期")
 
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
-_MONTH_WORD = re.compile(rf"^{_NUM}月(份)?(上旬|中旬|下旬|初|中|底|末)?$")
+_MONTH_WORD = re.compile(rf"^{_NUM}月(份)?(上旬|中旬|下旬|上中旬|中下旬|初|中|底|末)?$")
 _MONTH_SPAN = re.compile(rf"^{_NUM}[-—–~至到]{_NUM}月(份)?(底|末)?$")
 _MONTH_DAY = re.compile(rf"^{_NUM}月{_NUM}[日号]$")
 _QUARTER = re.compile(r"^第?([1-4一二三四])季度(末|底)?$")
@@ -127,6 +127,14 @@ def _number(text: str) -> int:
     raise DeadlineError(_("not a number: {text}").format(text=text))
 
 
+def month_number(text: str) -> int:
+    """A month as a clerk types it: 7, 07, 7月, 七月, 十二月; DeadlineError otherwise."""
+    bare = text.strip().removesuffix("份").removesuffix("月")
+    if not re.fullmatch(_NUM, bare):
+        raise DeadlineError(_("“{text}” is not a month (1–12)").format(text=text))
+    return _month(bare)
+
+
 def _month(text: str) -> int:
     month = _number(text)
     if not 1 <= month <= 12:
@@ -170,6 +178,8 @@ def _parse_cached(
                 )
             )
         text = text[prefix.end() :]
+        if text in ("底", "末"):  # 2023年底, 2023年末
+            return Due.on(date(year, 12, 31))
     bare, had_before = _strip_before(text)
     return _parse_bare(bare, year, rules, text if had_before else None)
 
@@ -220,7 +230,9 @@ def _parse_month_forms(text: str, year: int, rules: DeadlineRules, written: str 
                     " read as by the end of {month}月"
                 ).format(text=written, month=month)
             return Due.on(month_end(year, month), warning)
-        rule = word if word.endswith("旬") else "月" + word
+        # a two-旬 span (7月中下旬) is due when its later 旬 ends
+        rule = "下旬" if word == "中下旬" else "中旬" if word == "上中旬" else word
+        rule = rule if rule.endswith("旬") else "月" + rule
         return Due.on(rules.day_in(year, month, rule))
     span = _MONTH_SPAN.match(text)
     if span:

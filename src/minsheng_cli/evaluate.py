@@ -348,3 +348,27 @@ def light_of(statuses: Sequence[MilestoneStatus], behind_plan: bool) -> Light:
     if State.DUE_SOON in states or behind_plan:
         return Light.YELLOW
     return Light.GREEN
+
+
+def by_leader_then_unit(statuses: Iterable[MilestoneStatus]) -> list[MilestoneStatus]:
+    """Grouped by 责任领导, then 责任单位, each in the order the list first names them (序号 order,
+    as the notice does), then by due date: the order of a dispatch meeting's agenda."""
+
+    def ledger_order(status: MilestoneStatus) -> tuple[int, int, int]:
+        return (status.item.project, status.item.number, status.milestone.number)
+
+    ordered = sorted(statuses, key=ledger_order)
+    leaders: dict[str, int] = {}
+    units: dict[tuple[str, str], int] = {}
+    for status in ordered:
+        leaders.setdefault(status.item.leader, len(leaders))
+        units.setdefault((status.item.leader, status.item.unit), len(units))
+    return sorted(
+        ordered,
+        key=lambda s: (
+            leaders[s.item.leader],
+            units[(s.item.leader, s.item.unit)],
+            s.due or date.max,
+            ledger_order(s),
+        ),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -25,10 +26,37 @@ LangOption = Annotated[
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help=_("Evaluate as of this date (YYYY-MM-DD)."))
 ]
+
+
+def month_value(option: str) -> Callable[[str], int]:
+    """A parser for a month option that names the option in its error: --period: 没有13月."""
+
+    def parse(text: str) -> int:
+        from minsheng_cli.asof import parse_month
+        from minsheng_cli.errors import UsageError
+
+        try:
+            return parse_month(text)
+        except UsageError as error:
+            raise UsageError(f"{option}: {error.message}") from error
+
+    return parse
+
+
+def percent_value(text: str) -> float:
+    from minsheng_cli.asof import parse_percent
+
+    return parse_percent(text)
+
+
 MonthOption = Annotated[
     int | None,
     typer.Option(
-        "--month", "-m", help=_("Evaluate as of the last day of month N of the ledger's year.")
+        "--month",
+        "-m",
+        help=_("Evaluate as of the last day of month N of the ledger's year (6 or 6月)."),
+        parser=month_value("--month"),
+        metavar="N",
     ),
 ]
 UnitOption = Annotated[

@@ -15,7 +15,14 @@ from typing import NamedTuple
 
 from minsheng_cli.deadlines import month_end
 from minsheng_cli.errors import UsageError
-from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
+from minsheng_cli.evaluate import (
+    ItemStatus,
+    Light,
+    MilestoneStatus,
+    Snapshot,
+    State,
+    by_leader_then_unit,
+)
 from minsheng_cli.i18n import _
 from minsheng_cli.labels import (
     deadline_label,
@@ -232,10 +239,7 @@ def reported_in(status: ItemStatus, period: Period) -> dict[str, float]:
 
 def overdue_by_leader(milestones: Iterable[MilestoneStatus]) -> tuple[LeaderGroup, ...]:
     """Every overdue milestone, grouped by 责任领导 (as ``overdue`` groups them)."""
-    late = sorted(
-        (m for m in milestones if m.state is State.OVERDUE),
-        key=lambda m: (m.item.leader, m.item.unit, m.due or date.max, m.item.ref),
-    )
+    late = by_leader_then_unit(m for m in milestones if m.state is State.OVERDUE)
     groups: dict[str, list[MilestoneStatus]] = {}
     for status in late:
         groups.setdefault(status.item.leader, []).append(status)

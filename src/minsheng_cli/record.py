@@ -75,9 +75,10 @@ def _plain_number(value: float) -> int | float:
 def _check_day(day: date, workspace: Workspace, today: date) -> None:
     if day.year != workspace.year:
         raise UsageError(
-            _("the date {day} is outside the ledger's year {year}").format(
-                day=day.isoformat(), year=workspace.year
-            )
+            _(
+                "the date {day} is outside the ledger's year {year}; give the day it happened"
+                " with --date, e.g. --date {year}-06-30"
+            ).format(day=day.isoformat(), year=workspace.year)
         )
     if day > today:
         raise UsageError(

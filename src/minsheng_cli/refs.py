@@ -30,8 +30,14 @@ class Target(NamedTuple):
         return f"{self.item.ref} {self.project.name}（{self.item.unit}）"
 
 
+def split_milestone(ref: str) -> tuple[str, str | None]:
+    """ "3.1#7", as every table prints a milestone, is item 3.1 and its milestone 7."""
+    item, sep, milestone = ref.strip().partition("#")
+    return item, (milestone.strip() or None) if sep else None
+
+
 def resolve(ledger: Ledger, ref: str) -> Target:
-    text = ref.strip()
+    text = split_milestone(ref)[0]
     numbered = _NUMBERED.match(text)
     if numbered:
         return _by_number(ledger, int(numbered.group(1)), numbered.group(2))

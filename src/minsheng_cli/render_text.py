@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -12,7 +11,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from minsheng_cli.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
+from minsheng_cli.evaluate import (
+    ItemStatus,
+    Light,
+    MilestoneStatus,
+    Snapshot,
+    State,
+    by_leader_then_unit,
+)
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.labels import (
     deadline_label,
@@ -299,7 +305,7 @@ def grouped_by_leader(
     statuses: Sequence[MilestoneStatus],
 ) -> dict[str, dict[str, list[MilestoneStatus]]]:
     groups: dict[str, dict[str, list[MilestoneStatus]]] = {}
-    for status in sorted(statuses, key=lambda s: (s.item.leader, s.item.unit, s.due or date.max)):
+    for status in by_leader_then_unit(statuses):
         groups.setdefault(status.item.leader, {}).setdefault(status.item.unit, []).append(status)
     return groups
 

@@ -29,19 +29,52 @@ def _in_data(loc: Path_, document: Document) -> Path_:
     return ()
 
 
-def _describe(kind: str, loc: Path_, message: str) -> str:
+def allowed_keys(model: Any, loc: Path_) -> list[str]:
+    """The keys the file may have where ``loc`` points: follows the models down the path."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            break
+        inner = _model_in(field.annotation)
+        if inner is None:
+            break
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside list[X] or X | None, if any."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(kind: str, loc: Path_, message: str, model: Any) -> str:
     field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
     if kind == "missing":
         return _("“{field}” is missing; add it").format(field=field)
     if kind == "extra_forbidden":
-        return _("unknown key “{field}”; check its spelling against the README").format(field=field)
+        known = ", ".join(allowed_keys(model, loc[:-1]))
+        return _("unknown key “{field}”; the keys allowed here: {known}").format(
+            field=field, known=known
+        )
     message = message.removeprefix("Value error, ")
     if field:
         return _("“{field}”: {message}").format(field=field, message=message)
     return message
 
 
-def _problems(file: Path, document: Document, exc: Any) -> list[Problem]:
+def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Problem]:
     """One problem per place in the file: a union's several branch errors become one."""
     by_place: dict[Path_, Problem] = {}
     for error in exc.errors(include_url=False):
@@ -49,7 +82,7 @@ def _problems(file: Path, document: Document, exc: Any) -> list[Problem]:
         place = loc if error["type"] == "missing" else _in_data(loc, document)
         if place in by_place:
             continue
-        message = _describe(error["type"], place, str(error["msg"]))
+        message = _describe(error["type"], place, str(error["msg"]), model)
         by_place[place] = Problem(file, document.line_of(place), message)
     return sorted(by_place.values(), key=lambda p: p.line or 0)
 
@@ -64,7 +97,7 @@ def validate_workspace(file: Path, document: Document) -> PlainData | list[Probl
     try:
         model = WorkspaceFile.model_validate(document.data)
     except ValidationError as exc:
-        return _problems(file, document, exc)
+        return _problems(file, document, exc, WorkspaceFile)
     data: PlainData = model.model_dump(mode="json")
     data["lines"] = {key: document.line_of((key,)) for key in data}
     return data
@@ -81,7 +114,7 @@ def validate_project(file: Path, document: Document) -> PlainData | list[Problem
     try:
         model = ProjectFile.model_validate(document.data)
     except ValidationError as exc:
-        return _problems(file, document, exc)
+        return _problems(file, document, exc, ProjectFile)
     return _with_lines(model.model_dump(mode="json", exclude_defaults=True), document)
 
 

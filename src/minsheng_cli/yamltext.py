@@ -83,9 +83,16 @@ def compose(text: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or str(exc)
+        if "tab" in problem or (mark is not None and _tab_at(text, mark.line)):
+            problem += _(" (YAML indents with spaces only: replace the tab characters with spaces)")
         raise YamlProblem(line, _("YAML syntax error: {problem}").format(problem=problem)) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(None, _("YAML error: {problem}").format(problem=exc)) from exc
+
+
+def _tab_at(text: str, line: int) -> bool:
+    lines = text.splitlines()
+    return 0 <= line < len(lines) and "\t" in lines[line]
 
 
 def parse(text: str) -> Document:
