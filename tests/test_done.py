@@ -160,13 +160,15 @@ PAID_MARCH = ("done", "7.2", "按时兑付", "--period", "3", "--date", "2023-03
         pytest.param(
             (),
             ("done", "3.1", "开工", "--date", "2023-04-08"),
-            "“开工” matches several milestones of 3.1: 3 4月初 开工建设; 8 4月初 开工建设",
+            "“开工” matches several milestones of 3.1: 3 打造人居环境示范村 4月初 开工建设;"
+            " 8 农村户厕改造 4月初 开工建设",
             id="ambiguous-text",
         ),
         pytest.param(
             (),
             ("done", "3.1", "开工建设", "--date", "2023-04-08"),
-            "“开工建设” matches several milestones of 3.1: 3 4月初 开工建设; 8 4月初 开工建设",
+            "“开工建设” matches several milestones of 3.1: 3 打造人居环境示范村 4月初 开工建设;"
+            " 8 农村户厕改造 4月初 开工建设",
             id="ambiguous-exact-text",
         ),
         pytest.param(
@@ -365,3 +367,11 @@ def test_two_milestones_that_cannot_be_told_apart_are_a_check_error(ledger_dir: 
         "tasks/11-调度会.yaml:9: this milestone repeats another's deadline and text"
         " (3月底 召开推进会); merge them or tell them apart"
     )
+
+
+def test_a_fragment_names_the_milestone_to_tick_not_the_one_measured_in_numbers(
+    ledger_dir: Path,
+) -> None:
+    """8.1 has 启动全县广场文艺演出活动 (a tick) and 完成广场文艺演出10场次 (a number)."""
+    out = ok(ledger_dir, "done", "8.1", "广场文艺演出", "--date", "2023-05-18")
+    assert "done 8.1#4 启动全县广场文艺演出活动 (2023-05-18)" in out

@@ -92,7 +92,7 @@ def record_tick(
     with workspace_lock(root):
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
-        milestone = resolve_milestone(item, milestone_ref)
+        milestone = resolve_milestone(item, milestone_ref, to_tick=True)
         period = _period_for(milestone.kind.value, period, day)
         if undo and not note:
             raise UsageError(_("taking a tick back needs --note saying why"))

@@ -140,7 +140,17 @@ def main_options(
 def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Snapshot:
     from minsheng_cli.asof import snapshot_as_of
 
-    return snapshot_as_of(workspace(ctx).ledger(), as_of, month, date.today())
+    ledger = workspace(ctx).ledger()
+    today = date.today()
+    if as_of is None and month is None and today.year != ledger.year:
+        console(stderr=True).print(
+            _(
+                "note: today ({today}) is outside the ledger's year {year}; add --month N or"
+                " --as-of DATE to see the year as it stood then"
+            ).format(today=today.isoformat(), year=ledger.year),
+            markup=False,
+        )
+    return snapshot_as_of(ledger, as_of, month, today)
 
 
 def matches(value: str, wanted: str | None) -> bool:
@@ -165,8 +175,9 @@ def usage_exit(message: str) -> NoReturn:
 def print_problems(problems: list[Problem], root: Path, errors: int) -> None:
     err = console(stderr=True)
     for problem in problems:
-        prefix = _("warning:") + " " if problem.warning else ""
-        err.print(prefix + problem.render(root), markup=False)
+        line = problem.render(root)
+        shown = _("warning: {message}").format(message=line) if problem.warning else line
+        err.print(shown, markup=False)
     if errors:
         err.print(
             ngettext("{count} problem found", "{count} problems found", errors).format(
@@ -347,7 +358,7 @@ def report_outcome(outcome: Any) -> None:
     out, err = console(), console(stderr=True)
     out.print(_("recorded: {summary}").format(summary=outcome.summary), markup=False)
     for warning in outcome.warnings:
-        err.print(_("warning:") + " " + warning, markup=False)
+        err.print(_("warning: {message}").format(message=warning), markup=False)
     if outcome.pending:
         err.print(
             _(

@@ -55,6 +55,18 @@ def iso(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
+def planned_amount(value: float, total: float) -> str:
+    """A planned (序时) amount to its target's precision: 13个 of 15, not 12.8个; 1.47 of 2.2."""
+    shown = format_amount(total)
+    decimals = len(shown.partition(".")[2])
+    return format_amount(round(value, decimals))
+
+
+def labelled(label: str) -> str:
+    """“进度：” in Chinese, “Progress: ” in English."""
+    return _("{label}: ").format(label=label)
+
+
 def lateness(status: MilestoneStatus) -> str:
     """“逾期12天”, or, for a milestone due on the as-of day itself, that it was not met that day."""
     if status.days_late == 0:

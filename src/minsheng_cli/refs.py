@@ -116,8 +116,12 @@ def listing(candidates: list[str]) -> str:
     return shown
 
 
-def resolve_milestone(item: Item, ref: str) -> Milestone:
-    """A milestone by its number in its item (as `show` lists them) or a fragment of its text."""
+def resolve_milestone(item: Item, ref: str, *, to_tick: bool = False) -> Milestone:
+    """A milestone by its number in its item (as `show` lists them) or a fragment of its text.
+
+    ``to_tick``: a fragment looks only among milestones met by a tick (`done 8.1 广场` means the
+    one to tick off, not the one measured in 场次).
+    """
     text = ref.strip()
     if text.isdigit():
         number = int(text)
@@ -128,19 +132,26 @@ def resolve_milestone(item: Item, ref: str) -> Milestone:
                 ref=item.ref, count=len(item.milestones), number=number
             )
         )
-    matches = [m for m in item.milestones if text and (text == m.text or text in m.text)]
+    pool = [m for m in item.milestones if m.needs_tick] if to_tick else list(item.milestones)
+    matches = [m for m in pool if text and (text == m.text or text in m.text)]
     exact = [m for m in matches if m.text == text]
     if len(exact) == 1 or len(matches) == 1:
         return (exact or matches)[0]
-    listing = "; ".join(f"{m.number} {m.deadline} {m.text}" for m in (matches or item.milestones))
+    shown = "; ".join(milestone_line(m) for m in (matches or pool))
     if matches:
         raise UsageError(
             _("“{ref}” matches several milestones of {item}: {candidates}").format(
-                ref=text, item=item.ref, candidates=listing
+                ref=text, item=item.ref, candidates=shown
             )
         )
     raise UsageError(
         _("no milestone of {item} matches “{ref}”; its milestones: {candidates}").format(
-            ref=text, item=item.ref, candidates=listing
+            ref=text, item=item.ref, candidates=shown
         )
     )
+
+
+def milestone_line(milestone: Milestone) -> str:
+    """“8 农村户厕改造 4月初 开工建设”: number, track, deadline, text."""
+    parts = (str(milestone.number), milestone.track or "", milestone.deadline, milestone.text)
+    return " ".join(part for part in parts if part)

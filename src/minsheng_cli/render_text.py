@@ -14,6 +14,7 @@ from rich.text import Text
 from minsheng_cli.evaluate import (
     ItemStatus,
     Light,
+    Measure,
     MilestoneStatus,
     Snapshot,
     State,
@@ -23,8 +24,10 @@ from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.labels import (
     deadline_label,
     iso,
+    labelled,
     light_label,
     measure_name,
+    planned_amount,
     state_label,
     targets_label,
 )
@@ -184,12 +187,14 @@ def item_header(item: Item, status: ItemStatus) -> Text:
         (_("Unit"), item.unit),
         (_("Note"), item.note),
     ]
-    rows += [(_("Track"), f"{t.heading}" + (f"：{t.text}" if t.text else "")) for t in item.tracks]
+    rows += [
+        (_("Track"), labelled(t.heading) + t.text if t.text else t.heading) for t in item.tracks
+    ]
     for label, value in rows:
         if value:
-            text.append(f"{label}：", style="dim")
+            text.append(labelled(label), style="dim")
             text.append(f"{value}\n")
-    text.append(f"{_('Progress')}：", style="dim")
+    text.append(labelled(_("Progress")), style="dim")
     text.append_text(progress_bar(status.progress))
     return text
 
@@ -206,10 +211,12 @@ def measure_table(status: ItemStatus) -> Table:
             plain(indicator.name),
             plain(f"{format_amount(indicator.target)}{indicator.unit}"),
             plain(f"{format_amount(recorded)}{indicator.unit}" if recorded is not None else "—"),
-            plain(f"{measure.expected:.1f}{indicator.unit}" if measure else "—"),
-            behind_text(measure.behind, measure.behind_days, indicator.unit)
-            if measure
-            else plain(""),
+            plain(
+                f"{planned_amount(measure.expected, indicator.target)}{indicator.unit}"
+                if measure
+                else "—"
+            ),
+            behind_text(measure, indicator.unit) if measure else plain(""),
         )
     percent = measured.get("percent")
     if percent is not None:
@@ -217,18 +224,24 @@ def measure_table(status: ItemStatus) -> Table:
             plain(measure_name("percent")),
             plain("100%"),
             plain(f"{format_amount(percent.actual)}%"),
-            plain(f"{percent.expected:.1f}%"),
-            behind_text(percent.behind, percent.behind_days, "%"),
+            plain(f"{planned_amount(percent.expected, 100)}%"),
+            behind_text(percent, "%"),
         )
     return table
 
 
-def behind_text(behind: float, days: int, unit: str) -> Text:
-    if days <= 0:
+def behind_text(measure: Measure, unit: str) -> Text:
+    if measure.behind_days <= 0:
         return plain(_("on plan"), "green")
     return plain(
-        _("{amount}{unit} behind, about {days} days").format(
-            amount=format_amount(round(behind, 1)), unit=unit, days=days
+        ngettext(
+            "{amount}{unit} behind, about {days} day",
+            "{amount}{unit} behind, about {days} days",
+            measure.behind_days,
+        ).format(
+            amount=planned_amount(measure.behind, measure.total),
+            unit=unit,
+            days=measure.behind_days,
         ),
         "yellow",
     )
@@ -277,8 +290,10 @@ def record_table(item: Item) -> Table:
             if record.period:
                 what += f"（{record.period}月）"
         else:
+            units = {i.name: i.unit for i in item.indicators} | {"percent": "%"}
             what = "，".join(
-                f"{measure_name(k)} {format_amount(v)}" for k, v in record.values.items()
+                f"{measure_name(k)} {format_amount(v)}{units.get(k, '')}"
+                for k, v in record.values.items()
             )
             if record.correct:
                 what = _("correction: {what}").format(what=what)
