@@ -129,9 +129,25 @@ def workspace(ctx: typer.Context) -> Context:
     return ctx.obj if isinstance(ctx.obj, Context) else Context(None)
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from minsheng_cli import __version__
+
+        typer.echo(f"minsheng {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
-    ctx: typer.Context, directory: DirectoryOption = None, lang: LangOption = None
+    ctx: typer.Context,
+    directory: DirectoryOption = None,
+    lang: LangOption = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help=_("Print the version.")
+        ),
+    ] = False,
 ) -> None:
     set_language(lang)
     ctx.obj = Context(directory)

@@ -67,6 +67,16 @@ def labelled(label: str) -> str:
     return _("{label}: ").format(label=label)
 
 
+CHINESE_ORDINALS = "一二三四五六七八九十"
+
+
+def numbered_track(position: int, heading: str) -> str:
+    """“（二）农村户厕改造”, as the notice numbers its sub-tracks (position counts from 1)."""
+    if 1 <= position <= len(CHINESE_ORDINALS):
+        return f"（{CHINESE_ORDINALS[position - 1]}）{heading}"
+    return f"（{position}）{heading}"
+
+
 def lateness(status: MilestoneStatus) -> str:
     """“逾期12天”, or, for a milestone due on the as-of day itself, that it was not met that day."""
     if status.days_late == 0:

@@ -27,6 +27,7 @@ from minsheng_cli.labels import (
     labelled,
     light_label,
     measure_name,
+    numbered_track,
     planned_amount,
     state_label,
     targets_label,
@@ -188,7 +189,8 @@ def item_header(item: Item, status: ItemStatus) -> Text:
         (_("Note"), item.note),
     ]
     rows += [
-        (_("Track"), labelled(t.heading) + t.text if t.text else t.heading) for t in item.tracks
+        (_("Track"), numbered_track(n, t.heading) + (f" {t.text}" if t.text else ""))
+        for n, t in enumerate(item.tracks, start=1)
     ]
     for label, value in rows:
         if value:
@@ -264,7 +266,8 @@ def item_milestones(status: ItemStatus) -> Table:
     for milestone_status in status.milestones:
         milestone = milestone_status.milestone
         if milestone.track and milestone.track != current_track:
-            table.add_row(plain(""), plain(milestone.track, "bold"))
+            position = [t.heading for t in status.item.tracks].index(milestone.track) + 1
+            table.add_row(plain(""), plain(numbered_track(position, milestone.track), "bold"))
             current_track = milestone.track
         table.add_row(
             plain(milestone.number),
