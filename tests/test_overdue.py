@@ -307,3 +307,17 @@ def test_agenda_orders_items_by_number_within_a_day(half_year: Path) -> None:
     assert {m["state"] for m in agenda if m["due"] < "2023-09-01"} == {"overdue"}
     assert {m["state"] for m in agenda if m["due"] >= "2023-09-01"} == {"due_soon", "pending"}
     assert {m["state"] for m in agenda if m["due"] == "2023-09-10"} == {"due_soon"}
+
+
+def test_on_a_narrow_terminal_leader_and_unit_head_their_rows(half_year: Path) -> None:
+    from rich.cells import cell_len
+
+    result = run_cli(half_year, ["overdue", "--month", "6"], COLUMNS="80")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= 80
+    text = "\n".join(line.strip() for line in lines)
+    assert text.count("责任领导：王继讲") == 1
+    assert text.index("责任领导：王继讲") < text.index("住房和城乡建设局") < text.index("2.1#5")
+    assert "2.1#5    06-30    0" in text
+    assert "按照政策文件落实并长期坚持" in text  # the milestone's text is not cut off

@@ -540,7 +540,8 @@ def overdue(
     else:
         from minsheng_cli.render_text import overdue_report
 
-        print_rich(overdue_report(snapshot, late))
+        out = console()
+        out.print(overdue_report(snapshot, late, out.width))
     if late:
         raise typer.Exit(1)
 

@@ -328,39 +328,51 @@ def grouped_by_leader(
     return groups
 
 
-def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> RenderableType:
-    """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once)."""
+OVERDUE_COMPACT_BELOW = 150
+"""Nine columns need about 150; below that the leader and unit head their rows instead."""
+
+
+def overdue_report(
+    snapshot: Snapshot, statuses: Sequence[MilestoneStatus], width: int = 200
+) -> RenderableType:
+    """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once).
+
+    On a narrow terminal the leader and unit head their rows instead of taking two columns.
+    """
+    title = heading(snapshot, _("overdue milestones"))
     if not statuses:
-        return Group(
-            heading(snapshot, _("overdue milestones")), plain(_("Nothing is overdue."), "green")
-        )
-    table = Table(
-        box=box.SIMPLE_HEAD, title=heading(snapshot, _("overdue milestones")), title_justify="left"
-    )
-    for column in (_("Leader"), _("Unit"), _("No."), _("Deadline"), _("Due"), _("Days late")):
+        return Group(title, plain(_("Nothing is overdue."), "green"))
+    compact = width < OVERDUE_COMPACT_BELOW
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", expand=compact)
+    lead = () if compact else (_("Leader"), _("Unit"))
+    deadline = () if compact else (_("Deadline"),)
+    for column in (*lead, _("No."), *deadline, _("Due"), _("Days late")):
         table.add_column(column, no_wrap=True)
     for column in (_("Milestone"), _("Required"), _("Recorded")):
-        table.add_column(column)
+        is_text = column == _("Milestone")
+        ratio = (3 if is_text else 1) if compact else None
+        table.add_column(
+            column, ratio=ratio, overflow="fold", max_width=None if is_text or compact else 24
+        )
     for leader, units in grouped_by_leader(statuses).items():
-        shown_leader = leader or "—"
         unit_rows = list(units.items())
         for unit_index, (unit, rows) in enumerate(unit_rows):
+            if compact:
+                blank = [plain("")] * 3
+                if unit_index == 0:
+                    table.add_row(*blank, plain(labelled(_("Leader")) + (leader or "—"), "bold"))
+                table.add_row(*blank, plain(unit or "—", "bold"))
             for row_index, status in enumerate(rows):
-                required, recorded = required_and_recorded(status)
                 last_of_leader = unit_index == len(unit_rows) - 1 and row_index == len(rows) - 1
-                table.add_row(
-                    plain(shown_leader, "bold"),
-                    plain((unit or "—") if row_index == 0 else ""),
-                    plain(f"{status.item.ref}#{status.milestone.number}"),
-                    plain(deadline_label(status)),
-                    plain(iso(status.due)),
-                    plain(status.days_late, "bold red"),
-                    plain(status.milestone.text),
-                    plain(required),
-                    plain(recorded),
-                    end_section=last_of_leader,
+                named = (
+                    ()
+                    if compact
+                    else (
+                        plain(leader or "—" if unit_index == 0 and row_index == 0 else "", "bold"),
+                        plain((unit or "—") if row_index == 0 else ""),
+                    )
                 )
-                shown_leader = ""
+                table.add_row(*named, *overdue_cells(status, compact), end_section=last_of_leader)
     total = plain(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
             count=len(statuses)
@@ -368,6 +380,20 @@ def overdue_report(snapshot: Snapshot, statuses: Sequence[MilestoneStatus]) -> R
         "bold red",
     )
     return Group(table, total)
+
+
+def overdue_cells(status: MilestoneStatus, compact: bool) -> list[Text]:
+    required, recorded = required_and_recorded(status)
+    due = iso(status.due)
+    return [
+        plain(f"{status.item.ref}#{status.milestone.number}"),
+        *(() if compact else (plain(deadline_label(status)),)),
+        plain(due[5:] if compact and status.due else due),
+        plain(status.days_late, "bold red"),
+        plain(status.milestone.text),
+        plain(required),
+        plain(recorded),
+    ]
 
 
 def history_table(entries: Sequence[Entry]) -> RenderableType:
