@@ -248,12 +248,21 @@ def minsheng_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "minsheng_cli"]
 
 
-def child_env(no_cache: bool) -> dict[str, str]:
+def child_env(no_cache: bool, pycache: Path | None = None) -> dict[str, str]:
+    """The environment of every timed process: minsheng's defaults, output to a pipe.
+
+    With ``pycache``, bytecode is written to and read from that private folder (not the
+    project's __pycache__), as an installed package's is: with PYTHONDONTWRITEBYTECODE=1 in the
+    environment, every module edited since its .pyc was written would be compiled on each run.
+    """
     env = dict(os.environ)
     for name in ("MINSHENG_NO_CACHE", "MINSHENG_DEBUG", "MINSHENG_LANG", "COLUMNS", "LINES"):
         env.pop(name, None)
     if no_cache:
         env["MINSHENG_NO_CACHE"] = "1"
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     return env
 
 
@@ -273,6 +282,7 @@ def machine() -> dict[str, Any]:
         "executable": sys.executable,
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "peak_rss_from": "GNU time %M" if USE_GNU_TIME else "wait4 in a Python go-between",
+        "bytecode": "compiled once into a private PYTHONPYCACHEPREFIX (the warm-up writes it)",
     }
 
 
@@ -375,7 +385,7 @@ def taskwarrior() -> str | None:
 
 
 def task_env(folder: Path) -> dict[str, str]:
-    env = child_env(False)
+    env = child_env(False, folder.parent / "pycache")  # the floor runs beside it, bytecode too
     env["TASKRC"] = str(folder / "taskrc")
     env["TASKDATA"] = str(folder / "data")
     return env
@@ -628,6 +638,15 @@ def results_json(
     }
 
 
+def parse_commands(text: str) -> tuple[str, ...]:
+    wanted = tuple(part.strip() for part in text.split(",") if part.strip())
+    known = {command.split()[0]: command for command in COMMANDS}
+    unknown = [w for w in wanted if w.split()[0] not in known]
+    if not wanted or unknown:
+        raise argparse.ArgumentTypeError(f"commands are some of: {', '.join(known)}")
+    return tuple(known[w.split()[0]] for w in wanted)
+
+
 def parse_sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
@@ -648,6 +667,12 @@ def options(argv: Sequence[str] | None) -> argparse.Namespace:
         help="milestones per generated ledger, comma-separated (default 100,1000,10000,100000)",
     )
     parser.add_argument("--quick", action="store_true", help="only sizes 100,1000")
+    parser.add_argument(
+        "--commands",
+        type=parse_commands,
+        default=COMMANDS,
+        help=f"which of {', '.join(COMMANDS)} to time, comma-separated (default all)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="the generator's seed")
     parser.add_argument(
         "--no-cache", action="store_true", help="run minsheng with MINSHENG_NO_CACHE=1"
@@ -684,7 +709,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     opts = options(argv)
     started, code_before = machine(), code_state()
     base = minsheng_argv()
-    env = child_env(opts.no_cache)
     tw = None if opts.no_taskwarrior else taskwarrior()
     tw_note = None
     if opts.no_taskwarrior:
@@ -692,6 +716,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif tw is None:
         tw_note = "Taskwarrior not installed (Debian package `taskwarrior`): comparison skipped"
     with workspace_folder(opts.workdir, opts.keep) as folder:
+        env = child_env(opts.no_cache, folder / "pycache")
         progress(f"floors ({sys.executable}):")
         floors = {
             PYTHON_FLOOR: measure(PYTHON_FLOOR, [sys.executable, "-c", "pass"], env, opts.runs),
@@ -709,7 +734,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(f"generated {size:,} milestones in {time.perf_counter() - start:.1f}s")
         for ledger in ledgers.values():
             progress(f"{ledger.label} ({ledger.root}):")
-            bench_ledger(ledger, base, env, opts.runs, COMMANDS)
+            bench_ledger(ledger, base, env, opts.runs, opts.commands)
             if tw is None and ledger.milestones:
                 continue
             rows = minsheng_rows(base, ledger, env)

@@ -439,7 +439,7 @@ class _Writer:
     def item(
         self, kind: Kind, number: int, k: int, force_indicators: bool
     ) -> tuple[list[str], list[_Milestone], list[tuple[str, str, int]], str | None, str]:
-        """One item's YAML lines, its milestones, indicators and update wording, and its unit."""
+        """One item's YAML lines, milestones and indicators, "percent" if its plan is in %, unit."""
         rng = self.rng
         unit = rng.choice(kind.units)
         mode = (
