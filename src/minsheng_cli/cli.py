@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 EXIT_INTERNAL = 70
 PIPE_WIDTH = 160
+PLAIN_WIDTH = 10_000
+"""Plain text for a pipe has no width to fit: the full layout, nothing cut off."""
 
 
 def console(stderr: bool = False) -> Console:
@@ -179,8 +181,21 @@ def print_json(data: Any) -> None:
     typer.echo(dumps(data))
 
 
+def terminal_width() -> int | None:
+    """The terminal's width, or None when output goes to a pipe or a file."""
+    out = console()
+    return out.width if out.is_terminal else None
+
+
 def print_rich(renderable: Any) -> None:
-    console().print(renderable)
+    """Rich draws it for a terminal; a pipe or a file gets the same table as aligned plain text."""
+    out = console()
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    from minsheng_cli.render_plain import to_plain
+
+    typer.echo(to_plain(renderable))
 
 
 def usage_exit(message: str) -> NoReturn:
@@ -246,8 +261,7 @@ def status(
         return
     from minsheng_cli.render_text import status_table
 
-    out = console()
-    out.print(status_table(snapshot, items, out.width))
+    print_rich(status_table(snapshot, items, terminal_width() or PLAIN_WIDTH))
 
 
 @app.command("list", help=_("One row per milestone, with its due date and state."))
@@ -540,8 +554,7 @@ def overdue(
     else:
         from minsheng_cli.render_text import overdue_report
 
-        out = console()
-        out.print(overdue_report(snapshot, late, out.width))
+        print_rich(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
     if late:
         raise typer.Exit(1)
 
