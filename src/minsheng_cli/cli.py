@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -175,10 +177,13 @@ def matches(value: str, wanted: str | None) -> bool:
     return wanted is None or wanted.strip() in value
 
 
-def print_json(data: Any) -> None:
-    from minsheng_cli.render_json import dumps
+def print_json(items: Iterable[Any]) -> None:
+    """A JSON array on standard output, written as its elements are made."""
+    from minsheng_cli.render_json import array_chunks
 
-    typer.echo(dumps(data))
+    for chunk in array_chunks(items):
+        sys.stdout.write(chunk)
+    sys.stdout.write("\n")
 
 
 def terminal_width() -> int | None:
@@ -257,7 +262,7 @@ def status(
     if as_json:
         from minsheng_cli.render_json import item_json
 
-        print_json([item_json(s) for s in items])
+        print_json(item_json(s) for s in items)
         return
     from minsheng_cli.render_text import status_table
 
@@ -324,7 +329,7 @@ def emit_milestones(
     if as_json:
         from minsheng_cli.render_json import milestone_json
 
-        print_json([milestone_json(m) for m in statuses])
+        print_json(milestone_json(m) for m in statuses)
         return
     from minsheng_cli.render_text import milestone_table
 
@@ -350,7 +355,7 @@ def show(
     if as_json:
         from minsheng_cli.render_json import item_detail_json
 
-        print_json([item_detail_json(s) for s in statuses])
+        print_json(item_detail_json(s) for s in statuses)
         return
     from minsheng_cli.render_text import item_detail
 
@@ -550,7 +555,7 @@ def overdue(
     if as_json:
         from minsheng_cli.render_json import milestone_json
 
-        print_json([milestone_json(m) for m in late])
+        print_json(milestone_json(m) for m in late)
     else:
         from minsheng_cli.render_text import overdue_report
 
@@ -592,7 +597,7 @@ def agenda(
     if as_json:
         from minsheng_cli.render_json import milestone_json
 
-        print_json([milestone_json(m) for m in keep])
+        print_json(milestone_json(m) for m in keep)
         return
     title = _("agenda for {month}月").format(month=month)
     emit_milestones(snapshot, keep, False, title)
@@ -697,6 +702,9 @@ def only_requested(argv: list[str]) -> None:
 
 def run() -> None:
     """The console script: language first (help texts are translated), then the app."""
+    # One short process that builds a large, acyclic graph of ledger objects: the cycle
+    # collector only walks it again and again (a fifth of check's time at 100,000 milestones).
+    gc.disable()
     only_requested(sys.argv[1:])
     app()
 

@@ -134,10 +134,13 @@ def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
     known = [r for r in item.records if r.date <= clock.as_of]
     timeline = value_timeline(known)
     values = timeline[-1][1] if timeline else {}
+    ticks = ticks_by_text(known)
     statuses = tuple(
         status
         for milestone in item.milestones
-        for status in milestone_statuses(item, milestone, timeline, known, clock)
+        for status in milestone_statuses(
+            item, milestone, timeline, ticks.get(milestone.text, ()), clock
+        )
     )
     measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
@@ -153,6 +156,16 @@ def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
 
 
 Timeline = Sequence[tuple[date, Mapping[str, float]]]
+
+
+def ticks_by_text(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """The ticks and untick records of an item, by the milestone text they name, in date order."""
+    by_text: dict[str, list[Record]] = {}
+    for record in sorted(records, key=lambda r: r.date):
+        named = record.done or record.undone
+        if named is not None:
+            by_text.setdefault(named, []).append(record)
+    return by_text
 
 
 def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, float]]]:
