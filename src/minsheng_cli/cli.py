@@ -186,21 +186,24 @@ def print_json(items: Iterable[Any]) -> None:
     sys.stdout.write("\n")
 
 
+def stdout_is_terminal() -> bool:
+    """As Rich decides (FORCE_COLOR makes anything a terminal), without importing its console."""
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
 def terminal_width() -> int | None:
     """The terminal's width, or None when output goes to a pipe or a file."""
-    out = console()
-    return out.width if out.is_terminal else None
+    return console().width if stdout_is_terminal() else None
 
 
-def print_rich(renderable: Any) -> None:
-    """Rich draws it for a terminal; a pipe or a file gets the same table as aligned plain text."""
-    out = console()
-    if out.is_terminal:
-        out.print(renderable)
+def print_rich(parts: Any) -> None:
+    """Rich draws it for a terminal; a pipe or a file gets the same tables as aligned plain text."""
+    if stdout_is_terminal():
+        console().print(*parts if isinstance(parts, tuple) else (parts,))
         return
     from minsheng_cli.render_plain import to_plain
 
-    typer.echo(to_plain(renderable))
+    typer.echo(to_plain(parts))
 
 
 def usage_exit(message: str) -> NoReturn:

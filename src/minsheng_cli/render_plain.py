@@ -8,34 +8,41 @@ is cut off, and no line carries trailing spaces, so the output greps and diffs c
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
-from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 GAP = "  "
 LONGEST_CELL = 40
 """Display cells a column may take before its text is cut with "…" (JSON and export keep all)."""
 
 
-def to_plain(renderable: RenderableType) -> str:
-    """A Group of Tables and Texts (what render_text builds) as plain text."""
+def to_plain(renderable: RenderableType | Sequence[RenderableType]) -> str:
+    """Tables and Texts (a tuple of them, as render_text returns, or a Group) as plain text."""
     return "\n".join(_lines(renderable))
 
 
-def _lines(renderable: RenderableType) -> Iterator[str]:
-    if isinstance(renderable, Group):
-        for child in renderable.renderables:
+def _lines(renderable: RenderableType | Sequence[RenderableType]) -> Iterator[str]:
+    console = sys.modules.get("rich.console")  # a Group exists only if its module was imported
+    if isinstance(renderable, tuple | list):
+        for child in renderable:
             yield from _lines(child)
+    elif console is not None and isinstance(renderable, console.Group):
+        yield from _lines(list(renderable.renderables))
     elif isinstance(renderable, Table):
         yield from table_lines(renderable)
     else:
         yield from cell_text(renderable).rstrip().split("\n")
 
 
-def cell_text(renderable: RenderableType | None) -> str:
+def cell_text(renderable: object) -> str:
     if renderable is None:
         return ""
     if isinstance(renderable, Text):

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from rich import box
-from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -50,7 +49,13 @@ STATE_STYLE = {
 BAR_CELLS = 10
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from minsheng_cli.audit import Entry
+
+Parts: TypeAlias = "tuple[RenderableType, ...]"
+"""What a command prints, in order. A tuple, not Rich's Group, so that a pipe, which is written
+without Rich's console (render_plain), never imports it."""
 
 
 def plain(text: object, style: str = "") -> Text:
@@ -85,9 +90,7 @@ COMPACT_BELOW = 120
 """Console width under which status draws a short bar and dates without the (ledger's) year."""
 
 
-def status_table(
-    snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 200
-) -> RenderableType:
+def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 200) -> Parts:
     compact = width < COMPACT_BELOW
     bar_cells = BAR_CELLS // 2 if compact else BAR_CELLS
     # what the fixed columns take: 序号, 领导 (3 wide chars), bar + " 100%", date, light, padding
@@ -118,7 +121,7 @@ def status_table(
             plain(due[5:] if compact and upcoming else due),
             light_text(status.light),
         )
-    return Group(table, light_footer(items))
+    return (table, light_footer(items))
 
 
 def light_footer(items: Iterable[ItemStatus]) -> Text:
@@ -131,9 +134,7 @@ def light_footer(items: Iterable[ItemStatus]) -> Text:
     return footer
 
 
-def milestone_table(
-    snapshot: Snapshot, statuses: Sequence[MilestoneStatus], what: str
-) -> RenderableType:
+def milestone_table(snapshot: Snapshot, statuses: Sequence[MilestoneStatus], what: str) -> Parts:
     table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, what), title_justify="left")
     table.add_column(_("No."), no_wrap=True)
     table.add_column(_("Project"), max_width=12)
@@ -153,7 +154,7 @@ def milestone_table(
             plain(status.milestone.text),
             state_text(status.state),
         )
-    return Group(table, state_footer(statuses))
+    return (table, state_footer(statuses))
 
 
 def state_footer(statuses: Iterable[MilestoneStatus]) -> Text:
@@ -166,7 +167,7 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Text:
     return footer
 
 
-def item_detail(status: ItemStatus) -> RenderableType:
+def item_detail(status: ItemStatus) -> Parts:
     item = status.item
     parts: list[RenderableType] = [item_header(item, status)]
     if status.measures or item.indicators:
@@ -174,7 +175,7 @@ def item_detail(status: ItemStatus) -> RenderableType:
     parts.append(item_milestones(status))
     if item.records:
         parts.append(record_table(item))
-    return Group(*parts)
+    return tuple(parts)
 
 
 def item_header(item: Item, status: ItemStatus) -> Text:
@@ -334,14 +335,14 @@ OVERDUE_COMPACT_BELOW = 150
 
 def overdue_report(
     snapshot: Snapshot, statuses: Sequence[MilestoneStatus], width: int = 200
-) -> RenderableType:
+) -> Parts:
     """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once).
 
     On a narrow terminal the leader and unit head their rows instead of taking two columns.
     """
     title = heading(snapshot, _("overdue milestones"))
     if not statuses:
-        return Group(title, plain(_("Nothing is overdue."), "green"))
+        return (title, plain(_("Nothing is overdue."), "green"))
     compact = width < OVERDUE_COMPACT_BELOW
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", expand=compact)
     lead = () if compact else (_("Leader"), _("Unit"))
@@ -379,7 +380,7 @@ def overdue_report(
         ),
         "bold red",
     )
-    return Group(table, total)
+    return (table, total)
 
 
 def overdue_cells(status: MilestoneStatus, compact: bool) -> list[Text]:
@@ -396,9 +397,9 @@ def overdue_cells(status: MilestoneStatus, compact: bool) -> list[Text]:
     ]
 
 
-def history_table(entries: Sequence[Entry]) -> RenderableType:
+def history_table(entries: Sequence[Entry]) -> Parts:
     if not entries:
-        return plain(_("No recorded changes yet."))
+        return (plain(_("No recorded changes yet.")),)
     table = Table(box=box.SIMPLE_HEAD, title=_("History"), title_justify="left")
     for column in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit")):
         table.add_column(column, no_wrap=column != _("What"))
@@ -410,4 +411,4 @@ def history_table(entries: Sequence[Entry]) -> RenderableType:
             plain(entry.subject),
             plain(entry.commit),
         )
-    return table
+    return (table,)
