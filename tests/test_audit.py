@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GIT_IDENTITY, git, run_cli
+from tests.plaintext import parse_table
 
 TOILETS = "tasks/03-农村人居环境提升工程.yaml"
 LEGAL_AID = "tasks/09-法律援助质量提升工程.yaml"
@@ -260,10 +261,20 @@ def test_log_reads_the_history_back(git_ledger: Path) -> None:
     )
     assert len(entries) == 3
 
-    text = en(git_ledger, "log").stdout
+    # on a terminal Rich shows the whole subject
+    text = run_cli(git_ledger, ["--lang", "en", "log"], FORCE_COLOR="1").stdout
     row = next(line for line in text.splitlines() if toilets in line)
     for cell in ("测试文书", "农业农村局", "update 3.1 户厕改造 900/1310 (2023-07-28)"):
         assert cell in row
+    # through a pipe, a column other than the last (What; Commit is last) is cut at 40 cells
+    table = parse_table(en(git_ledger, "log").stdout, footer_lines=0)
+    assert table.title == "History"
+    assert table.header == ["When", "Who", "Reported by", "What", "Commit"]
+    assert [row[1:] for row in table.rows] == [
+        ["测试文书", "司法局", "update 9.1 法律援助案件 18/240 (2023-01…", newest],
+        ["测试文书", "农业农村局", "update 3.1 户厕改造 900/1310 (2023-07-2…", toilets],
+        ["测试文书", "", "台账初始版本", first],
+    ]
     assert run_cli(git_ledger, ["log"]).exit_code == 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import (
@@ -20,6 +21,7 @@ from tests.halfyear import (
     Key,
     apply_half_year,
 )
+from tests.plaintext import fits, parse_table
 
 ROW = re.compile(r"(\d+\.\d+#\d+)\s.*?(\d{4}-\d{2}-\d{2})\s+(\d+)\s")
 
@@ -310,9 +312,8 @@ def test_agenda_orders_items_by_number_within_a_day(half_year: Path) -> None:
 
 
 def test_on_a_narrow_terminal_leader_and_unit_head_their_rows(half_year: Path) -> None:
-    from rich.cells import cell_len
-
-    result = run_cli(half_year, ["overdue", "--month", "6"], COLUMNS="80")
+    # FORCE_COLOR: Rich draws for a terminal (NO_COLOR keeps it colourless); a pipe ignores COLUMNS
+    result = run_cli(half_year, ["overdue", "--month", "6"], FORCE_COLOR="1", COLUMNS="80")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert max(cell_len(line.rstrip()) for line in lines) <= 80
@@ -321,3 +322,59 @@ def test_on_a_narrow_terminal_leader_and_unit_head_their_rows(half_year: Path) -
     assert text.index("责任领导：王继讲") < text.index("住房和城乡建设局") < text.index("2.1#5")
     assert "2.1#5    06-30    0" in text
     assert "按照政策文件落实并长期坚持" in text  # the milestone's text is not cut off
+    assert "\x1b" not in result.stdout
+
+
+def test_on_a_wide_terminal_leader_and_unit_are_columns(half_year: Path) -> None:
+    result = run_cli(half_year, ["overdue", "--month", "6"], FORCE_COLOR="1", COLUMNS="160")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert {cell_len(line) for line in lines[:-1]} == {160}  # Rich pads every line of the table
+    assert "责任领导：" not in result.stdout
+    row = next(line for line in lines if "2.1#5" in line)
+    assert row.split()[:3] == ["王继讲", "住房和城乡建设局", "2.1#5"]
+
+
+# the half-year's overdue list as of 6-30, as the pipe shows it: leader and unit named once each
+JUNE_BY_LEADER = [
+    [
+        ["王继讲", "住房和城乡建设局", "2.1#5", "6月底", "2023-06-30", "0"],
+        ["", "交通运输局", "3.2#4", "6月底", "2023-06-30", "0"],
+        ["", "医疗保障局", "5.2#2", "6月底", "2023-06-30", "0"],
+        ["", "审批服务管理局", "10.1#1", "4月底", "2023-04-30", "61"],
+    ],
+    [
+        ["任伟", "农业农村局", "3.1#3", "4月初", "2023-04-10", "81"],
+        ["", "", "3.1#8", "4月初", "2023-04-10", "81"],
+    ],
+    [
+        ["李静", "人力资源和社会保障局", "7.2#2", "逐月（5月）", "2023-05-31", "30"],
+        ["", "", "6.1#2", "6月底", "2023-06-30", "0"],
+        ["", "文化旅游广电局", "8.1#4", "5月中旬", "2023-05-20", "41"],
+    ],
+]
+
+
+@pytest.mark.parametrize("columns", ["200", "80"])
+def test_a_pipe_gets_overdue_as_columns_with_a_blank_line_after_each_leader(
+    half_year: Path, columns: str
+) -> None:
+    """Through a pipe the full layout whatever COLUMNS says: leader and unit as columns, each
+    named once, a blank line ending each leader's group but none after the last."""
+    result = run_cli(half_year, ["overdue", "--month", "6"], COLUMNS=columns)
+    assert result.exit_code == 1
+    table = parse_table(result.stdout)
+    _code, late = overdue_json(half_year, "--month", "6")
+
+    assert table.header[:6] == ["责任领导", "责任单位", "序号", "完成时限", "到期日", "逾期天数"]
+    assert [row[:6] for row in table.rows] == [row for group in JUNE_BY_LEADER for row in group]
+    sizes = [len(group) for group in JUNE_BY_LEADER]
+    assert table.breaks == [sizes[0], sizes[0] + sizes[1]]
+    assert table.after == ["逾期节点9个"]
+    by_ref = {f"{m['item']}#{m['milestone']}": m for m in late}
+    for row in table.rows:
+        assert fits(row[6], by_ref[row[2]]["text"], 40)  # the milestone, cut at 40 cells at most
+    assert max(cell_len(line) for line in table.lines) > 80
+    assert "责任领导：" not in result.stdout
+    if columns == "80":
+        assert result.stdout == run_cli(half_year, ["overdue", "--month", "6"]).stdout

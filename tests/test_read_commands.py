@@ -21,10 +21,11 @@ from rich.cells import cell_len
 
 from minsheng_cli.i18n import DOMAIN, LOCALE_DIR
 from tests.conftest import run_cli
+from tests.plaintext import PlainTable, fits, parse_table
 
 ZH = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=["zh_CN"], fallback=True)
 STATES = {"met", "met_late", "overdue", "due_soon", "pending"}
-ROW = re.compile(r"^\s+(\d+\.\d+)(#\d+)?\s")
+ROW = re.compile(r"^\s*(\d+\.\d+)(#\d+)?\s")  # a pipe's rows start at once, Rich's indented
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BUNDLED_ITEMS = [
     "1.1",
@@ -84,6 +85,9 @@ EN_STATES = {
     "due_soon": "due soon",
     "pending": "pending",
 }
+ZH_STATES = {key: ZH.gettext(label) for key, label in EN_STATES.items()}
+TERMINAL = {"FORCE_COLOR": "1"}
+"""Rich then draws for a terminal (NO_COLOR, set for every test, keeps it free of colour)."""
 
 
 def add_records(ledger: Path) -> None:
@@ -214,16 +218,107 @@ def test_status_filters(ledger_dir: Path, options: list[str], expected: list[str
     assert [i["item"] for i in items] == expected
 
 
+TABLE_COMMANDS = [["status"], ["list"], ["list", "--unit", "卫生"]]
+
+
+def deadline_words(milestone: dict[str, Any], lang: str) -> str:
+    """The deadline as the tables write it: a monthly duty's month, an implied year-end."""
+    words = ZH.gettext if lang == "zh" else str
+    if milestone["period"] is not None:
+        pattern = words("{deadline} ({month}月)")
+        return pattern.format(deadline=milestone["deadline"], month=milestone["period"])
+    if milestone["implied"]:
+        return words("{deadline} (当年完成)").format(deadline=milestone["deadline"])
+    return str(milestone["deadline"])
+
+
+def check_status_rows(table: PlainTable, items: list[dict[str, Any]], lang: str) -> None:
+    """Every cell of every row of a pipe's status table, against the same command's JSON."""
+    lights = ZH_LIGHTS if lang == "zh" else EN_LIGHTS
+    assert [row[0] for row in table.rows] == [item["item"] for item in items]
+    for row, item in zip(table.rows, items, strict=True):
+        ref, name, unit, leader, progress, upcoming, due, light = row
+        assert [ref, name, unit, leader] == [item[k] for k in ("item", "name", "unit", "leader")]
+        assert re.fullmatch(r"[█░]{10} +\d+%", progress), progress  # the full bar, whatever COLUMNS
+        assert progress.endswith(f" {item['progress'] * 100:3.0f}%")
+        following = item["next"]
+        if following is None:
+            assert (upcoming, due) == ("—", "—")
+        else:
+            words = f"{deadline_words(following, lang)} {following['text']}"
+            assert fits(upcoming, words, 30), (upcoming, words)  # 下一节点 is cut at its 30
+            assert due == following["due"]
+        assert light == lights[item["light"]]
+
+
+def check_list_rows(table: PlainTable, milestones: list[dict[str, Any]], lang: str) -> None:
+    states = ZH_STATES if lang == "zh" else EN_STATES
+    assert [row[0] for row in table.rows] == [f"{m['item']}#{m['milestone']}" for m in milestones]
+    for row, milestone in zip(table.rows, milestones, strict=True):
+        _ref, name, unit, deadline, due, text, state = row
+        assert [name, unit, due] == [milestone[k] for k in ("name", "unit", "due")]
+        assert deadline == deadline_words(milestone, lang)
+        assert fits(text, milestone["text"], 40), (text, milestone["text"])
+        assert state == states[milestone["state"]]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("command", [["status"], ["list"], ["list", "--unit", "卫生"]])
+@pytest.mark.parametrize("command", TABLE_COMMANDS)
+def test_a_pipes_columns_line_up(reported: Path, lang: str, command: list[str]) -> None:
+    """Through a pipe every column starts at the same display offset in every row, two spaces
+    after the one before; no line is indented or ends in spaces; every cell says what the JSON
+    says (cut with "…" where the column has a cap)."""
+    args = ["--lang", lang, *command, "--as-of", "2023-06-25"]
+    out = ok(args, reported)
+    table = parse_table(out)
+    data = json_of(reported, *args)
+
+    assert len(table.rows) >= 14
+    assert table.breaks == []
+    assert table.title.split()[0] == "泾源县2023年民生实事任务清单"
+    # columns are left-aligned: each non-empty cell begins right at its column's start (the
+    # status light is centred)
+    centred = len(table.header) - 1 if command == ["status"] else None
+    for pieces in table.raw:
+        assert all(
+            not piece.startswith(" ")
+            for i, piece in enumerate(pieces)
+            if piece.strip() and i != centred
+        ), pieces
+    if command == ["status"]:
+        check_status_rows(table, data, lang)
+    else:
+        check_list_rows(table, data, lang)
+    # and the table is really wide-character text, not just padded ASCII
+    assert any(cell_len(line) > len(line) for line in table.lines)
+
+
+def test_a_pipe_cuts_long_milestone_text_at_40_cells(reported: Path) -> None:
+    out = ok(["list", "--as-of", "2023-06-25", "--unit", "住房"], reported)
+    table = parse_table(out)
+
+    first = table.rows[0]
+    assert first[0] == "1.1#1"
+    # 完成可行性研究报告、初步设计、施工图审核等前期工作: 50 cells, cut to 38 and "…"
+    assert first[5] == "完成可行性研究报告、初步设计、施工图审…"
+    assert cell_len(first[5]) == 39  # a 40th cell would split 核 in half
+    assert max(cell_len(row[5]) for row in table.rows) <= 40
+    assert "完成可行性研究报告、初步设计、施工图审核等前期工作" not in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("command", TABLE_COMMANDS)
 def test_every_table_row_has_the_same_display_width(
     reported: Path, lang: str, command: list[str]
 ) -> None:
-    out = ok(["--lang", lang, *command, "--as-of", "2023-06-25"], reported)
+    """On a terminal Rich draws the table: every line padded to the same display width."""
+    out = ok(["--lang", lang, *command, "--as-of", "2023-06-25"], reported, **TERMINAL)
+    assert "\x1b" not in out  # NO_COLOR: a terminal, but no colour
     lines = out.rstrip("\n").splitlines()
     table = lines[:-1]  # the footer is a line of its own
     rows = [line for line in table if ROW.match(line)]
     assert len(rows) >= 14
+    assert all(line.startswith(" ") for line in rows)  # Rich's box indents every row
 
     assert len({cell_len(line) for line in table}) == 1
     # the due-date column starts at the same cell in every row that has one
@@ -235,11 +330,12 @@ def test_every_table_row_has_the_same_display_width(
     assert any(cell_len(line) > len(line) for line in rows)
 
 
-def test_rows_still_line_up_in_a_narrower_window(reported: Path) -> None:
-    out = ok(["status", "--as-of", "2023-06-25"], reported, COLUMNS="100")
+@pytest.mark.parametrize("width", [80, 100])
+def test_rows_still_line_up_in_a_narrower_window(reported: Path, width: int) -> None:
+    out = ok(["status", "--as-of", "2023-06-25"], reported, **TERMINAL, COLUMNS=str(width))
     table = out.rstrip("\n").splitlines()[:-1]
 
-    assert {cell_len(line) for line in table} == {100}
+    assert {cell_len(line) for line in table} == {width}
     assert row_refs(out) == BUNDLED_ITEMS
     # under 120 columns: a 5-cell bar, due dates without the year, names folded over lines
     rows = {line.split()[0]: line for line in table if ROW.match(line)}
@@ -248,11 +344,31 @@ def test_rows_still_line_up_in_a_narrower_window(reported: Path) -> None:
     assert all(not re.search(r"[█░]{6}", row) for row in rows.values())
     assert all(not re.search(r"2023-\d\d-\d\d", row) for row in rows.values())
     assert rows["10.1"].split()[-2:] == ["06-30", ZH.gettext("yellow")]
-    after_1_1 = table[table.index(rows["1.1"]) + 1]
-    assert not ROW.match(after_1_1)
+    following = table[table.index(rows["1.1"]) + 1 :]
+    folded = following[: next(i for i, line in enumerate(following) if ROW.match(line))]
+    assert folded
     name, unit = rows["1.1"].split()[1:3]
-    name_rest, unit_rest = after_1_1.split()
-    assert (name + name_rest, unit + unit_rest) == ("冬季清洁取暖工程", "住房和城乡建设局")
+    for line in folded:
+        name_rest, unit_rest = line.split()
+        name, unit = name + name_rest, unit + unit_rest
+    assert (name, unit) == ("冬季清洁取暖工程", "住房和城乡建设局")
+
+
+@pytest.mark.parametrize("width", ["80", "100", "119"])
+def test_a_pipe_gets_the_full_layout_whatever_columns_says(reported: Path, width: str) -> None:
+    """The narrow layout is for a terminal; a pipe has no width to fit."""
+    wide = ok(["status", "--as-of", "2023-06-25"], reported)
+    narrow = ok(["status", "--as-of", "2023-06-25"], reported, COLUMNS=width)
+
+    assert narrow == wide
+    table = parse_table(narrow)
+    assert [row[0] for row in table.rows] == BUNDLED_ITEMS
+    assert max(cell_len(line) for line in table.lines) > int(width)
+    rows = {row[0]: row for row in table.rows}
+    assert rows["2.1"][4] == "██████████ 100%"
+    assert rows["1.1"][4] == "░░░░░░░░░░   0%"
+    assert rows["10.1"][6:] == ["2023-06-30", ZH.gettext("yellow")]
+    assert rows["1.1"][1:3] == ["冬季清洁取暖工程", "住房和城乡建设局"]  # one line, not folded
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -456,16 +572,19 @@ def test_show_a_project_shows_each_of_its_items(ledger_dir: Path) -> None:
         assert unit in out
 
 
-def test_show_one_item(ledger_dir: Path) -> None:
-    out = ok(["--lang", "en", "show", "3.2", "--as-of", "2023-06-30"], ledger_dir)
+@pytest.mark.parametrize("terminal", [False, True], ids=["pipe", "terminal"])
+def test_show_one_item(ledger_dir: Path, terminal: bool) -> None:
+    env = TERMINAL if terminal else {}
+    out = ok(["--lang", "en", "show", "3.2", "--as-of", "2023-06-30"], ledger_dir, **env)
 
     assert out.splitlines()[0].split() == ["3.2", "农村人居环境提升工程", "red"]
     assert "交通运输局" in out
     assert "农业农村局" not in out
     assert "实施农村公路质量提升工程，完成农村公路修复性养护125公里。" in out
     rows = {
-        line.split()[0]: line.split() for line in out.splitlines() if re.match(r"^\s+\d ", line)
+        line.split()[0]: line.split() for line in out.splitlines() if re.match(r"^\s*\d+ ", line)
     }
+    assert list(rows) == ["1", "2", "3", "4", "5", "6"]
     assert rows["4"][:4] == ["4", "6月底", "2023-06-30", "完成工程总量50%"]
     assert rows["4"][-1] == "overdue"  # as of 6-30 through its end, 50% not reached
     assert rows["5"][-1] == "pending"
@@ -568,20 +687,66 @@ def plain_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def test_output_to_a_pipe_is_plain(ledger_dir: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "minsheng_cli", "-C", str(ledger_dir), "status", "--month", "6"],
+def piped(ledger: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The command with its stdout on a real pipe, no NO_COLOR, COLUMNS or FORCE_COLOR."""
+    return subprocess.run(
+        [sys.executable, "-m", "minsheng_cli", "-C", str(ledger), *args],
         capture_output=True,
         env=plain_env(),
         timeout=60,
         check=False,
     )
 
+
+def test_output_to_a_pipe_is_plain(ledger_dir: Path) -> None:
+    result = piped(ledger_dir, "status", "--month", "6")
+
     out = result.stdout.decode("utf-8")
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in out
     assert row_refs(out) == BUNDLED_ITEMS
-    assert "泾源县2023年民生实事任务清单" in out
+    lines = out.rstrip("\n").split("\n")
+    assert lines[0].startswith("泾源县2023年民生实事任务清单")
+    assert not [line for line in lines if line.startswith(" ")]  # no Rich box indentation
+    assert not [line for line in lines if line != line.rstrip()]  # no trailing spaces
+    assert not [line for line in lines if set(line) & set("│┃┏━┡╇└┘")]  # no box drawn
+    table = parse_table(out)
+    assert [row[0] for row in table.rows] == BUNDLED_ITEMS
+    assert {row[-1] for row in table.rows} == {ZH.gettext("red")}
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["list", "--month", "6"], 0),
+        (["show", "3", "--month", "6"], 0),
+        (["overdue", "--month", "6"], 1),
+        (["agenda", "--month", "7"], 0),
+    ],
+)
+def test_every_table_to_a_pipe_is_plain(ledger_dir: Path, args: list[str], code: int) -> None:
+    result = piped(ledger_dir, *args)
+
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == code, result.stderr
+    assert result.stderr == b""
+    assert "\x1b" not in out
+    assert "泾源县2023年民生实事任务清单" in out or out.startswith("3.1 农村人居环境提升工程")
+    lines = out.rstrip("\n").split("\n")
+    assert not [line for line in lines if line != line.rstrip()]
+    assert not [line for line in lines if set(line) & set("│┃┏━┡╇└┘")]
+    assert "<rich." not in out and "object at 0x" not in out  # tables, not their repr
+    rules = [line for line in lines if line and set(line) == {"─"}]
+    if args[0] == "show":
+        assert len(rules) == 6  # 3 items: indicators and milestones each
+        # nothing is indented but a track's heading, in the milestone table's second column
+        indented = [line for line in lines if line.startswith(" ")]
+        assert [line.lstrip()[:3] for line in indented] == ["（一）", "（二）"]
+        assert {line.index("（") for line in indented} == {len("#   ")}  # "10" is 2 wide
+    else:
+        table = parse_table(out)  # one table, its columns lined up
+        assert all(row[0] or args[0] == "overdue" for row in table.rows)
+        assert len(table.rows) == {"list": 97, "overdue": 54, "agenda": 59}[args[0]]
 
 
 def test_runner_output_without_no_color_is_plain(

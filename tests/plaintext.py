@@ -1,0 +1,118 @@
+"""Reading back the plain tables a pipe gets (render_plain): cut each row at the display offsets
+where the header's columns start, checking on the way that the columns really line up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+
+GAP = "  "
+RULE = "─"
+
+
+def cut_at(line: str, starts: Sequence[int]) -> list[str]:
+    """``line`` cut at the display offsets ``starts`` (the first is 0) into raw pieces, padding
+    kept. A wide character may not straddle a cut: that would mean the columns do not line up."""
+    assert starts and starts[0] == 0, starts
+    pieces = [""] * len(starts)
+    offset = 0
+    column = 0
+    for char in line:
+        while column + 1 < len(starts) and offset >= starts[column + 1]:
+            column += 1
+        width = cell_len(char)
+        if column + 1 < len(starts):
+            assert offset + width <= starts[column + 1], (line, offset, char)
+        pieces[column] += char
+        offset += width
+    return pieces
+
+
+def column_starts(header: str) -> list[int]:
+    """Display offsets where the header's words begin after a gap (headers have no double space)."""
+    starts = [0]
+    offset = 0
+    spaces = 0
+    for char in header:
+        if char != " " and spaces >= len(GAP) and offset > 0:
+            starts.append(offset)
+        spaces = spaces + 1 if char == " " else 0
+        offset += cell_len(char)
+    return starts
+
+
+@dataclass
+class PlainTable:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    """Each row's cells, stripped; an empty cell is ""."""
+    raw: list[list[str]]
+    """Each row's pieces as printed, padding and gap included."""
+    lines: list[str]
+    """The row lines as printed, in order."""
+    breaks: list[int]
+    """After how many rows a blank line comes (a section ends)."""
+    after: list[str]
+    """The lines after the table (the footer)."""
+
+
+def parse_table(text: str, footer_lines: int = 1) -> PlainTable:
+    """The one table in ``text``: title, blank line, header, rule, rows; then ``footer_lines``
+    lines of its own. Asserts what must hold of every such table: no trailing spaces, no leading
+    indentation, the rule as wide as the table, each column starting at the same display offset
+    with a two-space gap before it, no wide character cut in half."""
+    lines = text.rstrip("\n").split("\n")
+    assert all(line == line.rstrip() for line in lines), [ln for ln in lines if ln != ln.rstrip()]
+    (rule_at,) = [i for i, line in enumerate(lines) if line and set(line) == {RULE}]
+    assert rule_at >= 3, lines[:rule_at]
+    title, blank, header_line = lines[rule_at - 3 : rule_at]
+    assert blank == ""
+    assert not header_line.startswith(" ")
+    rule = lines[rule_at]
+    end = len(lines) - footer_lines
+    body = lines[rule_at + 1 : end]
+    starts = column_starts(header_line)
+    header = [piece.strip() for piece in cut_at(header_line, starts)]
+    assert all(header), header
+
+    rows: list[list[str]] = []
+    raw: list[list[str]] = []
+    kept: list[str] = []
+    breaks: list[int] = []
+    for line in body:
+        if line == "":
+            assert rows and (not breaks or breaks[-1] != len(rows)), "two blank lines in a row"
+            breaks.append(len(rows))
+            continue
+        assert cell_len(line) <= cell_len(rule), line
+        pieces = cut_at(line, starts)
+        for index in range(1, len(starts)):
+            if cell_len(line) > starts[index]:
+                # the column before ends in a gap: nothing of it runs into this one
+                assert pieces[index - 1].endswith(GAP), (line, index, pieces)
+        raw.append(pieces)
+        rows.append([piece.strip() for piece in pieces])
+        kept.append(line)
+    assert not breaks or breaks[-1] < len(rows), "a blank line after the last row"
+    # the rule is exactly as wide as the widest line of the table
+    assert cell_len(rule) == max(cell_len(line) for line in [header_line, *kept])
+    return PlainTable(title, header, rows, raw, kept, breaks, lines[end:])
+
+
+def fits(shown: str, full: str, cap: int) -> bool:
+    """``shown`` is ``full``, or ``full`` cut with "…" to at most ``cap`` display cells, keeping as
+    much as fits: the next character (after any spaces the cut dropped) would not have."""
+    if cell_len(full) <= cap:
+        return shown == full
+    if not shown.endswith("…"):
+        return False
+    kept = shown[:-1]
+    if not full.startswith(kept) or cell_len(shown) > cap:
+        return False
+    rest = full[len(kept) :]
+    spaces = len(rest) - len(rest.lstrip(" "))
+    following = rest[spaces:][:1]
+    return cell_len(kept) + spaces + cell_len(following) > cap - 1
