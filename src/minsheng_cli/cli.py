@@ -187,7 +187,10 @@ def print_json(items: Iterable[Any]) -> None:
 
 
 def stdout_is_terminal() -> bool:
-    """As Rich decides (FORCE_COLOR makes anything a terminal), without importing its console."""
+    """As Rich decides (TTY_COMPATIBLE, then FORCE_COLOR, then the stream), without its console."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 

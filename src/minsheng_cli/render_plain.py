@@ -2,8 +2,11 @@
 
 Rich measures and wraps every cell to fit a terminal; a pipe has no width to fit, and at a
 province's 100,000 milestones that layout took 14 s of a 16 s `status`. Here each column is as
-wide as its widest cell (display width from Rich's own ``cell_len``, so Chinese lines up), nothing
-is cut off, and no line carries trailing spaces, so the output greps and diffs cleanly.
+wide as its widest cell (display width from Rich's own ``cell_len``, so Chinese lines up); no fact
+is cut off (only the next-milestone summary of `status`, which is cut on a terminal too), and no
+line carries trailing spaces, so the output greps and diffs cleanly. The drawing characters whose
+width Chinese fonts disagree about (East Asian "ambiguous": █ ░ ─ — …) are written in ASCII, so the
+columns also line up in Notepad or WPS.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 GAP = "  "
-LONGEST_CELL = 40
-"""Display cells a column may take before its text is cut with "…" (JSON and export keep all)."""
+RULE = "-"
+ELLIPSIS = "..."
+ASCII_DRAWING = str.maketrans({"█": "#", "░": ".", "─": "-", "—": "-", "…": "..."})
 
 
 def to_plain(renderable: RenderableType | Sequence[RenderableType]) -> str:
@@ -38,16 +42,16 @@ def _lines(renderable: RenderableType | Sequence[RenderableType]) -> Iterator[st
         yield from _lines(list(renderable.renderables))
     elif isinstance(renderable, Table):
         yield from table_lines(renderable)
+        yield ""
     else:
-        yield from cell_text(renderable).rstrip().split("\n")
+        yield from (line.rstrip() for line in cell_text(renderable).rstrip().split("\n"))
 
 
 def cell_text(renderable: object) -> str:
     if renderable is None:
         return ""
-    if isinstance(renderable, Text):
-        return renderable.plain
-    return str(renderable)
+    text = renderable.plain if isinstance(renderable, Text) else str(renderable)
+    return text.translate(ASCII_DRAWING)
 
 
 def table_lines(table: Table) -> Iterator[str]:
@@ -55,10 +59,9 @@ def table_lines(table: Table) -> Iterator[str]:
         yield cell_text(table.title).rstrip()
         yield ""
     headers = [cell_text(column.header) for column in table.columns]
-    last = len(table.columns) - 1
     columns = [
-        [_fitted(_one_line(cell), _cap(column, index == last)) for cell in column.cells]
-        for index, column in enumerate(table.columns)
+        [_fitted(_one_line(cell), _cap(column)) for cell in column.cells]
+        for column in table.columns
     ]
     widths = [
         max([cell_len(header), *(cell_len(value) for value in values)])
@@ -66,25 +69,24 @@ def table_lines(table: Table) -> Iterator[str]:
     ]
     justify = [column.justify for column in table.columns]
     yield _row(headers, widths, justify)
-    yield "─" * (sum(widths) + len(GAP) * (len(widths) - 1))
+    yield RULE * (sum(widths) + len(GAP) * (len(widths) - 1))
     for index, row in enumerate(zip(*columns, strict=True)):
         yield _row(row, widths, justify)
         if table.rows[index].end_section and index < len(table.rows) - 1:
             yield ""
 
 
-def _cap(column: Column, last: bool) -> int | None:
-    """How wide a column may grow: its own cap if it is drawn to be cut short (one line, with an
-    ellipsis); LONGEST_CELL for any other but the last, which needs no padding and shows all."""
+def _cap(column: Column) -> int | None:
+    """A column drawn to be cut short on a terminal too (one line, ellipsis) keeps its cap."""
     if column.no_wrap and column.overflow == "ellipsis" and column.max_width:
         return column.max_width
-    return None if last else LONGEST_CELL
+    return None
 
 
 def _fitted(text: str, cap: int | None) -> str:
     if cap is None or cell_len(text) <= cap:
         return text
-    return set_cell_size(text, cap - 1).rstrip() + "…"
+    return set_cell_size(text, cap - len(ELLIPSIS)).rstrip() + ELLIPSIS
 
 
 def _one_line(cell: RenderableType) -> str:
