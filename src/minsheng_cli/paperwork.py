@@ -390,7 +390,10 @@ def report_outline(report: Report) -> list[Block]:
 
 def header_blocks(report: Report) -> list[Block]:
     workspace = report.snapshot.ledger.workspace
-    basis = [workspace.document] if workspace.document else []
+    # the notice the list was issued by, not this bulletin's own number (it has none)
+    basis = (
+        [_("under {document}").format(document=workspace.document)] if workspace.document else []
+    )
     as_of = _("as of {date}").format(date=long_date(report.snapshot.as_of))
     return [
         Heading(0, report_title(report)),
