@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 GAP = "  "
-RULE = "─"
+RULE = "-"
+ELLIPSIS = "..."
+AMBIGUOUS_DRAWING = "█░─—…"
+"""Drawing characters Chinese fonts draw one or two cells wide: a pipe never prints them."""
+ASCII = str.maketrans({"█": "#", "░": ".", "─": "-", "—": "-", "…": "..."})
+
+
+def in_ascii(text: str) -> str:
+    """``text`` as a pipe prints it: the ambiguous-width drawing characters in ASCII."""
+    return text.translate(ASCII)
 
 
 def cut_at(line: str, starts: Sequence[int]) -> list[str]:
@@ -43,6 +52,10 @@ def column_starts(header: str) -> list[int]:
     return starts
 
 
+def is_rule(line: str) -> bool:
+    return bool(line) and set(line) == {RULE}
+
+
 @dataclass
 class PlainTable:
     title: str
@@ -56,24 +69,28 @@ class PlainTable:
     breaks: list[int]
     """After how many rows a blank line comes (a section ends)."""
     after: list[str]
-    """The lines after the table (the footer)."""
+    """The lines after the table and the blank line that ends it (the footer)."""
 
 
 def parse_table(text: str, footer_lines: int = 1) -> PlainTable:
-    """The one table in ``text``: title, blank line, header, rule, rows; then ``footer_lines``
-    lines of its own. Asserts what must hold of every such table: no trailing spaces, no leading
-    indentation, the rule as wide as the table, each column starting at the same display offset
-    with a two-space gap before it, no wide character cut in half."""
-    lines = text.rstrip("\n").split("\n")
+    """The one table in ``text`` (as printed, one final newline or none): title, blank line,
+    header, rule, rows, the blank line that ends every table; then ``footer_lines`` lines of its
+    own. Asserts what must hold of every such table: no trailing spaces, no leading indentation,
+    the rule as wide as the table, each column starting at the same display offset with a
+    two-space gap before it, no wide character cut in half, no ambiguous-width drawing character."""
+    lines = text.removesuffix("\n").split("\n")
     assert all(line == line.rstrip() for line in lines), [ln for ln in lines if ln != ln.rstrip()]
-    (rule_at,) = [i for i, line in enumerate(lines) if line and set(line) == {RULE}]
+    assert not set(text) & set(AMBIGUOUS_DRAWING), set(text) & set(AMBIGUOUS_DRAWING)
+    # the first line of dashes: a row of a lone "-" cell comes after it
+    rule_at = next(i for i, line in enumerate(lines) if is_rule(line))
     assert rule_at >= 3, lines[:rule_at]
     title, blank, header_line = lines[rule_at - 3 : rule_at]
     assert blank == ""
     assert not header_line.startswith(" ")
     rule = lines[rule_at]
     end = len(lines) - footer_lines
-    body = lines[rule_at + 1 : end]
+    assert end > rule_at + 1 and lines[end - 1] == "", f"no blank line after the table: {lines}"
+    body = lines[rule_at + 1 : end - 1]
     starts = column_starts(header_line)
     header = [piece.strip() for piece in cut_at(header_line, starts)]
     assert all(header), header
@@ -96,23 +113,26 @@ def parse_table(text: str, footer_lines: int = 1) -> PlainTable:
         raw.append(pieces)
         rows.append([piece.strip() for piece in pieces])
         kept.append(line)
-    assert not breaks or breaks[-1] < len(rows), "a blank line after the last row"
+    assert rows, "a table without rows"
+    assert not breaks or breaks[-1] < len(rows), "two blank lines after the last row"
     # the rule is exactly as wide as the widest line of the table
     assert cell_len(rule) == max(cell_len(line) for line in [header_line, *kept])
     return PlainTable(title, header, rows, raw, kept, breaks, lines[end:])
 
 
 def fits(shown: str, full: str, cap: int) -> bool:
-    """``shown`` is ``full``, or ``full`` cut with "…" to at most ``cap`` display cells, keeping as
-    much as fits: the next character (after any spaces the cut dropped) would not have."""
+    """``shown`` is ``full`` as a pipe prints it, or that cut with "..." to at most ``cap``
+    display cells, keeping as much as fits: the next character (after any spaces the cut
+    dropped) would not have."""
+    full = in_ascii(full)
     if cell_len(full) <= cap:
         return shown == full
-    if not shown.endswith("…"):
+    if not shown.endswith(ELLIPSIS):
         return False
-    kept = shown[:-1]
+    kept = shown.removesuffix(ELLIPSIS)
     if not full.startswith(kept) or cell_len(shown) > cap:
         return False
     rest = full[len(kept) :]
     spaces = len(rest) - len(rest.lstrip(" "))
     following = rest[spaces:][:1]
-    return cell_len(kept) + spaces + cell_len(following) > cap - 1
+    return cell_len(kept) + spaces + cell_len(following) > cap - len(ELLIPSIS)

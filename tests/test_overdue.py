@@ -21,7 +21,7 @@ from tests.halfyear import (
     Key,
     apply_half_year,
 )
-from tests.plaintext import fits, parse_table
+from tests.plaintext import in_ascii, parse_table
 
 ROW = re.compile(r"(\d+\.\d+#\d+)\s.*?(\d{4}-\d{2}-\d{2})\s+(\d+)\s")
 
@@ -360,7 +360,8 @@ def test_a_pipe_gets_overdue_as_columns_with_a_blank_line_after_each_leader(
     half_year: Path, columns: str
 ) -> None:
     """Through a pipe the full layout whatever COLUMNS says: leader and unit as columns, each
-    named once, a blank line ending each leader's group but none after the last."""
+    named once, a blank line ending each leader's group and one after the table; every word of
+    every cell, however long (a clerk saves this to a file for the dispatch meeting)."""
     result = run_cli(half_year, ["overdue", "--month", "6"], COLUMNS=columns)
     assert result.exit_code == 1
     table = parse_table(result.stdout)
@@ -373,7 +374,15 @@ def test_a_pipe_gets_overdue_as_columns_with_a_blank_line_after_each_leader(
     assert table.after == ["逾期节点9个"]
     by_ref = {f"{m['item']}#{m['milestone']}": m for m in late}
     for row in table.rows:
-        assert fits(row[6], by_ref[row[2]]["text"], 40)  # the milestone, cut at 40 cells at most
+        assert row[6] == in_ascii(by_ref[row[2]]["text"])  # the milestone, whole
+    jobs = next(row for row in table.rows if row[2] == "6.1#2")
+    assert jobs[7:] == [
+        "技能培训 200人，创业担保贷款 500万元，城镇新增就业 100人，培育创业实体 50个，"
+        "创造新岗位 50个，创业带动就业 200人，农村劳动力转移就业 2万人次",
+        "技能培训 210人，创业担保贷款 520万元，城镇新增就业 110人，培育创业实体 50个，"
+        "创造新岗位 55个，创业带动就业 230人，农村劳动力转移就业 1.9万人次",
+    ]
+    assert "..." not in result.stdout and "…" not in result.stdout
     assert max(cell_len(line) for line in table.lines) > 80
     assert "责任领导：" not in result.stdout
     if columns == "80":

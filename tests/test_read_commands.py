@@ -21,7 +21,7 @@ from rich.cells import cell_len
 
 from minsheng_cli.i18n import DOMAIN, LOCALE_DIR
 from tests.conftest import run_cli
-from tests.plaintext import PlainTable, fits, parse_table
+from tests.plaintext import AMBIGUOUS_DRAWING, RULE, PlainTable, fits, in_ascii, parse_table
 
 ZH = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=["zh_CN"], fallback=True)
 STATES = {"met", "met_late", "overdue", "due_soon", "pending"}
@@ -138,7 +138,7 @@ def test_status_has_one_row_per_item_and_counts_lights(ledger_dir: Path) -> None
     assert first.split()[:4] == ["1.1", "冬季清洁取暖工程", "住房和城乡建设局", "王继讲"]
     assert "1月底 完成可行性研究报告" in first
     assert "2023-01-31" in first
-    assert "░░░░░░░░░░   0%" in first  # at 200 columns: the full 10-cell bar
+    assert "..........   0%" in first  # the full 10-cell bar, in ASCII through a pipe
     assert first.split()[-1] == "red"
 
 
@@ -239,11 +239,11 @@ def check_status_rows(table: PlainTable, items: list[dict[str, Any]], lang: str)
     for row, item in zip(table.rows, items, strict=True):
         ref, name, unit, leader, progress, upcoming, due, light = row
         assert [ref, name, unit, leader] == [item[k] for k in ("item", "name", "unit", "leader")]
-        assert re.fullmatch(r"[█░]{10} +\d+%", progress), progress  # the full bar, whatever COLUMNS
-        assert progress.endswith(f" {item['progress'] * 100:3.0f}%")
+        filled = round(item["progress"] * 10)  # the full 10-cell bar, whatever COLUMNS, in ASCII
+        assert progress == "#" * filled + "." * (10 - filled) + f" {item['progress'] * 100:3.0f}%"
         following = item["next"]
         if following is None:
-            assert (upcoming, due) == ("—", "—")
+            assert (upcoming, due) == ("-", "-")
         else:
             words = f"{deadline_words(following, lang)} {following['text']}"
             assert fits(upcoming, words, 30), (upcoming, words)  # 下一节点 is cut at its 30
@@ -258,7 +258,7 @@ def check_list_rows(table: PlainTable, milestones: list[dict[str, Any]], lang: s
         _ref, name, unit, deadline, due, text, state = row
         assert [name, unit, due] == [milestone[k] for k in ("name", "unit", "due")]
         assert deadline == deadline_words(milestone, lang)
-        assert fits(text, milestone["text"], 40), (text, milestone["text"])
+        assert text == in_ascii(milestone["text"])  # whole, however long
         assert state == states[milestone["state"]]
 
 
@@ -267,7 +267,7 @@ def check_list_rows(table: PlainTable, milestones: list[dict[str, Any]], lang: s
 def test_a_pipes_columns_line_up(reported: Path, lang: str, command: list[str]) -> None:
     """Through a pipe every column starts at the same display offset in every row, two spaces
     after the one before; no line is indented or ends in spaces; every cell says what the JSON
-    says (cut with "…" where the column has a cap)."""
+    says (cut with "..." only in status's 下一节点, the one column cut on a terminal too)."""
     args = ["--lang", lang, *command, "--as-of", "2023-06-25"]
     out = ok(args, reported)
     table = parse_table(out)
@@ -293,17 +293,20 @@ def test_a_pipes_columns_line_up(reported: Path, lang: str, command: list[str]) 
     assert any(cell_len(line) > len(line) for line in table.lines)
 
 
-def test_a_pipe_cuts_long_milestone_text_at_40_cells(reported: Path) -> None:
+def test_a_pipe_keeps_long_milestone_text_whole(reported: Path) -> None:
+    """A clerk saving the list to a file keeps every word (it used to be cut at 40 cells)."""
     out = ok(["list", "--as-of", "2023-06-25", "--unit", "住房"], reported)
     table = parse_table(out)
 
     first = table.rows[0]
     assert first[0] == "1.1#1"
-    # 完成可行性研究报告、初步设计、施工图审核等前期工作: 50 cells, cut to 38 and "…"
-    assert first[5] == "完成可行性研究报告、初步设计、施工图审…"
-    assert cell_len(first[5]) == 39  # a 40th cell would split 核 in half
-    assert max(cell_len(row[5]) for row in table.rows) <= 40
-    assert "完成可行性研究报告、初步设计、施工图审核等前期工作" not in out
+    assert first[5] == "完成可行性研究报告、初步设计、施工图审核等前期工作"  # 50 cells
+    assert max(cell_len(row[5]) for row in table.rows) == 50  # the column as wide as it
+    # the state column starts right after the widest milestone and its gap
+    line = table.lines[0]
+    milestone_at = cell_len(line[: line.index(first[5])])
+    assert cell_len(line[: line.rindex(first[6])]) == milestone_at + 50 + 2
+    assert "..." not in out and "…" not in out
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -365,10 +368,40 @@ def test_a_pipe_gets_the_full_layout_whatever_columns_says(reported: Path, width
     assert [row[0] for row in table.rows] == BUNDLED_ITEMS
     assert max(cell_len(line) for line in table.lines) > int(width)
     rows = {row[0]: row for row in table.rows}
-    assert rows["2.1"][4] == "██████████ 100%"
-    assert rows["1.1"][4] == "░░░░░░░░░░   0%"
+    assert rows["2.1"][4] == "########## 100%"
+    assert rows["1.1"][4] == "..........   0%"
     assert rows["10.1"][6:] == ["2023-06-30", ZH.gettext("yellow")]
     assert rows["1.1"][1:3] == ["冬季清洁取暖工程", "住房和城乡建设局"]  # one line, not folded
+
+
+def test_a_pipe_writes_bars_and_dashes_in_ascii(ledger_dir: Path) -> None:
+    """Notepad and WPS draw █ ░ ─ — … one cell or two as the font likes, and the columns after
+    them shift; a pipe writes "#", ".", "-" instead, a terminal keeps Rich's drawing."""
+    appended = {
+        "02-*.yaml": "{date: 2023-05-20, item: 1, by: 住建局, percent: 85}",
+        "09-*.yaml": "{date: 2023-03-20, item: 1, by: 司法局, set: {法律援助案件: 240}}",
+    }
+    for pattern, record in appended.items():
+        (file,) = (ledger_dir / "tasks").glob(pattern)
+        text = file.read_text(encoding="utf-8")
+        file.write_text(f"{text}records:\n  - {record}\n", encoding="utf-8")
+    args = ["status", "--as-of", "2023-06-25"]
+    out = ok(args, ledger_dir)
+    table = parse_table(out)
+    rows = {row[0]: row for row in table.rows}
+
+    assert rows["2.1"][4] == "########..  85%"  # 8.5 cells of 10, rounded half to even
+    assert rows["1.1"][4] == "..........   0%"
+    assert rows["9.1"][4:8] == ["########## 100%", "-", "-", "✓"]  # done: no next milestone
+    lines = out.split("\n")
+    assert lines[3] == "-" * max(cell_len(line) for line in [lines[2], *table.lines])
+    assert not set(out) & set(AMBIGUOUS_DRAWING)
+
+    terminal = ok(args, ledger_dir, **TERMINAL)
+    row_21 = next(line for line in terminal.splitlines() if line.split()[:1] == ["2.1"])
+    assert "████████░░  85%" in row_21
+    row_91 = next(line for line in terminal.splitlines() if line.split()[:1] == ["9.1"])
+    assert row_91.split()[-3:] == ["—", "—", "✓"]
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -601,6 +634,55 @@ def test_show_by_name_fragment(ledger_dir: Path) -> None:
     assert out == ok(["--lang", "en", "show", "3.1", "--as-of", "2023-06-30"], ledger_dir)
 
 
+def test_show_of_a_project_keeps_its_items_and_tables_apart(ledger_dir: Path) -> None:
+    """Through a pipe each table of `show 3` ends in one blank line: the next table's title,
+    and the next item's heading, never run on from the last row."""
+    out = ok(["show", "3", "--month", "6"], ledger_dir)
+    lines = out.removesuffix("\n").split("\n")
+
+    headings = [i for i, line in enumerate(lines) if re.match(r"^3\.\d ", line)]
+    assert [lines[i].split()[0] for i in headings] == ["3.1", "3.2", "3.3"]
+    assert headings[0] == 0
+    rules = [i for i, line in enumerate(lines) if line and set(line) == {RULE}]
+    assert len(rules) == 6  # 指标完成情况 and 时间节点 of each item
+    ends = [rules[k] + lines[rules[k] :].index("") for k in range(len(rules))]
+    titles = [lines[i - 3] for i in rules]
+    assert titles == [ZH.gettext("Indicators"), ZH.gettext("Milestones")] * 3
+    for rule_at, end in zip(rules, ends, strict=True):
+        table = parse_table("\n".join(lines[rule_at - 3 : end + 1]) + "\n", footer_lines=0)
+        assert table.rows and all(table.header)
+    # what comes after each table's blank line: the next table's title, or the next item
+    after = [lines[end + 1] if end + 1 < len(lines) else None for end in ends]
+    assert after == [titles[1], lines[headings[1]], titles[3], lines[headings[2]], titles[5], None]
+    # the item's own lines run into its first table's title, as on a terminal
+    assert [lines[rules[k] - 4] for k in (0, 2, 4)] == ["进度：..........   0%"] * 3
+    assert out.endswith("\n\n") and not out.endswith("\n\n\n")
+    # the indicators nothing was recorded for show "-", not an em dash
+    indicators = parse_table("\n".join(lines[rules[0] - 3 : ends[0] + 1]) + "\n", footer_lines=0)
+    assert indicators.rows[0][:4] == ["示范村", "15个", "-", "13个"]
+
+
+def test_show_strips_the_trailing_spaces_of_each_line_of_a_content(ledger_dir: Path) -> None:
+    """A 任务内容 typed over two lines with a space before the break: the line keeps its words,
+    not the space (it used to keep it through a pipe)."""
+    (file,) = (ledger_dir / "tasks").glob("03-*.yaml")
+    one_line = "content: 实施农村公路质量提升工程，完成农村公路修复性养护125公里。"
+    content = "实施农村公路质量提升工程， \n完成农村公路修复性养护125公里。"
+    text = file.read_text(encoding="utf-8")
+    assert text.count(one_line) == 1
+    file.write_text(
+        text.replace(one_line, f"content: {json.dumps(content, ensure_ascii=False)}"),
+        encoding="utf-8",
+    )
+    out = ok(["show", "3.2", "--month", "6"], ledger_dir)
+
+    lines = out.split("\n")
+    assert lines[1:3] == ["任务内容：实施农村公路质量提升工程，", "完成农村公路修复性养护125公里。"]
+    assert all(line == line.rstrip() for line in lines)
+    (item,) = json_of(ledger_dir, "show", "3.2", "--month", "6")
+    assert item["content"] == content  # the JSON keeps the space
+
+
 def test_show_json_carries_the_numbers(reported: Path) -> None:
     (item,) = json_of(reported, "show", "3.2", "--as-of", "2023-06-30")
 
@@ -687,12 +769,13 @@ def plain_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def piped(ledger: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """The command with its stdout on a real pipe, no NO_COLOR, COLUMNS or FORCE_COLOR."""
+def piped(ledger: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[bytes]:
+    """The command with its stdout on a real pipe, no NO_COLOR, COLUMNS or FORCE_COLOR (but
+    ``extra``)."""
     return subprocess.run(
         [sys.executable, "-m", "minsheng_cli", "-C", str(ledger), *args],
         capture_output=True,
-        env=plain_env(),
+        env={**plain_env(), **extra},
         timeout=60,
         check=False,
     )
@@ -736,7 +819,7 @@ def test_every_table_to_a_pipe_is_plain(ledger_dir: Path, args: list[str], code:
     assert not [line for line in lines if line != line.rstrip()]
     assert not [line for line in lines if set(line) & set("│┃┏━┡╇└┘")]
     assert "<rich." not in out and "object at 0x" not in out  # tables, not their repr
-    rules = [line for line in lines if line and set(line) == {"─"}]
+    rules = [line for line in lines if line and set(line) == {RULE}]
     if args[0] == "show":
         assert len(rules) == 6  # 3 items: indicators and milestones each
         # nothing is indented but a track's heading, in the milestone table's second column
@@ -824,6 +907,90 @@ def test_no_color_on_a_terminal_is_plain_text(ledger_dir: Path, value: str) -> N
     assert "泾源县2023年民生实事任务清单" in out
     assert "\x1b" not in out
     assert row_refs(out.replace("\r\n", "\n")) == BUNDLED_ITEMS
+
+
+STATUS_JUNE = ["status", "--month", "6"]
+
+
+def is_richs_layout(out: str) -> bool:
+    """Rich's box: every row indented, a rule of "─", the bar in █ and ░."""
+    rows = [line for line in out.splitlines() if ROW.match(line)]
+    return (
+        len(rows) == len(BUNDLED_ITEMS)
+        and all(line.startswith(" ") for line in rows)
+        and any(line.strip() and set(line.strip()) == {"─"} for line in out.splitlines())
+        and "░░░░░░░░░░" in out
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "1", "FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "", "FORCE_COLOR": "1"},  # only 0 and 1 mean anything: FORCE_COLOR
+        {"TTY_COMPATIBLE": "yes", "FORCE_COLOR": "1"},
+    ],
+    ids=["1", "1-FORCE_COLOR-empty", "empty-FORCE_COLOR", "yes-FORCE_COLOR"],
+)
+def test_tty_compatible_1_draws_for_a_terminal_whatever_the_stream(
+    ledger_dir: Path, env: dict[str, str]
+) -> None:
+    """TTY_COMPATIBLE=1 says the stream takes a terminal's output (Rich's own rule, before
+    FORCE_COLOR): the Rich layout, here through CliRunner's pipe (NO_COLOR keeps colour off)."""
+    out = ok(STATUS_JUNE, ledger_dir, **env)
+
+    assert out == ok(STATUS_JUNE, ledger_dir, **TERMINAL)
+    assert is_richs_layout(out)
+    assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+        {"TTY_COMPATIBLE": "0"},
+        {"TTY_COMPATIBLE": "2"},
+        {"TTY_COMPATIBLE": "true"},
+        {"TTY_COMPATIBLE": "", "FORCE_COLOR": ""},
+    ],
+    ids=["0-FORCE_COLOR", "0", "2", "true", "both-empty"],
+)
+def test_tty_compatible_0_gives_plain_text_even_with_force_color(
+    ledger_dir: Path, env: dict[str, str]
+) -> None:
+    out = ok(STATUS_JUNE, ledger_dir, **env)
+
+    assert out == ok(STATUS_JUNE, ledger_dir)
+    assert not is_richs_layout(out)
+    assert [row[0] for row in parse_table(out).rows] == BUNDLED_ITEMS
+
+
+def test_tty_compatible_on_a_real_pipe(ledger_dir: Path) -> None:
+    """Without NO_COLOR, TTY_COMPATIBLE=1 is a terminal with colour, as Rich takes it; =0 beats
+    FORCE_COLOR and gives the plain text a pipe gets anyway."""
+    drawn = piped(ledger_dir, *STATUS_JUNE, TTY_COMPATIBLE="1", TERM="xterm-256color")
+    out = drawn.stdout.decode("utf-8")
+    assert drawn.returncode == 0, drawn.stderr
+    assert sgr_codes(out) & COLOUR_CODES
+    assert is_richs_layout(ANSI.sub("", out))
+
+    plain = piped(ledger_dir, *STATUS_JUNE, TTY_COMPATIBLE="0", FORCE_COLOR="1")
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout == piped(ledger_dir, *STATUS_JUNE).stdout
+    assert b"\x1b" not in plain.stdout
+    parse_table(plain.stdout.decode("utf-8"))
+
+
+@terminal_only
+def test_tty_compatible_0_on_a_terminal_is_plain_text(ledger_dir: Path) -> None:
+    """The console window of a program that cannot take escape codes says TTY_COMPATIBLE=0:
+    the plain columns, as for a pipe, though stdout is a terminal and FORCE_COLOR is set."""
+    out = terminal_status(ledger_dir, TTY_COMPATIBLE="0", FORCE_COLOR="1").replace("\r\n", "\n")
+
+    assert "\x1b" not in out
+    assert out == piped(ledger_dir, *STATUS_JUNE).stdout.decode("utf-8")
+    assert [row[0] for row in parse_table(out).rows] == BUNDLED_ITEMS
 
 
 def test_lang_en_and_minsheng_lang_switch_messages(ledger_dir: Path) -> None:
