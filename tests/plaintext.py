@@ -11,14 +11,16 @@ from rich.cells import cell_len
 GAP = "  "
 RULE = "-"
 ELLIPSIS = "..."
-AMBIGUOUS_DRAWING = "█░─—…"
+AMBIGUOUS_DRAWING = "█░─"
 """Drawing characters Chinese fonts draw one or two cells wide: a pipe never prints them."""
-ASCII = str.maketrans({"█": "#", "░": ".", "─": "-", "—": "-", "…": "..."})
+ASCII = str.maketrans({"█": "#", "░": ".", "─": "-"})
 
 
 def in_ascii(text: str) -> str:
-    """``text`` as a pipe prints it: the ambiguous-width drawing characters in ASCII."""
-    return text.translate(ASCII)
+    """``text`` as a pipe prints it in a table cell: the tables' drawing characters in ASCII,
+    and a cell of only — (the tables' "nothing") as -."""
+    written = text.translate(ASCII)
+    return "-" if written == "—" else written
 
 
 def cut_at(line: str, starts: Sequence[int]) -> list[str]:

@@ -4,9 +4,9 @@ Rich measures and wraps every cell to fit a terminal; a pipe has no width to fit
 province's 100,000 milestones that layout took 14 s of a 16 s `status`. Here each column is as
 wide as its widest cell (display width from Rich's own ``cell_len``, so Chinese lines up); no fact
 is cut off (only the next-milestone summary of `status`, which is cut on a terminal too), and no
-line carries trailing spaces, so the output greps and diffs cleanly. The drawing characters whose
-width Chinese fonts disagree about (East Asian "ambiguous": █ ░ ─ — …) are written in ASCII, so the
-columns also line up in Notepad or WPS.
+line carries trailing spaces, so the output greps and diffs cleanly. The bars and rules the tables
+draw (█ ░ ─, which Chinese fonts may draw two cells wide) are written in ASCII, so the columns also
+line up in Notepad or WPS; the ledger's own text is written as it is.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 GAP = "  "
 RULE = "-"
 ELLIPSIS = "..."
-ASCII_DRAWING = str.maketrans({"█": "#", "░": ".", "─": "-", "—": "-", "…": "..."})
+NOTHING = "-"
+ASCII_DRAWING = str.maketrans({"█": "#", "░": ".", "─": "-"})
+"""Only what the tables draw themselves (bars, rules): the ledger's own words are never changed."""
 
 
 def to_plain(renderable: RenderableType | Sequence[RenderableType]) -> str:
@@ -86,11 +88,14 @@ def _cap(column: Column) -> int | None:
 def _fitted(text: str, cap: int | None) -> str:
     if cap is None or cell_len(text) <= cap:
         return text
+    if cap < len(ELLIPSIS):
+        return set_cell_size(text, cap)
     return set_cell_size(text, cap - len(ELLIPSIS)).rstrip() + ELLIPSIS
 
 
 def _one_line(cell: RenderableType) -> str:
-    return " ".join(cell_text(cell).split("\n"))
+    text = " ".join(cell_text(cell).split("\n"))
+    return NOTHING if text == "—" else text  # a cell of only — is the tables' "nothing"
 
 
 def _row(cells: Sequence[str], widths: Sequence[int], justify: Sequence[str]) -> str:
