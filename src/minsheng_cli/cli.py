@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from minsheng_cli.evaluate import MilestoneStatus, Snapshot
-    from minsheng_cli.ledger import Ledger
+    from minsheng_cli.ledger import Item, Ledger
 
 EXIT_INTERNAL = 70
 PIPE_WIDTH = 160
@@ -178,8 +178,11 @@ def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Sn
     return snapshot_as_of(ledger, as_of, month, today)
 
 
-def matches(value: str, wanted: str | None) -> bool:
-    return wanted is None or wanted.strip() in value
+def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool:
+    """--unit and --leader match part of a name (--unit 农业 finds 农业农村局)."""
+    return (unit is None or unit.strip() in item.unit) and (
+        leader is None or leader.strip() in item.leader
+    )
 
 
 def print_json(items: Iterable[Any]) -> None:
@@ -267,9 +270,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     snapshot = snapshot_for(ctx, as_of, month)
-    items = [
-        s for s in snapshot.items if matches(s.item.unit, unit) and matches(s.item.leader, leader)
-    ]
+    items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
     if as_json:
         from minsheng_cli.render_json import item_json
 
@@ -326,8 +327,7 @@ def list_milestones(
     statuses = [
         m
         for m in snapshot.milestones
-        if matches(m.item.unit, unit)
-        and matches(m.item.leader, leader)
+        if of_unit_and_leader(m.item, unit, leader)
         and (wanted_state is None or m.state is wanted_state)
         and (due_month is None or (m.due is not None and m.due.month == due_month))
     ]
@@ -559,9 +559,7 @@ def overdue(
     late = [
         m
         for m in snapshot.milestones
-        if m.state is State.OVERDUE
-        and matches(m.item.unit, unit)
-        and matches(m.item.leader, leader)
+        if m.state is State.OVERDUE and of_unit_and_leader(m.item, unit, leader)
     ]
     if as_json:
         from minsheng_cli.render_json import milestone_json
@@ -601,9 +599,7 @@ def agenda(
 
     ledger = workspace(ctx).ledger()
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
-    keep = [
-        m for m in plan.milestones if matches(m.item.unit, unit) and matches(m.item.leader, leader)
-    ]
+    keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
     snapshot = evaluate(ledger, plan.as_of)
     if as_json:
         from minsheng_cli.render_json import milestone_json
