@@ -65,8 +65,15 @@ def has_changes(root: Path, file: Path) -> bool:
 def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[str, str]) -> str:
     """Commit exactly ``files`` (nothing else that may be staged) and return the short hash."""
     paths = [str(f.resolve().relative_to(root.resolve())) for f in files]
-    _git(root, "add", "--", *paths)
-    trailer_args = [arg for k, v in trailers.items() if v for arg in ("--trailer", f"{k}: {v}")]
+    added = _git(root, "add", "--", *paths, check=False)
+    if added.returncode != 0:
+        raise AuditError(_saved_but(paths, (added.stderr or added.stdout).strip()))
+    trailer_args = [
+        arg
+        for key, value in trailers.items()
+        if value
+        for arg in ("--trailer", f"{key}: {' '.join(value.split())}")  # one line, always
+    ]
     result = _git(
         root, "commit", "--quiet", "-m", message, *trailer_args, "--", *paths, check=False
     )
@@ -77,12 +84,14 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
                 'git does not know who you are: run git config user.name "Your Name" and'
                 ' git config user.email "you@example.org"'
             )
-        raise AuditError(
-            _("the change is saved in {files}, but git could not commit it: {detail}").format(
-                files=", ".join(paths), detail=detail.splitlines()[-1] if detail else "?"
-            )
-        )
+        raise AuditError(_saved_but(paths, detail))
     return _git(root, "rev-parse", "--short", "HEAD").stdout.strip()
+
+
+def _saved_but(paths: Sequence[str], detail: str) -> str:
+    return _("the change is saved in {files}, but git could not commit it: {detail}").format(
+        files=", ".join(paths), detail=detail.splitlines()[-1] if detail else "?"
+    )
 
 
 def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:

@@ -25,6 +25,7 @@ from minsheng_cli.options import (
     LeaderOption,
     MonthOption,
     UnitOption,
+    clean_text,
     month_value,
     percent_value,
 )
@@ -380,7 +381,8 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     for pair in pairs:
         # a Chinese input method types ＝ and full-width digits; the name is kept as written
         name, sep, raw = pair.replace("＝", "=").partition("=")
-        name, raw = name.strip(), unicodedata.normalize("NFKC", raw)
+        name = clean_text(name, "--set", one_line=True)
+        raw = unicodedata.normalize("NFKC", raw)
         try:
             if not sep or not name:
                 raise ValueError(pair)
@@ -476,7 +478,13 @@ def update(
     values = parse_assignments(assignments or [])
     if percent is not None:
         values[PERCENT_KEY] = percent
-    change = Update(record_day(day), values, by.strip(), note.strip(), correct)
+    change = Update(
+        record_day(day),
+        values,
+        clean_text(by, "--by", one_line=True),
+        clean_text(note, "--note"),
+        correct,
+    )
     root = workspace(ctx).root()
     report_outcome(record_update(root, ref, change, date.today(), make_commit=not no_commit))
 
@@ -536,9 +544,9 @@ def done(
         date.today(),
         undo=undo,
         period=period,
-        by=by.strip(),
-        note=note.strip(),
-        evidence=evidence.strip(),
+        by=clean_text(by, "--by", one_line=True),
+        note=clean_text(note, "--note"),
+        evidence=clean_text(evidence, "--evidence"),
         make_commit=not no_commit,
     )
     report_outcome(outcome)

@@ -101,7 +101,14 @@ def deliver(content: str | bytes, output: Path | None) -> None:
     from minsheng_cli.cli import console
 
     data = content.encode("utf-8") if isinstance(content, str) else content
-    write_atomic(output, data)
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        from minsheng_cli.errors import MinshengError
+
+        raise MinshengError(
+            _("could not write {file} ({error})").format(file=output, error=exc.strerror or exc)
+        ) from exc
     console(stderr=True).print(_("wrote {file}").format(file=output), markup=False)
 
 

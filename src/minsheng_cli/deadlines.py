@@ -166,10 +166,11 @@ def _parse_cached(
     text = re.sub(r"\s+", "", words).rstrip("，,。；;：:")
     if not text:
         raise DeadlineError(_("the deadline is empty"))
-    iso = _ISO.match(text)
+    bare, had_before = _strip_before(text)  # 2023-06-30前, 2023年底前: 前 first
+    iso = _ISO.match(bare)
     if iso:
         return Due.on(_iso_date(iso, year))
-    prefix = _YEAR_PREFIX.match(text)
+    prefix = _YEAR_PREFIX.match(bare)
     if prefix:
         if int(prefix.group(1)) != year:
             raise DeadlineError(
@@ -177,10 +178,9 @@ def _parse_cached(
                     named=prefix.group(1), year=year
                 )
             )
-        text = text[prefix.end() :]
-        if text in ("底", "末"):  # 2023年底, 2023年末
-            return Due.on(date(year, 12, 31))
-    bare, had_before = _strip_before(text)
+        bare = bare[prefix.end() :]
+        if bare in ("底", "末", "内"):  # 2023年底, 2023年末, 2023年内
+            bare = "年" + bare
     return _parse_bare(bare, year, rules, text if had_before else None)
 
 

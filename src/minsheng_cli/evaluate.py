@@ -73,15 +73,13 @@ class ItemStatus(NamedTuple):
     progress: float
     light: Light
     behind_plan: bool
+    records: tuple[Record, ...] = ()
+    """The item's records dated on or before the as-of date: what was known then."""
 
     @property
     def next_due(self) -> MilestoneStatus | None:
         open_ = [m for m in self.milestones if not m.state.is_met and m.due is not None]
         return min(open_, key=lambda m: m.due or date.max, default=None)
-
-    @property
-    def last_record(self) -> Record | None:
-        return self.item.records[-1] if self.item.records else None
 
 
 class Snapshot(NamedTuple):
@@ -152,6 +150,7 @@ def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
         progress=progress_of(measures, statuses),
         light=light_of(statuses, behind),
         behind_plan=behind,
+        records=tuple(known),
     )
 
 

@@ -5,6 +5,7 @@ Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -160,6 +161,15 @@ class Ledger(NamedTuple):
     @property
     def year(self) -> int:
         return self.workspace.year
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 controls but tab and newline: ESC and CSI could drive the clerk's terminal."""
+
+
+def without_controls(text: str) -> str:
+    """``text`` safe to print: every control character but tab and newline shown as �."""
+    return CONTROL_CHARACTERS.sub("\ufffd", text)
 
 
 def format_amount(value: float) -> str:

@@ -28,6 +28,28 @@ AsOfOption = Annotated[
 ]
 
 
+def clean_text(text: str, option: str, *, one_line: bool = False) -> str:
+    """What the clerk typed for a text option, or a usage error: no control characters (ESC
+    would reach terminals and git), text a terminal mis-decoded, or a line break where the
+    value must stay on one line (--by becomes a git trailer)."""
+    from minsheng_cli.errors import UsageError
+    from minsheng_cli.ledger import CONTROL_CHARACTERS
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            _("{option}: the text is not valid UTF-8; type it again").format(option=option)
+        ) from exc
+    if CONTROL_CHARACTERS.search(text) or (one_line and ("\n" in text or "\t" in text)):
+        raise UsageError(
+            _("{option}: the text holds a control character or a line break; remove it").format(
+                option=option
+            )
+        )
+    return text.strip()
+
+
 def month_value(option: str) -> Callable[[str], int]:
     """A parser for a month option that names the option in its error: --period: 没有13月."""
 

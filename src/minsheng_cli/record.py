@@ -209,6 +209,18 @@ def check_tick(
                 ref=item.ref, number=milestone.number, day=ticked.isoformat()
             )
         )
+    last = max(
+        (r.date for r in item.records if r.period == period and r.ticks(milestone) is not None),
+        default=None,
+    )
+    if last is not None and day < last:
+        # ticks are read in date order: one dated before the last tick or take-back changes nothing
+        raise UsageError(
+            _(
+                "{ref}#{number} was last ticked or taken back on {last}; date this record"
+                " on or after it"
+            ).format(ref=item.ref, number=milestone.number, last=last.isoformat())
+        )
 
 
 def record_text(fields: Mapping[str, Any]) -> str:

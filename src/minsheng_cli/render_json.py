@@ -90,7 +90,7 @@ def item_detail_json(status: ItemStatus) -> dict[str, Any]:
             "note": r.note,
             "evidence": r.evidence,
         }
-        for r in status.item.records
+        for r in status.records
     ]
     return detail
 

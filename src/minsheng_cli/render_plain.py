@@ -19,6 +19,8 @@ from rich.cells import cell_len, set_cell_size
 from rich.table import Column, Table
 from rich.text import Text
 
+from minsheng_cli.ledger import without_controls
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -53,7 +55,7 @@ def cell_text(renderable: object) -> str:
     if renderable is None:
         return ""
     text = renderable.plain if isinstance(renderable, Text) else str(renderable)
-    return text.translate(ASCII_DRAWING)
+    return without_controls(text).translate(ASCII_DRAWING)
 
 
 def table_lines(table: Table) -> Iterator[str]:

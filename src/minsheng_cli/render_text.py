@@ -31,7 +31,7 @@ from minsheng_cli.labels import (
     state_label,
     targets_label,
 )
-from minsheng_cli.ledger import Item, format_amount
+from minsheng_cli.ledger import Item, Record, format_amount, without_controls
 
 LIGHT_STYLE = {
     Light.GREEN: "bold green",
@@ -59,7 +59,8 @@ without Rich's console (render_plain), never imports it."""
 
 
 def plain(text: object, style: str = "") -> Text:
-    return Text(str(text), style=style)
+    """A cell: never read as markup, and no control character reaches the terminal."""
+    return Text(without_controls(str(text)), style=style)
 
 
 def progress_bar(share: float, cells: int = BAR_CELLS) -> Text:
@@ -173,8 +174,8 @@ def item_detail(status: ItemStatus) -> Parts:
     if status.measures or item.indicators:
         parts.append(measure_table(status))
     parts.append(item_milestones(status))
-    if item.records:
-        parts.append(record_table(item))
+    if status.records:
+        parts.append(record_table(item, status.records))
     return tuple(parts)
 
 
@@ -282,11 +283,11 @@ def item_milestones(status: ItemStatus) -> Table:
     return table
 
 
-def record_table(item: Item) -> Table:
+def record_table(item: Item, records: Sequence[Record]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=_("Records"), title_justify="left")
     for column in (_("Date"), _("Reported by"), _("What"), _("Note")):
         table.add_column(column)
-    for record in item.records:
+    for record in records:
         if record.done or record.undone:
             what = (_("ticked: {text}") if record.done else _("tick taken back: {text}")).format(
                 text=record.done or record.undone

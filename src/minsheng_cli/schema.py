@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,8 +22,22 @@ from pydantic import (
     Strict as StrictType,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger import CONTROL_CHARACTERS
+
+
+def no_controls(value: str) -> str:
+    """Ledger text may hold tabs and newlines but no control character (ESC would reach the
+    clerk's terminal, and Excel refuses them)."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError(_("contains a control character (such as ESC); delete it"))
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(no_controls)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_controls)
+]
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 

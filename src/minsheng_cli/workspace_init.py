@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from minsheng_cli.i18n import _
 from minsheng_cli.load import TASKS_DIR, WORKSPACE_FILE
 
 WORKSPACE_TEMPLATE = """\
-# {title} — 工作区配置
+# 民生实事台账 — 工作区配置
 year: {year}
 title: {title}
 document: ""          # 文号，如 泾政办发〔{year}〕4号
@@ -53,10 +54,14 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
     root = directory.resolve()
     if (root / WORKSPACE_FILE).exists():
         raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
+    if not 2000 <= year <= 2100:
+        raise UsageError(_("--year must be between 2000 and 2100, not {year}").format(year=year))
     (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
-    title = title.strip() or f"{year}年民生实事任务清单"
+    title = " ".join(title.split()) or f"{year}年民生实事任务清单"
+    # JSON's quoting is valid YAML: a title with ": " or "#" stays one value
+    quoted = json.dumps(title, ensure_ascii=False)
     files = {
-        root / WORKSPACE_FILE: WORKSPACE_TEMPLATE.format(year=year, title=title),
+        root / WORKSPACE_FILE: WORKSPACE_TEMPLATE.format(year=year, title=quoted),
         root / TASKS_DIR / "01-示例实事.yaml": EXAMPLE_TASK,
         root / ".gitignore": f"{CACHE_DIR}/\n{LOCK_FILE}\n",
     }

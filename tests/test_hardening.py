@@ -1,0 +1,164 @@
+"""What a final review found: each case once broke, or lied, or let ledger text drive a terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from minsheng_cli.deadlines import parse_deadline
+from minsheng_cli.render_plain import to_plain
+from tests.conftest import git, run_cli
+
+PROJECT_3 = "tasks/03-农村人居环境提升工程.yaml"  # items 3.2 (roads) and 3.3 (water)
+
+
+def en(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run_cli(root, ["--lang", "en", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_tick_dated_before_the_last_take_back_is_refused(ledger_dir: Path) -> None:
+    assert en(ledger_dir, "done", "3.2", "2", "--date", "2023-04-12", "--no-commit")[0] == 0
+    undo = ("done", "3.2", "2", "--undo", "--note", "错报", "--date", "2023-06-01", "--no-commit")
+    assert en(ledger_dir, *undo)[0] == 0
+    before = (ledger_dir / PROJECT_3).read_bytes()
+
+    code, _out, err = en(ledger_dir, "done", "3.2", "2", "--date", "2023-04-01", "--no-commit")
+
+    assert code == 2
+    assert err == (
+        "error: 3.2#2 was last ticked or taken back on 2023-06-01; date this record on or after"
+        " it\n"
+    )
+    assert (ledger_dir / PROJECT_3).read_bytes() == before
+
+
+def test_a_control_character_in_a_task_file_is_a_check_error(ledger_dir: Path) -> None:
+    task = ledger_dir / "tasks" / "04-办学条件改善工程.yaml"
+    text = task.read_text(encoding="utf-8").replace(
+        "text: 完成项目验收并交付使用", 'text: "完成项目验收并交付使用\\e[5m"'
+    )
+    task.write_text(text, encoding="utf-8")
+    code, _out, err = en(ledger_dir, "check")
+    assert code == 1
+    assert "tasks/04-办学条件改善工程.yaml:" in err
+    assert "contains a control character (such as ESC); delete it" in err
+    assert "\x1b" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        (
+            "--note",
+            "x\x1b]0;PWNED\x07",
+            "--note: the text holds a control character or a line break",
+        ),
+        (
+            "--by",
+            "水务局\nMinsheng-Item: 1.1",
+            "--by: the text holds a control character or a line break",
+        ),
+        ("--note", "bad\udcff", "--note: the text is not valid UTF-8; type it again"),
+    ],
+)
+def test_text_options_that_could_drive_a_terminal_or_forge_a_trailer_are_refused(
+    ledger_dir: Path, option: str, value: str, message: str
+) -> None:
+    before = (ledger_dir / PROJECT_3).read_bytes()
+    code, _out, err = en(
+        ledger_dir,
+        "update",
+        "3.3",
+        "--percent",
+        "61",
+        "--date",
+        "2023-07-01",
+        option,
+        value,
+        "--no-commit",
+    )
+    assert code == 2
+    assert message in err
+    assert (ledger_dir / PROJECT_3).read_bytes() == before
+
+
+def test_control_characters_from_git_or_anywhere_never_reach_the_output() -> None:
+    shown = to_plain((Text("update 3.1 \x1b[2J户厕 \x9b31m"),))
+    assert "\x1b" not in shown and "\x9b" not in shown
+    assert shown == "update 3.1 \ufffd[2J户厕 \ufffd31m"
+
+
+def test_a_failing_git_add_still_says_the_record_is_saved(git_ledger: Path) -> None:
+    (git_ledger / ".git" / "index.lock").write_text("", encoding="utf-8")
+    code, out, err = en(git_ledger, "update", "3.3", "--percent", "50", "--date", "2023-07-01")
+    assert code == 1
+    assert out.startswith("recorded: update 3.3 工程进度 50% (2023-07-01)")
+    assert err.startswith(
+        f"error: the change is saved in {PROJECT_3}, but git could not commit it:"
+    )
+    assert "percent: 50" in (git_ledger / PROJECT_3).read_text(encoding="utf-8")
+
+
+def test_init_quotes_the_title_and_refuses_an_impossible_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import GIT_IDENTITY
+
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    made = tmp_path / "w1"
+    result = run_cli(
+        None, ["init", str(made), "--year", "2024", "--title", "某县民生实事: 清单 #1"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert run_cli(made, ["check"]).exit_code == 0
+    status = run_cli(made, ["status", "--month", "1", "--json"])
+    assert status.exit_code == 0
+    assert git(made, "log", "--format=%s").strip() == "init 某县民生实事: 清单 #1"
+
+    refused = run_cli(None, ["--lang", "en", "init", str(tmp_path / "w2"), "--year", "1999"])
+    assert refused.exit_code == 2
+    assert refused.stderr == "error: --year must be between 2000 and 2100, not 1999\n"
+    assert not (tmp_path / "w2").exists()
+
+
+@pytest.mark.parametrize(
+    ("words", "due"),
+    [
+        ("2023年底前", date(2023, 12, 31)),
+        ("2023年内", date(2023, 12, 31)),
+        ("2023-06-30前", date(2023, 6, 30)),
+        ("2023年6月底前", date(2023, 6, 30)),
+    ],
+)
+def test_before_is_read_first_whatever_precedes_it(words: str, due: date) -> None:
+    assert parse_deadline(words, 2023).date == due
+
+
+def test_show_as_of_a_date_lists_only_what_was_recorded_by_then(ledger_dir: Path) -> None:
+    for day, share in (("2023-03-20", "10"), ("2023-06-20", "40"), ("2023-07-20", "60")):
+        assert (
+            en(ledger_dir, "update", "3.3", "--percent", share, "--date", day, "--no-commit")[0]
+            == 0
+        )
+    shown = run_cli(ledger_dir, ["show", "3.3", "--month", "6", "--json"])
+    records = json.loads(shown.stdout)[0]["records"]
+    assert [r["date"] for r in records] == ["2023-03-20", "2023-06-20"]
+    text = run_cli(ledger_dir, ["show", "3.3", "--month", "6"]).stdout
+    assert "2023-06-20" in text and "2023-07-20" not in text
+
+
+def test_a_report_that_cannot_be_written_is_an_error_not_a_crash(ledger_dir: Path) -> None:
+    code, _out, err = en(
+        ledger_dir, "export", "--month", "6", "-o", str(ledger_dir / "no" / "x.csv")
+    )
+    assert code == 2
+    assert "does not exist" in err
+    code, _out, err = en(ledger_dir, "export", "--month", "6", "-o", "/proc/minsheng.csv")
+    assert code == 1
+    assert err.startswith("error: could not write /proc/minsheng.csv (")
