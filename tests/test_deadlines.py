@@ -22,7 +22,6 @@ from minsheng_cli.deadlines import (
     DeadlineRules,
     Due,
     DueKind,
-    monthly_due_dates,
     parse_deadline,
 )
 from minsheng_cli.i18n import set_language
@@ -117,10 +116,6 @@ def test_leap_year_month_end() -> None:
 )
 def test_recurring_and_ongoing_words_have_no_single_date(words: str, kind: DueKind) -> None:
     assert parse_deadline(words, YEAR) == Due(kind)
-
-
-def test_monthly_duty_falls_due_on_each_month_end() -> None:
-    assert monthly_due_dates(YEAR) == [last_day(YEAR, m) for m in range(1, 13)]
 
 
 @pytest.mark.parametrize(

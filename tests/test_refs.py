@@ -62,7 +62,6 @@ def test_number_and_item_targets_carry_their_project(ledger: Ledger) -> None:
     one = resolve(ledger, "3.2")
     assert one.item is not None
     assert (one.project.id, one.item.unit, one.item.leader) == (3, "交通运输局", "王继讲")
-    assert one.label == "3.2 农村人居环境提升工程（交通运输局）"
 
 
 def test_a_name_fragment_prefers_a_unique_project_name(ledger: Ledger) -> None:

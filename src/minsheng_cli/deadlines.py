@@ -250,8 +250,3 @@ def _parse_month_forms(text: str, year: int, rules: DeadlineRules, written: str 
                 _("there is no {month}月{day}日 in {year}").format(month=month, day=day, year=year)
             ) from exc
     raise DeadlineError(_("unknown deadline word “{text}”").format(text=text))
-
-
-def monthly_due_dates(year: int) -> list[date]:
-    """A recurring monthly duty falls due on each month's last day."""
-    return [month_end(year, month) for month in range(1, 13)]

@@ -91,18 +91,6 @@ class Snapshot(NamedTuple):
     def milestones(self) -> tuple[MilestoneStatus, ...]:
         return tuple(m for item in self.items for m in item.milestones)
 
-    def light_counts(self) -> dict[Light, int]:
-        counts = dict.fromkeys(Light, 0)
-        for item in self.items:
-            counts[item.light] += 1
-        return counts
-
-    def state_counts(self) -> dict[State, int]:
-        counts = dict.fromkeys(State, 0)
-        for milestone in self.milestones:
-            counts[milestone.state] += 1
-        return counts
-
 
 class Clock(NamedTuple):
     """When the ledger is read: the as-of day, and whether that day is over.

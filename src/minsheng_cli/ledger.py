@@ -32,10 +32,6 @@ class Workspace(NamedTuple):
     rules: DeadlineRules = DeadlineRules()
 
     @property
-    def tasks_dir(self) -> Path:
-        return self.root / "tasks"
-
-    @property
     def year_start(self) -> date:
         return date(self.year, 1, 1)
 

@@ -23,12 +23,6 @@ class Target(NamedTuple):
     def items(self) -> tuple[Item, ...]:
         return (self.item,) if self.item else self.project.items
 
-    @property
-    def label(self) -> str:
-        if self.item is None:
-            return f"{self.project.id} {self.project.name}"
-        return f"{self.item.ref} {self.project.name}（{self.item.unit}）"
-
 
 def split_milestone(ref: str) -> tuple[str, str | None]:
     """ "3.1#7", as every table prints a milestone, is item 3.1 and its milestone 7."""
