@@ -6,14 +6,18 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from minsheng_cli.deadlines import month_end
-from minsheng_cli.evaluate import MilestoneStatus, evaluate
+from minsheng_cli.evaluate import MilestoneStatus, Snapshot, evaluate
 from minsheng_cli.ledger import Ledger
 
 
 class Agenda(NamedTuple):
     month: int
-    as_of: date
+    snapshot: Snapshot
     milestones: tuple[MilestoneStatus, ...]
+
+    @property
+    def as_of(self) -> date:
+        return self.snapshot.as_of
 
 
 def meeting_day(year: int, month: int) -> date:
@@ -35,7 +39,7 @@ def agenda_for(ledger: Ledger, month: int, as_of: date | None = None) -> Agenda:
         if m.due is not None and start <= m.due <= end and not m.state.is_met
     ]
     ordered = sorted(open_before, key=_by_due) + sorted(due_in_month, key=_by_due)
-    return Agenda(month, day, tuple(ordered))
+    return Agenda(month, snapshot, tuple(ordered))
 
 
 def _by_due(status: MilestoneStatus) -> tuple[date, int, int, int]:

@@ -603,19 +603,17 @@ def agenda(
 ) -> None:
     from minsheng_cli.agenda import agenda_for
     from minsheng_cli.asof import parse_day
-    from minsheng_cli.evaluate import evaluate
 
     ledger = workspace(ctx).ledger()
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
     keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
-    snapshot = evaluate(ledger, plan.as_of)
     if as_json:
         from minsheng_cli.render_json import milestone_json
 
         print_json(milestone_json(m) for m in keep)
         return
     title = _("agenda for {month}月").format(month=month)
-    emit_milestones(snapshot, keep, False, title)
+    emit_milestones(plan.snapshot, keep, False, title)
 
 
 @app.command(help=_("The recorded history, from git: when, who, what changed, which commit."))
