@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from minsheng_cli.evaluate import Light, MilestoneStatus, State
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger import PERCENT_KEY, Milestone, format_amount
+from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
 
 
 def state_label(state: State) -> str:
@@ -43,12 +44,34 @@ def deadline_label(status: MilestoneStatus) -> str:
     return status.milestone.deadline
 
 
-def targets_label(milestone: Milestone, units: dict[str, str]) -> str:
-    parts = []
-    for name, value in milestone.targets.items():
-        unit = "%" if name == PERCENT_KEY else units.get(name, "")
-        parts.append(f"{measure_name(name)} {format_amount(value)}{unit}")
-    return "，".join(parts)
+def units_of(item: Item) -> dict[str, str]:
+    units = {indicator.name: indicator.unit for indicator in item.indicators}
+    units[PERCENT_KEY] = "%"
+    return units
+
+
+def amounts_text(values: Mapping[str, float], item: Item) -> str:
+    """{"户厕改造": 900} → "户厕改造 900座"; the work percentage as "工程进度 40%"."""
+    units = units_of(item)
+    return "，".join(
+        f"{measure_name(name)} {format_amount(value)}{units.get(name, '')}"
+        for name, value in values.items()
+    )
+
+
+def required_text(status: MilestoneStatus) -> str:
+    """What the milestone requires: its targets, or a tick-off."""
+    if status.milestone.needs_tick:
+        return _("tick off (销号)")
+    return amounts_text(status.milestone.targets, status.item)
+
+
+def recorded_text(status: MilestoneStatus) -> str:
+    if status.milestone.needs_tick:
+        return _("ticked off") if status.state.is_met else _("not ticked")
+    if not status.recorded:
+        return _("nothing recorded")
+    return amounts_text(status.recorded, status.item)
 
 
 def iso(day: date | None) -> str:

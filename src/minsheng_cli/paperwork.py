@@ -25,14 +25,16 @@ from minsheng_cli.evaluate import (
 )
 from minsheng_cli.i18n import _
 from minsheng_cli.labels import (
+    amounts_text,
     deadline_label,
     iso,
     lateness,
     light_label,
-    measure_name,
+    recorded_text,
+    required_text,
     state_label,
 )
-from minsheng_cli.ledger import PERCENT_KEY, Item, format_amount
+from minsheng_cli.ledger import Item
 
 MONTHS_PER_QUARTER = 3
 
@@ -254,21 +256,6 @@ def due_within(
 
 
 # --- words shared by the renderers ------------------------------------------------------------
-
-
-def units_of(item: Item) -> dict[str, str]:
-    units = {indicator.name: indicator.unit for indicator in item.indicators}
-    units[PERCENT_KEY] = "%"
-    return units
-
-
-def amounts_text(values: Mapping[str, float], item: Item) -> str:
-    """{"户厕改造": 900} → "户厕改造 900座"; the work percentage as "工程进度 40%"."""
-    units = units_of(item)
-    return "，".join(
-        f"{measure_name(name)} {format_amount(value)}{units.get(name, '')}"
-        for name, value in values.items()
-    )
 
 
 # --- the 台账 export ---------------------------------------------------------------------------
@@ -502,21 +489,6 @@ def late_line(status: MilestoneStatus) -> str:
         text=milestone_text(status),
         lateness=lateness(status),
     )
-
-
-def required_text(status: MilestoneStatus) -> str:
-    """What the milestone requires: its targets, or a tick-off."""
-    if status.milestone.needs_tick:
-        return _("tick off (销号)")
-    return amounts_text(status.milestone.targets, status.item)
-
-
-def recorded_text(status: MilestoneStatus) -> str:
-    if status.milestone.needs_tick:
-        return _("ticked off") if status.state.is_met else _("not ticked")
-    if not status.recorded:
-        return _("nothing recorded")
-    return amounts_text(status.recorded, status.item)
 
 
 def overdue_blocks(report: Report) -> list[Block]:

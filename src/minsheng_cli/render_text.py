@@ -21,6 +21,7 @@ from minsheng_cli.evaluate import (
 )
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.labels import (
+    amounts_text,
     deadline_label,
     iso,
     labelled,
@@ -28,8 +29,10 @@ from minsheng_cli.labels import (
     measure_name,
     numbered_track,
     planned_amount,
+    recorded_text,
+    required_text,
     state_label,
-    targets_label,
+    units_of,
 )
 from minsheng_cli.ledger import Item, Record, format_amount, without_controls
 
@@ -252,7 +255,6 @@ def behind_text(measure: Measure, unit: str) -> Text:
 
 
 def item_milestones(status: ItemStatus) -> Table:
-    units = {i.name: i.unit for i in status.item.indicators}
     table = Table(box=box.SIMPLE_HEAD, title=_("Milestones"), title_justify="left")
     for column in (
         "#",
@@ -276,7 +278,7 @@ def item_milestones(status: ItemStatus) -> Table:
             plain(deadline_label(milestone_status)),
             plain(iso(milestone_status.due)),
             plain(milestone.text),
-            plain(targets_label(milestone, units)),
+            plain(amounts_text(milestone.targets, status.item)),
             state_text(milestone_status.state),
             plain(iso(milestone_status.met_on) if milestone_status.met_on else ""),
         )
@@ -295,7 +297,7 @@ def record_table(item: Item, records: Sequence[Record]) -> Table:
             if record.period:
                 what += f"（{record.period}月）"
         else:
-            units = {i.name: i.unit for i in item.indicators} | {"percent": "%"}
+            units = units_of(item)
             what = "，".join(
                 f"{measure_name(k)} {format_amount(v)}{units.get(k, '')}"
                 for k, v in record.values.items()
@@ -305,20 +307,6 @@ def record_table(item: Item, records: Sequence[Record]) -> Table:
         note = "；".join(x for x in (record.note, record.evidence) if x)
         table.add_row(plain(record.date.isoformat()), plain(record.by), plain(what), plain(note))
     return table
-
-
-def required_and_recorded(status: MilestoneStatus) -> tuple[str, str]:
-    units = {i.name: i.unit for i in status.item.indicators}
-    required = targets_label(status.milestone, units) or _("tick off (销号)")
-    if not status.milestone.targets:
-        return required, _("not ticked")
-    recorded = "，".join(
-        f"{measure_name(name)} {format_amount(status.recorded[name])}"
-        + ("%" if name == "percent" else units.get(name, ""))
-        for name in status.milestone.targets
-        if name in status.recorded
-    )
-    return required, recorded or _("nothing recorded")
 
 
 def grouped_by_leader(
@@ -385,7 +373,7 @@ def overdue_report(
 
 
 def overdue_cells(status: MilestoneStatus, compact: bool) -> list[Text]:
-    required, recorded = required_and_recorded(status)
+    required, recorded = required_text(status), recorded_text(status)
     due = iso(status.due)
     return [
         plain(f"{status.item.ref}#{status.milestone.number}"),
