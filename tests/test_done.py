@@ -9,25 +9,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
+from tests.writes import assert_refused, flat, ok, task_bytes
 
 SCHOOL = "tasks/04-办学条件改善工程.yaml"
 TOILETS = "tasks/03-农村人居环境提升工程.yaml"
 PENSIONS = "tasks/07-基本民生保障提升工程.yaml"
 PROJECT_APPROVAL = "完成项目立项、设计、审批等工作"  # 4.1#1, 1月底
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def task_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "tasks").iterdir())}
-
-
-def ok(root: Path, *args: str) -> str:
-    result = run_cli(root, ["--lang", "en", *args, "--no-commit"])
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def states(root: Path, ref: str, as_of: str) -> dict[tuple[int, int | None], Any]:
@@ -189,16 +176,7 @@ PAID_MARCH = ("done", "7.2", "按时兑付", "--period", "3", "--date", "2023-03
 def test_done_refusals(
     ledger_dir: Path, setup: tuple[str, ...], args: tuple[str, ...], message: str
 ) -> None:
-    if setup:
-        ok(ledger_dir, *setup)
-    before = task_bytes(ledger_dir)
-    english = run_cli(ledger_dir, ["--lang", "en", *args, "--no-commit"])
-    assert (english.exit_code, english.stdout) == (2, "")
-    assert flat(english.stderr) == f"error: {message}"
-    chinese = run_cli(ledger_dir, [*args, "--no-commit"])
-    assert chinese.exit_code == 2
-    assert chinese.stderr.strip()
-    assert task_bytes(ledger_dir) == before
+    assert_refused(ledger_dir, setup, args, message)
 
 
 def test_a_period_outside_1_to_12_is_a_usage_error(ledger_dir: Path) -> None:

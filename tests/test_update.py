@@ -18,24 +18,10 @@ from minsheng_cli.load import load_ledger
 from minsheng_cli.record import Update, check_update
 from minsheng_cli.refs import resolve_item
 from tests.conftest import copy_ledger, git, run_cli
+from tests.writes import assert_refused, flat, ok, task_bytes
 
 TOILETS = "tasks/03-农村人居环境提升工程.yaml"
 LEGAL_AID = "tasks/09-法律援助质量提升工程.yaml"
-
-
-def flat(text: str) -> str:
-    """Console output with Rich's line wrapping undone."""
-    return " ".join(text.split())
-
-
-def task_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "tasks").iterdir())}
-
-
-def ok(root: Path, *args: str) -> str:
-    result = run_cli(root, ["--lang", "en", *args, "--no-commit"])
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 # --- what is appended ----------------------------------------------------------------------------
@@ -245,16 +231,7 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
 def test_update_refusals(
     ledger_dir: Path, setup: tuple[str, ...], args: tuple[str, ...], message: str
 ) -> None:
-    if setup:
-        ok(ledger_dir, *setup)
-    before = task_bytes(ledger_dir)
-    english = run_cli(ledger_dir, ["--lang", "en", *args, "--no-commit"])
-    assert (english.exit_code, english.stdout) == (2, "")
-    assert flat(english.stderr) == f"error: {message}"
-    chinese = run_cli(ledger_dir, [*args, "--no-commit"])
-    assert chinese.exit_code == 2
-    assert chinese.stderr.strip()
-    assert task_bytes(ledger_dir) == before
+    assert_refused(ledger_dir, setup, args, message)
 
 
 def current_year_ledger(root: Path) -> Path:
