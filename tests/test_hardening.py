@@ -11,6 +11,8 @@ from rich.text import Text
 
 from minsheng_cli.deadlines import parse_deadline
 from minsheng_cli.render_plain import to_plain
+from minsheng_cli.render_rich import rich_table, rich_text
+from minsheng_cli.sheet import Column, Sheet, Span
 from tests.conftest import git, run_cli
 
 PROJECT_3 = "tasks/03-农村人居环境提升工程.yaml"  # items 3.2 (roads) and 3.3 (water)
@@ -88,9 +90,14 @@ def test_text_options_that_could_drive_a_terminal_or_forge_a_trailer_are_refused
 
 
 def test_control_characters_from_git_or_anywhere_never_reach_the_output() -> None:
-    shown = to_plain((Text("update 3.1 \x1b[2J户厕 \x9b31m"),))
-    assert "\x1b" not in shown and "\x9b" not in shown
-    assert shown == "update 3.1 \ufffd[2J户厕 \ufffd31m"
+    subject = "update 3.1 \x1b[2J户厕 \x9b31m"
+    safe = "update 3.1 \ufffd[2J户厕 \ufffd31m"
+    sheet = Sheet("History", (Column("What"),), [(Span(subject, "bold"),)])
+
+    assert to_plain((subject,)) == safe
+    assert to_plain((sheet,)).split("\n")[4] == safe
+    on_terminal = [rich_text(subject), *rich_table(sheet).columns[0].cells]
+    assert [text.plain for text in on_terminal if isinstance(text, Text)] == [safe, safe]
 
 
 def test_a_failing_git_add_still_says_the_record_is_saved(git_ledger: Path) -> None:

@@ -832,6 +832,28 @@ def test_every_table_to_a_pipe_is_plain(ledger_dir: Path, args: list[str], code:
         assert len(table.rows) == {"list": 97, "overdue": 54, "agenda": 59}[args[0]]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["list", "--month", "6"], ["show", "3", "-m", "6"], ["overdue", "--month", "6"]],
+)
+def test_a_pipe_is_written_without_rich_layout_yaml_or_pydantic(
+    ledger_dir: Path, args: list[str]
+) -> None:
+    """What keeps a read command instant: once the cache is warm, a pipe never imports Rich's
+    console or tables (only rich.cells, to measure Chinese), nor YAML or pydantic."""
+    piped(ledger_dir, *args)  # fills the cache
+    result = piped(ledger_dir, *args, PYTHONPROFILEIMPORTTIME="1")
+
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.decode("utf-8").splitlines()
+        if line.startswith("import time:")
+    }
+    assert "minsheng_cli.render_plain" in imported and "rich.cells" in imported
+    heavy = {"rich.console", "rich.table", "rich.text", "pydantic", "yaml", "minsheng_cli.schema"}
+    assert heavy.isdisjoint(imported), heavy & imported
+
+
 def test_runner_output_without_no_color_is_plain(
     ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

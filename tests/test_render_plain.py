@@ -1,27 +1,53 @@
-"""render_plain on its own: Rich tables as plain aligned text for a pipe or a file."""
+"""render_plain on its own: sheets (tables and lines) as plain aligned text for a pipe or a file."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 
 from minsheng_cli.render_plain import to_plain
 from minsheng_cli.render_text import progress_bar
+from minsheng_cli.sheet import Cell, Column, Sheet, Span
 from tests.plaintext import AMBIGUOUS_DRAWING, cut_at, fits, in_ascii, parse_table
 
 LONG = "完成可行性研究报告、初步设计、施工图审核等前期工作"  # 25 wide characters: 50 cells
 
 
-def table(*headers: str, title: str | None = "标题", **column: object) -> Table:
-    made = Table(title=title)
+class Draft:
+    """A sheet written as the tests think of one: columns, then rows, then sections."""
+
+    def __init__(self, title: str | None) -> None:
+        self.title = title
+        self.columns: list[Column] = []
+        self.rows: list[tuple[Cell, ...]] = []
+        self.section_ends: set[int] = set()
+
+    def add_column(self, header: str, **options: Any) -> None:
+        self.columns.append(Column(header, **options))
+
+    def add_row(self, *cells: Cell, end_section: bool = False) -> None:
+        self.rows.append(cells)
+        if end_section:
+            self.section_ends.add(len(self.rows) - 1)
+
+    def sheet(self) -> Sheet:
+        return Sheet(self.title, tuple(self.columns), self.rows, frozenset(self.section_ends))
+
+
+def table(*headers: str, title: str | None = "标题", **column: Any) -> Draft:
+    made = Draft(title)
     for header in headers:
-        made.add_column(header, **column)  # type: ignore[arg-type]
+        made.add_column(header, **column)
     return made
+
+
+def shown(*parts: Draft | Cell) -> str:
+    """What a pipe gets for these parts, in order."""
+    return to_plain(tuple(part.sheet() if isinstance(part, Draft) else part for part in parts))
 
 
 def test_title_blank_line_header_rule_rows_blank_line() -> None:
@@ -29,7 +55,7 @@ def test_title_blank_line_header_rule_rows_blank_line() -> None:
     made.add_row("1.1", "冬季清洁取暖工程")
     made.add_row("10.1", "政务")
 
-    assert to_plain(made).split("\n") == [
+    assert shown(made).split("\n") == [
         "标题",
         "",
         "序号  名称",
@@ -44,7 +70,7 @@ def test_without_a_title_the_header_comes_first() -> None:
     made = table("a", "b", title=None)
     made.add_row("x", "y")
 
-    assert to_plain(made) == "a  b\n----\nx  y\n"
+    assert shown(made) == "a  b\n----\nx  y\n"
 
 
 def test_wide_characters_line_up_by_display_width() -> None:
@@ -52,7 +78,7 @@ def test_wide_characters_line_up_by_display_width() -> None:
     made.add_row("1.1", "住房和城乡建设局", "王继讲")
     made.add_row("9.1", "司法局", "张怀彪")
     made.add_row("3.3", "water", "任伟")
-    lines = to_plain(made).split("\n")
+    lines = shown(made).split("\n")
 
     # 住房和城乡建设局 is 8 characters but 16 cells: the column is 16 wide, not 8
     assert lines[2:] == [
@@ -77,7 +103,7 @@ def test_right_and_centre_justified_columns() -> None:
     made.add_row("乙乙乙", "0", "✓", "b")
     made.add_row("丙", "61", "黄", "")
 
-    assert to_plain(made).split("\n") == [
+    assert shown(made).split("\n") == [
         "名称    天数  灯  备注",
         "-" * (6 + 2 + 4 + 2 + 2 + 2 + 4),
         "甲" + " " * 7 + "150  红  a",
@@ -94,7 +120,7 @@ def test_no_column_is_cut_however_long_its_text() -> None:
     made.add_row("1", LONG, LONG)
     exactly = "一二三四五六七八九十" * 2  # 40 cells, the old cap
     made.add_row("2", exactly + "零", "x")
-    lines = to_plain(made).split("\n")
+    lines = shown(made).split("\n")
 
     assert lines[4] == f"1  {LONG}  {LONG}"
     assert lines[5] == f"2  {exactly}零" + " " * (50 - 42) + "  x"
@@ -107,7 +133,7 @@ def test_long_ascii_is_kept_whole() -> None:
     made.add_row("x" * 41, "y" * 100)
     made.add_row("z" * 40, "w")
 
-    assert to_plain(made).split("\n")[4:] == ["x" * 41 + "  " + "y" * 100, "z" * 40 + "   w", ""]
+    assert shown(made).split("\n")[4:] == ["x" * 41 + "  " + "y" * 100, "z" * 40 + "   w", ""]
 
 
 def test_an_ellipsis_column_is_cut_at_its_own_max_width() -> None:
@@ -118,7 +144,7 @@ def test_an_ellipsis_column_is_cut_at_its_own_max_width() -> None:
     made.add_row("9.1", "3月底 完成", "2023-03-31")
     made.add_row("7.1", "abcdefghijkl", "2023-02-10")
     made.add_row("8.1", "abcdefghijklm", "2023-05-20")
-    rows = to_plain(made).split("\n")
+    rows = shown(made).split("\n")
 
     # 12 cells: 9 of text and "..." (3 cells, ASCII); 1月底 完 is 8 cells, 成 would take the
     # 9th and 10th
@@ -139,7 +165,7 @@ def test_a_cut_drops_the_spaces_before_its_dots() -> None:
     made.add_column("b", no_wrap=True, overflow="ellipsis", max_width=11)
     made.add_row("1", "5月中旬 启动全县")  # 8 cells of text: 5月中旬 is 7, the 8th a space
 
-    assert to_plain(made).split("\n")[2] == "1  5月中旬..."  # not "5月中旬 ..."
+    assert shown(made).split("\n")[2] == "1  5月中旬..."  # not "5月中旬 ..."
 
 
 def test_an_ellipsis_column_is_cut_even_when_it_is_the_last() -> None:
@@ -147,7 +173,7 @@ def test_an_ellipsis_column_is_cut_even_when_it_is_the_last() -> None:
     made.add_column("b", no_wrap=True, overflow="ellipsis", max_width=5)
     made.add_row("1", "民生实事台账")
 
-    assert to_plain(made).split("\n")[-2:] == ["1  民...", ""]
+    assert shown(made).split("\n")[-2:] == ["1  民...", ""]
 
 
 def test_a_max_width_alone_does_not_cut() -> None:
@@ -158,7 +184,7 @@ def test_a_max_width_alone_does_not_cut() -> None:
     made.add_column("灯")
     made.add_row("10.1", "政务惠企便民服务提升工程", "红")
 
-    assert to_plain(made).split("\n")[-2:] == ["10.1  政务惠企便民服务提升工程  红", ""]
+    assert shown(made).split("\n")[-2:] == ["10.1  政务惠企便民服务提升工程  红", ""]
 
 
 def test_a_blank_line_after_a_section_and_one_after_the_table() -> None:
@@ -168,7 +194,7 @@ def test_a_blank_line_after_a_section_and_one_after_the_table() -> None:
     made.add_row("任伟", "3.1#3", end_section=True)
     made.add_row("李静", "7.2#2", end_section=True)
 
-    assert to_plain(made).split("\n")[2:] == [
+    assert shown(made).split("\n")[2:] == [
         "领导    序号",
         "-" * 13,
         "王继讲  2.1#5",
@@ -189,7 +215,7 @@ def test_tables_one_after_another_are_kept_apart_by_one_blank_line() -> None:
     second = table("#", "节点内容", title="时间节点")
     second.add_row("1", "开工建设")
 
-    assert to_plain((Text("进度：░░░░░░░░░░   0%"), first, second, Text("3.2 下一项"))) == (
+    assert shown("进度：░░░░░░░░░░   0%", first, second, "3.2 下一项") == (
         "进度：..........   0%\n"
         "指标完成情况\n\n指标    目标\n------------\n示范村  15个\n\n"
         "时间节点\n\n#  节点内容\n-----------\n1  开工建设\n\n"
@@ -197,13 +223,12 @@ def test_tables_one_after_another_are_kept_apart_by_one_blank_line() -> None:
     )
 
 
-def test_a_group_of_text_and_table() -> None:
+def test_styled_lines_around_a_table() -> None:
     made = table("a", "b", title=None)
     made.add_row("1", "2")
-    heading = Text("泾源县  status  ", style="bold")
-    heading.append("as of 2023-06-30", style="dim")
-    footer = Text("Items: green 0  red 1  ")
-    text = to_plain(Group(heading, made, footer))
+    heading = (Span("泾源县  status  ", "bold"), Span("as of 2023-06-30", "dim"))
+    footer = Span("Items: green 0  red 1  ", "green")
+    text = shown(heading, made, footer)
 
     assert text.split("\n") == [
         "泾源县  status  as of 2023-06-30",
@@ -216,20 +241,18 @@ def test_a_group_of_text_and_table() -> None:
     assert "\x1b" not in text
 
 
-def test_a_tuple_of_parts_reads_as_a_group() -> None:
-    """render_text returns its parts as a tuple; a Group, nested or not, prints the same."""
+def test_a_line_may_be_plain_one_styled_run_or_several() -> None:
     made = table("a", "b", title=None)
-    made.add_row("1", "2")
-    parts = (Text("头"), made, Text("尾"))
+    made.add_row(Span("1", "bold"), (Span("2", "green"), Span("3")))
 
-    assert to_plain(parts) == to_plain(Group(*parts)) == "头\na  b\n----\n1  2\n\n尾"
-    assert to_plain((Group(Text("头"), made), Text("尾"))) == to_plain(parts)
+    assert shown("头", made, Span("尾", "dim")) == "头\na  b\n-----\n1  23\n\n尾"
+    assert shown((Span("头"),), made, (Span("尾"),)) == shown("头", made, "尾")
 
 
 def test_a_text_of_several_lines_keeps_them_without_trailing_spaces() -> None:
-    header = Text("3.1 农村人居环境提升工程  红\n任务内容：改造 \n\n进度：░░░░░   0%  \n")
+    header = "3.1 农村人居环境提升工程  红\n任务内容：改造 \n\n进度：░░░░░   0%  \n"
 
-    assert to_plain(Group(header)).split("\n") == [
+    assert shown(header).split("\n") == [
         "3.1 农村人居环境提升工程  红",
         "任务内容：改造",  # its trailing space gone, as the line's own
         "",  # a blank line inside a text is kept
@@ -239,23 +262,23 @@ def test_a_text_of_several_lines_keeps_them_without_trailing_spaces() -> None:
 
 def test_a_cell_of_several_lines_is_joined_with_spaces() -> None:
     made = table("#", "内容", "状态")
-    made.add_row("1", Text("完成招投标\n开工建设"), "逾期")
+    made.add_row("1", Span("完成招投标\n开工建设", "bold"), "逾期")
     made.add_row("2", "a\nb\nc", "x")
 
-    assert to_plain(made).split("\n")[4:] == [
+    assert shown(made).split("\n")[4:] == [
         "1  完成招投标 开工建设  逾期",
         "2  a b c" + " " * (19 - 5 + 2) + "x",
         "",
     ]
 
 
-def test_a_row_shorter_than_the_header_and_markup_as_text() -> None:
-    """show's track rows fill two cells of seven; ledger text in [brackets] is not markup."""
+def test_a_track_row_and_markup_as_text() -> None:
+    """show's track rows fill one cell of seven; ledger text in [brackets] is not markup."""
     made = table("#", "完成时限", "节点内容")
-    made.add_row("", Text("（一）打造人居环境示范村", style="bold"))
-    made.add_row("1", "1月底", Text("[red]x[/red]"))
+    made.add_row("", Span("（一）打造人居环境示范村", "bold"), "")
+    made.add_row("1", "1月底", Span("[red]x[/red]"))
 
-    assert to_plain(made).split("\n")[2:] == [
+    assert shown(made).split("\n")[2:] == [
         "#  完成时限" + " " * (24 - 8 + 2) + "节点内容",
         "-" * (1 + 2 + 24 + 2 + 12),
         "   （一）打造人居环境示范村",
@@ -276,7 +299,7 @@ def test_each_ambiguous_drawing_character_is_written_in_ascii(drawn: str, writte
     made = table(f"h{drawn}", "b", title=f"标题{drawn}")
     made.add_row(f"甲{drawn}乙", "x")
     made.add_row("1", "y")
-    text = to_plain((made, Text(f"进度：{drawn}\n尾{drawn}")))
+    text = shown(made, f"进度：{drawn}\n尾{drawn}")
 
     width = 4 + len(written)
     assert text.split("\n") == [
@@ -306,8 +329,8 @@ def test_a_progress_bar_through_a_pipe(share: float, bar: str) -> None:
     made = table("序号", "进度", title=None)
     made.add_row("2.1", progress_bar(share))
 
-    assert to_plain(made).split("\n")[2] == f"2.1   {bar}"
-    assert to_plain(Text("进度：").append_text(progress_bar(share))) == f"进度：{bar}"
+    assert shown(made).split("\n")[2] == f"2.1   {bar}"
+    assert shown((Span("进度："), *progress_bar(share))) == f"进度：{bar}"
 
 
 def test_the_ledgers_own_words_are_written_as_they_are() -> None:
@@ -318,7 +341,7 @@ def test_the_ledgers_own_words_are_written_as_they_are() -> None:
     made.add_row("7.1", "完成宣传——制定工作方案")  # 22 cells: cut to 9, then "..."
     made.add_row("9.1", "—")  # a cell of only — is the tables' own "nothing": written -
 
-    assert to_plain(made).split("\n")[2:] == [
+    assert shown(made).split("\n")[2:] == [
         "5.2   宣传……制定",
         "7.1   完成宣传—...",
         "9.1   -",
@@ -331,7 +354,7 @@ def test_a_cap_narrower_than_the_ellipsis_still_fits(cap: int) -> None:
     made = table("n", title=None)
     made.add_column("t", no_wrap=True, overflow="ellipsis", max_width=cap)
     made.add_row("1", "abcdefg")
-    cell = to_plain(made).split("\n")[2].split("  ", 1)[1]
+    cell = shown(made).split("\n")[2].split("  ", 1)[1]
     assert cell_len(cell) <= cap
 
 
@@ -362,15 +385,15 @@ def test_any_table_lines_up_and_never_splits_a_wide_character(
     made.add_column("E", no_wrap=True, overflow="ellipsis", max_width=cap)
     for row, section in zip(cells, sections, strict=False):
         made.add_row(*row, end_section=section)
-    text = to_plain(Group(Text("T"), made, Text("F")))
+    text = shown("T", made, "F")
     parsed = parse_table("T\n\n" + text.split("\n", 1)[1])  # the title line, as a table's
 
     assert parsed.header == [*(f"H{i}" for i in range(width - 1)), "E"]
     assert len(parsed.rows) == len(cells)
     assert parsed.breaks == [i + 1 for i, s in enumerate(sections[: len(cells) - 1]) if s]
     assert parsed.after == ["F"]
-    for shown, written in zip(parsed.rows, cells, strict=True):
-        *whole, capped = zip(shown, written, strict=True)
+    for cut, written in zip(parsed.rows, cells, strict=True):
+        *whole, capped = zip(cut, written, strict=True)
         assert [cell for cell, _ in whole] == [in_ascii(full) for _, full in whole]  # never cut
         assert fits(*capped, cap), (capped, cap)
         assert cell_len(capped[0]) <= cap

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from minsheng_cli.evaluate import MilestoneStatus, Snapshot
     from minsheng_cli.ledger import Item, Ledger
+    from minsheng_cli.sheet import Parts
 
 EXIT_INTERNAL = 70
 PIPE_WIDTH = 160
@@ -60,21 +61,31 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+def say(message: str, *, err: bool = False) -> None:
+    """One line for the clerk (standard error with ``err``): plain text, as it is, without Rich.
+
+    A message is not a table: it needs no layout, and a long one is left for the terminal to
+    wrap (and stays one line in a log). Control characters are shown as �.
+    """
+    from minsheng_cli.ledger import without_controls
+
+    typer.echo(without_controls(message), err=err)
+
+
 def report_error(error: MinshengError) -> None:
-    err = console(stderr=True)
     if isinstance(error, LedgerProblems):
         for problem in error.problems:
-            err.print(problem.render(error.root), markup=False)
-        err.print(
+            say(problem.render(error.root), err=True)
+        say(
             ngettext(
                 "{count} problem in the ledger; fix it, then run `minsheng check`",
                 "{count} problems in the ledger; fix them, then run `minsheng check`",
                 len(error.problems),
             ).format(count=len(error.problems)),
-            markup=False,
+            err=True,
         )
         return
-    err.print(_("error: {message}").format(message=error.message), markup=False)
+    say(_("error: {message}").format(message=error.message), err=True)
 
 
 class MinshengGroup(TyperGroup):
@@ -96,11 +107,11 @@ class MinshengGroup(TyperGroup):
         except Exception as error:
             if os.environ.get("MINSHENG_DEBUG") == "1" or _is_click_error(error):
                 raise
-            console(stderr=True).print(
+            say(
                 _("internal error: {kind}: {error} (MINSHENG_DEBUG=1 shows the traceback)").format(
                     kind=type(error).__name__, error=error
                 ),
-                markup=False,
+                err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -169,12 +180,12 @@ def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Sn
     ledger = workspace(ctx).ledger()
     today = date.today()
     if as_of is None and month is None and today.year != ledger.year:
-        console(stderr=True).print(
+        say(
             _(
                 "note: today ({today}) is outside the ledger's year {year}; add --month N or"
                 " --as-of DATE to see the year as it stood then"
             ).format(today=today.isoformat(), year=ledger.year),
-            markup=False,
+            err=True,
         )
     return snapshot_as_of(ledger, as_of, month, today)
 
@@ -208,10 +219,12 @@ def terminal_width() -> int | None:
     return console().width if stdout_is_terminal() else None
 
 
-def print_rich(parts: Any) -> None:
+def print_parts(parts: Parts) -> None:
     """Rich draws it for a terminal; a pipe or a file gets the same tables as aligned plain text."""
     if stdout_is_terminal():
-        console().print(*parts if isinstance(parts, tuple) else (parts,))
+        from minsheng_cli.render_rich import to_rich
+
+        console().print(*to_rich(parts))
         return
     from minsheng_cli.render_plain import to_plain
 
@@ -219,22 +232,21 @@ def print_rich(parts: Any) -> None:
 
 
 def usage_exit(message: str) -> NoReturn:
-    console(stderr=True).print(_("error: {message}").format(message=message), markup=False)
+    say(_("error: {message}").format(message=message), err=True)
     raise typer.Exit(EXIT_USAGE)
 
 
 def print_problems(problems: list[Problem], root: Path, errors: int) -> None:
-    err = console(stderr=True)
     for problem in problems:
         line = problem.render(root)
         shown = _("warning: {message}").format(message=line) if problem.warning else line
-        err.print(shown, markup=False)
+        say(shown, err=True)
     if errors:
-        err.print(
+        say(
             ngettext("{count} problem found", "{count} problems found", errors).format(
                 count=errors
             ),
-            markup=False,
+            err=True,
         )
 
 
@@ -253,11 +265,10 @@ def check(ctx: typer.Context) -> None:
         raise typer.Exit(1)
     ledger = result.ledger
     milestones = sum(len(i.milestones) for i in ledger.items)
-    console().print(
+    say(
         _("ok: {projects} 实事, {items} items, {milestones} milestones, no problems").format(
             projects=len(ledger.projects), items=len(ledger.items), milestones=milestones
-        ),
-        markup=False,
+        )
     )
 
 
@@ -279,7 +290,7 @@ def status(
         return
     from minsheng_cli.render_text import status_table
 
-    print_rich(status_table(snapshot, items, terminal_width() or PLAIN_WIDTH))
+    print_parts(status_table(snapshot, items, terminal_width() or PLAIN_WIDTH))
 
 
 @app.command("list", help=_("One row per milestone, with its due date and state."))
@@ -345,7 +356,7 @@ def emit_milestones(
         return
     from minsheng_cli.render_text import milestone_table
 
-    print_rich(milestone_table(snapshot, statuses, what))
+    print_parts(milestone_table(snapshot, statuses, what))
 
 
 @app.command(help=_("One 实事 or item in full: content, indicators, milestones and records."))
@@ -372,7 +383,7 @@ def show(
     from minsheng_cli.render_text import item_detail
 
     for item_status in statuses:
-        print_rich(item_detail(item_status))
+        print_parts(item_detail(item_status))
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, float]:
@@ -403,30 +414,29 @@ def record_day(day: str | None) -> date:
 
 
 def report_outcome(outcome: Any) -> None:
-    out, err = console(), console(stderr=True)
-    out.print(_("recorded: {summary}").format(summary=outcome.summary), markup=False)
+    say(_("recorded: {summary}").format(summary=outcome.summary))
     for warning in outcome.warnings:
-        err.print(_("warning: {message}").format(message=warning), markup=False)
+        say(_("warning: {message}").format(message=warning), err=True)
     if outcome.pending:
-        err.print(
+        say(
             _(
                 "note: the file had changes git had not seen (an edit, or a record made with"
                 " --no-commit); they were committed first, as {commit}"
             ).format(commit=outcome.pending),
-            markup=False,
+            err=True,
         )
     if outcome.commit:
-        out.print(_("committed {commit}").format(commit=outcome.commit), markup=False)
+        say(_("committed {commit}").format(commit=outcome.commit))
     elif outcome.audit_off:
-        err.print(
+        say(
             _(
                 "note: this workspace is not in a git repository, so no audit trail is kept"
                 " (`minsheng init DIR` creates a workspace with one)"
             ),
-            markup=False,
+            err=True,
         )
     if outcome.audit_problem:
-        err.print(_("error: {message}").format(message=outcome.audit_problem), markup=False)
+        say(_("error: {message}").format(message=outcome.audit_problem), err=True)
         raise typer.Exit(1)
 
 
@@ -576,7 +586,7 @@ def overdue(
     else:
         from minsheng_cli.render_text import overdue_report
 
-        print_rich(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
+        print_parts(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
     if late:
         raise typer.Exit(1)
 
@@ -659,7 +669,7 @@ def log(
         return
     from minsheng_cli.render_text import history_table
 
-    print_rich(history_table(entries))
+    print_parts(history_table(entries))
 
 
 @app.command(help=_("Create a new ledger workspace with its git repository."))
@@ -673,11 +683,11 @@ def init(
     from minsheng_cli.workspace_init import create_workspace
 
     created = create_workspace(directory, year or date.today().year, title)
-    console().print(_("created {folder}").format(folder=created.root), markup=False)
+    say(_("created {folder}").format(folder=created.root))
     if created.commit:
-        console().print(_("committed {commit}").format(commit=created.commit), markup=False)
+        say(_("committed {commit}").format(commit=created.commit))
     elif created.note:
-        console(stderr=True).print(_("error: {message}").format(message=created.note), markup=False)
+        say(_("error: {message}").format(message=created.note), err=True)
         raise typer.Exit(1)
 
 

@@ -98,7 +98,7 @@ def deliver(content: str | bytes, output: Path | None) -> None:
         typer.echo(content, nl=False)
         return
     from minsheng_cli.atomic import write_atomic
-    from minsheng_cli.cli import console
+    from minsheng_cli.cli import say
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
@@ -109,7 +109,7 @@ def deliver(content: str | bytes, output: Path | None) -> None:
         raise MinshengError(
             _("could not write {file} ({error})").format(file=output, error=exc.strerror or exc)
         ) from exc
-    console(stderr=True).print(_("wrote {file}").format(file=output), markup=False)
+    say(_("wrote {file}").format(file=output), err=True)
 
 
 @contextmanager

@@ -1,14 +1,11 @@
-"""Terminal output: Rich tables built from a Snapshot. Every piece of ledger text goes in as
-``Text`` (never as markup), so a project named "[red]x" prints literally."""
+"""What the read commands print, built from a Snapshot as tables and lines of styled text
+(sheet), for Rich to draw on a terminal or render_plain to write to a pipe. Ledger text is data,
+never markup, so a project named "[red]x" prints literally."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, TypeAlias
-
-from rich import box
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from minsheng_cli.evaluate import (
     ItemStatus,
@@ -34,7 +31,8 @@ from minsheng_cli.labels import (
     state_label,
     units_of,
 )
-from minsheng_cli.ledger import Item, Record, format_amount, without_controls
+from minsheng_cli.ledger import Item, Record, format_amount
+from minsheng_cli.sheet import Cell, Column, Line, Parts, Sheet, Span
 
 LIGHT_STYLE = {
     Light.GREEN: "bold green",
@@ -52,42 +50,35 @@ STATE_STYLE = {
 BAR_CELLS = 10
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from minsheng_cli.audit import Entry
 
-Parts: TypeAlias = "tuple[RenderableType, ...]"
-"""What a command prints, in order. A tuple, not Rich's Group, so that a pipe, which is written
-without Rich's console (render_plain), never imports it."""
+NOTHING = "—"
+"""A cell with nothing to say (render_plain writes it as -)."""
 
 
-def plain(text: object, style: str = "") -> Text:
-    """A cell: never read as markup, and no control character reaches the terminal."""
-    return Text(without_controls(str(text)), style=style)
-
-
-def progress_bar(share: float, cells: int = BAR_CELLS) -> Text:
+def progress_bar(share: float, cells: int = BAR_CELLS) -> Line:
     filled = round(max(0.0, min(1.0, share)) * cells)
-    bar = Text("█" * filled, style="green")
-    bar.append("░" * (cells - filled), style="dim")
-    bar.append(f" {share * 100:3.0f}%")
-    return bar
+    return (
+        Span("█" * filled, "green"),
+        Span("░" * (cells - filled), "dim"),
+        Span(f" {share * 100:3.0f}%"),
+    )
 
 
-def light_text(light: Light) -> Text:
-    return plain(light_label(light), LIGHT_STYLE[light])
+def light_text(light: Light) -> Span:
+    return Span(light_label(light), LIGHT_STYLE[light])
 
 
-def state_text(state: State) -> Text:
-    return plain(state_label(state), STATE_STYLE[state])
+def state_text(state: State) -> Span:
+    return Span(state_label(state), STATE_STYLE[state])
 
 
-def heading(snapshot: Snapshot, what: str) -> Text:
-    workspace = snapshot.ledger.workspace
-    title = Text(workspace.title, style="bold")
-    title.append(f"  {what}  ", style="")
-    title.append(_("as of {date}").format(date=snapshot.as_of.isoformat()), style="dim")
-    return title
+def heading(snapshot: Snapshot, what: str) -> Line:
+    return (
+        Span(snapshot.ledger.workspace.title, "bold"),
+        Span(f"  {what}  "),
+        Span(_("as of {date}").format(date=snapshot.as_of.isoformat()), "dim"),
+    )
 
 
 COMPACT_BELOW = 120
@@ -100,80 +91,89 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
     # what the fixed columns take: 序号, 领导 (3 wide chars), bar + " 100%", date, light, padding
     fixed = 5 + 6 + bar_cells + 5 + (5 if compact else 10) + 4 + 2 * 8
     spare = max(24, width - fixed)
-    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, _("status")), title_justify="left")
-    table.add_column(_("No."), no_wrap=True, min_width=4)
-    table.add_column(_("Project"), max_width=min(22, spare // 4), min_width=6, overflow="fold")
-    table.add_column(_("Unit"), max_width=min(20, spare // 4), min_width=6, overflow="fold")
-    table.add_column(_("Leader"), no_wrap=True)
-    table.add_column(_("Progress"), no_wrap=True)
-    table.add_column(
-        _("Next milestone"), max_width=min(30, spare // 3), no_wrap=True, overflow="ellipsis"
+    columns = (
+        Column(_("No."), no_wrap=True, min_width=4),
+        Column(_("Project"), max_width=min(22, spare // 4), min_width=6),
+        Column(_("Unit"), max_width=min(20, spare // 4), min_width=6),
+        Column(_("Leader"), no_wrap=True),
+        Column(_("Progress"), no_wrap=True),
+        Column(
+            _("Next milestone"), max_width=min(30, spare // 3), no_wrap=True, overflow="ellipsis"
+        ),
+        Column(_("Due"), no_wrap=True),
+        Column(_("Light"), no_wrap=True, justify="center"),
     )
-    table.add_column(_("Due"), no_wrap=True)
-    table.add_column(_("Light"), no_wrap=True, justify="center")
+    rows = []
     for status in items:
         item = status.item
         upcoming = status.next_due
-        due = iso(upcoming.due) if upcoming else "—"
-        table.add_row(
-            plain(item.ref),
-            plain(item.project_name),
-            plain(item.unit),
-            plain(item.leader),
-            progress_bar(status.progress, bar_cells),
-            plain(f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else "—"),
-            plain(due[5:] if compact and upcoming else due),
-            light_text(status.light),
+        due = iso(upcoming.due) if upcoming else NOTHING
+        rows.append(
+            (
+                item.ref,
+                item.project_name,
+                item.unit,
+                item.leader,
+                progress_bar(status.progress, bar_cells),
+                f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING,
+                due[5:] if compact and upcoming else due,
+                light_text(status.light),
+            )
         )
-    return (table, light_footer(items))
+    return (Sheet(heading(snapshot, _("status")), columns, rows), light_footer(items))
 
 
-def light_footer(items: Iterable[ItemStatus]) -> Text:
+def light_footer(items: Iterable[ItemStatus]) -> Line:
     counts = dict.fromkeys(Light, 0)
     for status in items:
         counts[status.light] += 1
-    footer = Text(_("Items:") + " ")
-    for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE):
-        footer.append(f"{light_label(light)} {counts[light]}  ", style=LIGHT_STYLE[light])
-    return footer
+    return (
+        Span(_("Items:") + " "),
+        *(
+            Span(f"{light_label(light)} {counts[light]}  ", LIGHT_STYLE[light])
+            for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE)
+        ),
+    )
 
 
 def milestone_table(snapshot: Snapshot, statuses: Sequence[MilestoneStatus], what: str) -> Parts:
-    table = Table(box=box.SIMPLE_HEAD, title=heading(snapshot, what), title_justify="left")
-    table.add_column(_("No."), no_wrap=True)
-    table.add_column(_("Project"), max_width=12)
-    table.add_column(_("Unit"), max_width=20)
-    table.add_column(_("Deadline"), no_wrap=True)
-    table.add_column(_("Due"), no_wrap=True)
-    table.add_column(_("Milestone"), max_width=34)
-    table.add_column(_("State"), no_wrap=True)
-    for status in statuses:
-        item = status.item
-        table.add_row(
-            plain(f"{item.ref}#{status.milestone.number}"),
-            plain(item.project_name),
-            plain(item.unit),
-            plain(deadline_label(status)),
-            plain(iso(status.due)),
-            plain(status.milestone.text),
+    columns = (
+        Column(_("No."), no_wrap=True),
+        Column(_("Project"), max_width=12),
+        Column(_("Unit"), max_width=20),
+        Column(_("Deadline"), no_wrap=True),
+        Column(_("Due"), no_wrap=True),
+        Column(_("Milestone"), max_width=34),
+        Column(_("State"), no_wrap=True),
+    )
+    rows = [
+        (
+            f"{status.item.ref}#{status.milestone.number}",
+            status.item.project_name,
+            status.item.unit,
+            deadline_label(status),
+            iso(status.due),
+            status.milestone.text,
             state_text(status.state),
         )
-    return (table, state_footer(statuses))
+        for status in statuses
+    ]
+    return (Sheet(heading(snapshot, what), columns, rows), state_footer(statuses))
 
 
-def state_footer(statuses: Iterable[MilestoneStatus]) -> Text:
+def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
     counts = dict.fromkeys(State, 0)
     for status in statuses:
         counts[status.state] += 1
-    footer = Text(_("Milestones:") + " ")
-    for state in State:
-        footer.append(f"{state_label(state)} {counts[state]}  ", style=STATE_STYLE[state])
-    return footer
+    return (
+        Span(_("Milestones:") + " "),
+        *(Span(f"{state_label(state)} {counts[state]}  ", STATE_STYLE[state]) for state in State),
+    )
 
 
 def item_detail(status: ItemStatus) -> Parts:
     item = status.item
-    parts: list[RenderableType] = [item_header(item, status)]
+    parts: list[Sheet | Line] = [item_header(item, status)]
     if status.measures or item.indicators:
         parts.append(measure_table(status))
     parts.append(item_milestones(status))
@@ -182,11 +182,13 @@ def item_detail(status: ItemStatus) -> Parts:
     return tuple(parts)
 
 
-def item_header(item: Item, status: ItemStatus) -> Text:
-    text = Text(f"{item.ref} {item.project_name}", style="bold")
-    text.append("  ")
-    text.append_text(light_text(status.light))
-    text.append("\n")
+def item_header(item: Item, status: ItemStatus) -> Line:
+    spans = [
+        Span(f"{item.ref} {item.project_name}", "bold"),
+        Span("  "),
+        light_text(status.light),
+        Span("\n"),
+    ]
     rows = [
         (_("Content"), item.content),
         (_("Leader"), item.leader),
@@ -199,48 +201,51 @@ def item_header(item: Item, status: ItemStatus) -> Text:
     ]
     for label, value in rows:
         if value:
-            text.append(labelled(label), style="dim")
-            text.append(f"{value}\n")
-    text.append(labelled(_("Progress")), style="dim")
-    text.append_text(progress_bar(status.progress))
-    return text
+            spans += [Span(labelled(label), "dim"), Span(f"{value}\n")]
+    spans.append(Span(labelled(_("Progress")), "dim"))
+    spans += progress_bar(status.progress)
+    return tuple(spans)
 
 
-def measure_table(status: ItemStatus) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=_("Indicators"), title_justify="left")
-    for column in (_("Indicator"), _("Target"), _("Recorded"), _("Planned by now"), _("Behind")):
-        table.add_column(column, no_wrap=True)
+def measure_table(status: ItemStatus) -> Sheet:
+    columns = tuple(
+        Column(header, no_wrap=True)
+        for header in (_("Indicator"), _("Target"), _("Recorded"), _("Planned by now"), _("Behind"))
+    )
     measured = {m.name: m for m in status.measures}
+    rows: list[tuple[Cell, ...]] = []
     for indicator in status.item.indicators:
         measure = measured.get(indicator.name)
         recorded = status.values.get(indicator.name)
-        table.add_row(
-            plain(indicator.name),
-            plain(f"{format_amount(indicator.target)}{indicator.unit}"),
-            plain(f"{format_amount(recorded)}{indicator.unit}" if recorded is not None else "—"),
-            plain(
+        rows.append(
+            (
+                indicator.name,
+                f"{format_amount(indicator.target)}{indicator.unit}",
+                f"{format_amount(recorded)}{indicator.unit}" if recorded is not None else NOTHING,
                 f"{planned_amount(measure.expected, indicator.target)}{indicator.unit}"
                 if measure
-                else "—"
-            ),
-            behind_text(measure, indicator.unit) if measure else plain(""),
+                else NOTHING,
+                behind_text(measure, indicator.unit) if measure else "",
+            )
         )
     percent = measured.get("percent")
     if percent is not None:
-        table.add_row(
-            plain(measure_name("percent")),
-            plain("100%"),
-            plain(f"{format_amount(percent.actual)}%"),
-            plain(f"{planned_amount(percent.expected, 100)}%"),
-            behind_text(percent, "%"),
+        rows.append(
+            (
+                measure_name("percent"),
+                "100%",
+                f"{format_amount(percent.actual)}%",
+                f"{planned_amount(percent.expected, 100)}%",
+                behind_text(percent, "%"),
+            )
         )
-    return table
+    return Sheet(_("Indicators"), columns, rows)
 
 
-def behind_text(measure: Measure, unit: str) -> Text:
+def behind_text(measure: Measure, unit: str) -> Span:
     if measure.behind_days <= 0:
-        return plain(_("on plan"), "green")
-    return plain(
+        return Span(_("on plan"), "green")
+    return Span(
         ngettext(
             "{amount}{unit} behind, about {days} day",
             "{amount}{unit} behind, about {days} days",
@@ -254,41 +259,38 @@ def behind_text(measure: Measure, unit: str) -> Text:
     )
 
 
-def item_milestones(status: ItemStatus) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=_("Milestones"), title_justify="left")
-    for column in (
-        "#",
-        _("Deadline"),
-        _("Due"),
-        _("Milestone"),
-        _("Target"),
-        _("State"),
-        _("Met on"),
-    ):
-        table.add_column(column, no_wrap=column not in (_("Milestone"), _("Target")))
+def item_milestones(status: ItemStatus) -> Sheet:
+    headers = ("#", _("Deadline"), _("Due"), _("Milestone"), _("Target"), _("State"), _("Met on"))
+    wrapped = (_("Milestone"), _("Target"))
+    columns = tuple(Column(header, no_wrap=header not in wrapped) for header in headers)
+    rows: list[tuple[Cell, ...]] = []
     current_track: str | None = None
     for milestone_status in status.milestones:
         milestone = milestone_status.milestone
         if milestone.track and milestone.track != current_track:
             position = [t.heading for t in status.item.tracks].index(milestone.track) + 1
-            table.add_row(plain(""), plain(numbered_track(position, milestone.track), "bold"))
+            track = Span(numbered_track(position, milestone.track), "bold")
+            rows.append(("", track, "", "", "", "", ""))
             current_track = milestone.track
-        table.add_row(
-            plain(milestone.number),
-            plain(deadline_label(milestone_status)),
-            plain(iso(milestone_status.due)),
-            plain(milestone.text),
-            plain(amounts_text(milestone.targets, status.item)),
-            state_text(milestone_status.state),
-            plain(iso(milestone_status.met_on) if milestone_status.met_on else ""),
+        rows.append(
+            (
+                str(milestone.number),
+                deadline_label(milestone_status),
+                iso(milestone_status.due),
+                milestone.text,
+                amounts_text(milestone.targets, status.item),
+                state_text(milestone_status.state),
+                iso(milestone_status.met_on) if milestone_status.met_on else "",
+            )
         )
-    return table
+    return Sheet(_("Milestones"), columns, rows)
 
 
-def record_table(item: Item, records: Sequence[Record]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=_("Records"), title_justify="left")
-    for column in (_("Date"), _("Reported by"), _("What"), _("Note")):
-        table.add_column(column)
+def record_table(item: Item, records: Sequence[Record]) -> Sheet:
+    columns = tuple(
+        Column(header) for header in (_("Date"), _("Reported by"), _("What"), _("Note"))
+    )
+    rows: list[tuple[Cell, ...]] = []
     for record in records:
         if record.done or record.undone:
             what = (_("ticked: {text}") if record.done else _("tick taken back: {text}")).format(
@@ -305,8 +307,8 @@ def record_table(item: Item, records: Sequence[Record]) -> Table:
             if record.correct:
                 what = _("correction: {what}").format(what=what)
         note = "；".join(x for x in (record.note, record.evidence) if x)
-        table.add_row(plain(record.date.isoformat()), plain(record.by), plain(what), plain(note))
-    return table
+        rows.append((record.date.isoformat(), record.by, what, note))
+    return Sheet(_("Records"), columns, rows)
 
 
 def grouped_by_leader(
@@ -331,73 +333,87 @@ def overdue_report(
     """
     title = heading(snapshot, _("overdue milestones"))
     if not statuses:
-        return (title, plain(_("Nothing is overdue."), "green"))
+        return (title, Span(_("Nothing is overdue."), "green"))
     compact = width < OVERDUE_COMPACT_BELOW
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", expand=compact)
-    lead = () if compact else (_("Leader"), _("Unit"))
-    deadline = () if compact else (_("Deadline"),)
-    for column in (*lead, _("No."), *deadline, _("Due"), _("Days late")):
-        table.add_column(column, no_wrap=True)
-    for column in (_("Milestone"), _("Required"), _("Recorded")):
-        is_text = column == _("Milestone")
-        ratio = (3 if is_text else 1) if compact else None
-        table.add_column(
-            column, ratio=ratio, overflow="fold", max_width=None if is_text or compact else 24
-        )
+    rows: list[tuple[Cell, ...]] = []
+    section_ends: set[int] = set()
     for leader, units in grouped_by_leader(statuses).items():
-        unit_rows = list(units.items())
-        for unit_index, (unit, rows) in enumerate(unit_rows):
+        for unit_index, (unit, late) in enumerate(units.items()):
             if compact:
-                blank = [plain("")] * 3
-                if unit_index == 0:
-                    table.add_row(*blank, plain(labelled(_("Leader")) + (leader or "—"), "bold"))
-                table.add_row(*blank, plain(unit or "—", "bold"))
-            for row_index, status in enumerate(rows):
-                last_of_leader = unit_index == len(unit_rows) - 1 and row_index == len(rows) - 1
-                named = (
-                    ()
-                    if compact
-                    else (
-                        plain(leader or "—" if unit_index == 0 and row_index == 0 else "", "bold"),
-                        plain((unit or "—") if row_index == 0 else ""),
+                rows += _unit_heading_rows(leader if unit_index == 0 else None, unit)
+            for row_index, status in enumerate(late):
+                named: tuple[Cell, ...] = ()
+                if not compact:
+                    first = unit_index == 0 and row_index == 0
+                    named = (
+                        Span(leader or NOTHING if first else "", "bold"),
+                        _first(unit, row_index),
                     )
-                )
-                table.add_row(*named, *overdue_cells(status, compact), end_section=last_of_leader)
-    total = plain(
+                rows.append((*named, *overdue_cells(status, compact)))
+        section_ends.add(len(rows) - 1)
+    total = Span(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
             count=len(statuses)
         ),
         "bold red",
     )
-    return (table, total)
+    sheet = Sheet(title, overdue_columns(compact), rows, frozenset(section_ends), expand=compact)
+    return (sheet, total)
 
 
-def overdue_cells(status: MilestoneStatus, compact: bool) -> list[Text]:
-    required, recorded = required_text(status), recorded_text(status)
+def _first(unit: str, row_index: int) -> str:
+    return (unit or NOTHING) if row_index == 0 else ""
+
+
+def _unit_heading_rows(leader: str | None, unit: str) -> list[tuple[Cell, ...]]:
+    """On a narrow terminal: the leader (before their first unit) and the unit head the rows."""
+    blank = ("", "", "")
+    rows: list[tuple[Cell, ...]] = []
+    if leader is not None:
+        rows.append((*blank, Span(labelled(_("Leader")) + (leader or NOTHING), "bold"), "", ""))
+    rows.append((*blank, Span(unit or NOTHING, "bold"), "", ""))
+    return rows
+
+
+def overdue_columns(compact: bool) -> tuple[Column, ...]:
+    lead = () if compact else (_("Leader"), _("Unit"))
+    deadline = () if compact else (_("Deadline"),)
+    fixed = tuple(
+        Column(header, no_wrap=True)
+        for header in (*lead, _("No."), *deadline, _("Due"), _("Days late"))
+    )
+    texts = (
+        Column(_("Milestone"), ratio=3 if compact else None),
+        *(
+            Column(header, ratio=1 if compact else None, max_width=None if compact else 24)
+            for header in (_("Required"), _("Recorded"))
+        ),
+    )
+    return fixed + texts
+
+
+def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
     due = iso(status.due)
-    return [
-        plain(f"{status.item.ref}#{status.milestone.number}"),
-        *(() if compact else (plain(deadline_label(status)),)),
-        plain(due[5:] if compact and status.due else due),
-        plain(status.days_late, "bold red"),
-        plain(status.milestone.text),
-        plain(required),
-        plain(recorded),
-    ]
+    return (
+        f"{status.item.ref}#{status.milestone.number}",
+        *(() if compact else (deadline_label(status),)),
+        due[5:] if compact and status.due else due,
+        Span(str(status.days_late), "bold red"),
+        status.milestone.text,
+        required_text(status),
+        recorded_text(status),
+    )
 
 
 def history_table(entries: Sequence[Entry]) -> Parts:
     if not entries:
-        return (plain(_("No recorded changes yet.")),)
-    table = Table(box=box.SIMPLE_HEAD, title=_("History"), title_justify="left")
-    for column in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit")):
-        table.add_column(column, no_wrap=column != _("What"))
-    for entry in entries:
-        table.add_row(
-            plain(entry.when),
-            plain(entry.author),
-            plain(entry.reporter),
-            plain(entry.subject),
-            plain(entry.commit),
-        )
-    return (table,)
+        return (_("No recorded changes yet."),)
+    wrapped = _("What")
+    columns = tuple(
+        Column(header, no_wrap=header != wrapped)
+        for header in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit"))
+    )
+    rows = [
+        (entry.when, entry.author, entry.reporter, entry.subject, entry.commit) for entry in entries
+    ]
+    return (Sheet(_("History"), columns, rows),)
