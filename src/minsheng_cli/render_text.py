@@ -393,16 +393,15 @@ def overdue_columns(compact: bool) -> tuple[Column, ...]:
 
 
 def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
-    due = iso(status.due)
-    return (
-        f"{status.item.ref}#{status.milestone.number}",
-        *(() if compact else (deadline_label(status),)),
-        due[5:] if compact and status.due else due,
-        Span(str(status.days_late), "bold red"),
-        status.milestone.text,
-        required_text(status),
-        recorded_text(status),
-    )
+    """No., deadline (not when compact), due date (without the year when compact), days late,
+    and what the milestone asks against what was recorded."""
+    item, milestone, due = status.item, status.milestone, iso(status.due)
+    number = f"{item.project}.{item.number}#{milestone.number}"
+    days_late = Span(str(status.days_late), "bold red")
+    asked = (milestone.text, required_text(status), recorded_text(status))
+    if compact:
+        return (number, due[5:] if status.due else due, days_late, *asked)
+    return (number, deadline_label(status), due, days_late, *asked)
 
 
 def history_table(entries: Sequence[Entry]) -> Parts:
