@@ -120,14 +120,15 @@ def dumps(data: Any) -> str:
 
 
 def array_chunks(items: Iterable[Any]) -> Iterator[str]:
-    """``dumps(list(items))``, byte for byte, one element at a time.
+    """A JSON array with one element per line, written as the elements are made.
 
     At 100,000 milestones the whole array as one string (and the list of dicts behind it) took
-    over 600 MB; one element at a time it is the size of one element.
+    over 600 MB; one element at a time it is the size of one element. Each element is one line
+    (a milestone greps as a whole) and is encoded by json's C encoder, which ``indent`` would
+    swap for the pure-Python one: that was three quarters of `list --json` at 10,000.
     """
     first = True
     for item in items:
-        element = dumps(item).replace("\n", "\n  ")
-        yield ("[\n  " if first else ",\n  ") + element
+        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False)
         first = False
     yield "[]" if first else "\n]"
