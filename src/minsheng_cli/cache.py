@@ -10,7 +10,6 @@ line, a checksum line, and the body.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -21,6 +20,11 @@ from minsheng_cli import __version__
 from minsheng_cli.atomic import write_atomic
 from minsheng_cli.errors import Problem
 
+try:  # BLAKE2 alone: `import hashlib` would load OpenSSL too, 2–3 ms of every command
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
 CACHE_DIR = ".minsheng-cache"
 FORMAT = 2
 ProjectData = dict[str, Any] | list[Problem]
@@ -30,7 +34,7 @@ VALIDATING_MODULES = ("schema.py", "validate.py", "yamltext.py")
 def fingerprint(salt: str, modules: Iterable[str]) -> str:
     """A hash of ``salt``, the version and the source of ``modules`` (files of this package)."""
     here = Path(__file__).parent
-    digest = hashlib.blake2b(f"{salt}:{__version__}".encode(), digest_size=16)
+    digest = blake2b(f"{salt}:{__version__}".encode(), digest_size=16)
     for module in modules:
         digest.update((here / module).read_bytes())
     return digest.hexdigest()
@@ -43,13 +47,18 @@ def code_fingerprint() -> str:
 
 
 def entry_path(root: Path, file: Path) -> Path:
-    name = hashlib.blake2b(str(file.resolve()).encode(), digest_size=12).hexdigest()
+    name = blake2b(str(file.resolve()).encode(), digest_size=12).hexdigest()
     return root / CACHE_DIR / f"{name}.json"
+
+
+def new_hash(data: bytes, size: int) -> blake2b:
+    """BLAKE2b of ``data`` with a ``size``-byte digest, to be fed more with ``update``."""
+    return blake2b(data, digest_size=size)
 
 
 def content_hash(raw: bytes) -> str:
     """What a file's entry, and the whole ledger's, know its bytes by."""
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+    return blake2b(raw, digest_size=20).hexdigest()
 
 
 def content_key(raw: bytes) -> str:
@@ -99,7 +108,7 @@ def _store(entry: Path, key: str, data: dict[str, Any]) -> None:
 
 
 def _checksum(body: bytes) -> bytes:
-    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    return blake2b(body, digest_size=16).hexdigest().encode()
 
 
 def read_entry(entry: Path, key: str) -> bytes | None:
