@@ -202,7 +202,14 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 
 def load_ledger(root: Path, files: Sequence[Path] | None = None) -> Ledger:
-    """The ledger, or LedgerProblems listing every error (warnings do not stop a command)."""
+    """The ledger, or LedgerProblems listing every error (warnings do not stop a command).
+
+    The whole ledger comes from its snapshot when no file has changed since it was built.
+    """
+    if files is None and cache_enabled():
+        from minsheng_cli.ledger_cache import cached_ledger
+
+        return cached_ledger(root)
     return ledger_of(load(root, files), root)
 
 
