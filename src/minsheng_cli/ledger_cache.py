@@ -50,8 +50,6 @@ SHAPING_MODULES = (
 )
 """Every module whose code decides what a built ledger holds, or how it is stored."""
 Source = tuple[Path, bytes | None]
-_DAMAGED = (ValueError, TypeError, LookupError, ArithmeticError, RecursionError)
-"""What decoding a well-checksummed entry of the wrong shape can raise."""
 
 
 @cache
@@ -102,7 +100,7 @@ def _lookup(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Led
     try:
         with _collector_paused():
             return decode(json.loads(body), root, files)
-    except _DAMAGED:
+    except (ValueError, RecursionError):  # not JSON (too deeply nested), or Undecodable
         return None
 
 

@@ -111,6 +111,10 @@ for _table in TABLES:
         raise TypeError(f"the {_table.name} table does not list every field of its type")
 
 
+class Undecodable(ValueError):
+    """The value is not one ``encode`` makes (for the workspace's task files as they are now)."""
+
+
 class NotEncodable(ValueError):
     """The ledger is not one a full load builds (a project from a file that is not one of the
     workspace's task files, an item filed under another project), so it has no stored form."""
@@ -261,10 +265,13 @@ class _Decoder:
 
 def decode(value: Any, root: Path, files: Mapping[str, Path]) -> Ledger:
     """The Ledger ``encode`` was given, in the workspace at ``root`` whose task files by name are
-    ``files``. TypeError, ValueError, KeyError or IndexError if ``value`` is not such a ledger."""
-    decoder = _Decoder(value, files)
-    projects = decoder.rows(PROJECTS, {})
-    return Ledger(_workspace(root, value["workspace"], decoder), projects)
+    ``files``; Undecodable if ``value`` is anything else."""
+    try:
+        decoder = _Decoder(value, files)
+        projects = decoder.rows(PROJECTS, {})
+        return Ledger(_workspace(root, value["workspace"], decoder), projects)
+    except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
+        raise Undecodable(f"not an encoded ledger: {exc}") from exc
 
 
 def _workspace(root: Path, row: list[Any], decoder: _Decoder) -> Workspace:
