@@ -322,6 +322,25 @@ def milestone_texts(ledger: Ledger) -> set[str]:
     return {m.text for item in ledger.items for m in item.milestones}
 
 
+def test_a_task_file_whose_name_is_not_utf8(
+    ledger_dir: Path, builds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linux allows any bytes in a name: Python shows them as lone surrogates, which UTF-8 text
+    cannot hold. Both caches key and store such a file all the same."""
+    name = os.fsdecode(b"09-\xff\xfe.yaml")
+    try:
+        task(ledger_dir, "09").rename(ledger_dir / "tasks" / name)
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    expected = fresh(ledger_dir, LEDGER_VIEWS)
+    assert expected[("status", "--month", "6")][0] == 0
+    assert outputs(ledger_dir, LEDGER_VIEWS) == expected
+    builds.clear()
+    assert outputs(ledger_dir, LEDGER_VIEWS) == expected
+    assert builds == []
+    assert_identical(load_ledger(ledger_dir), uncached(ledger_dir, monkeypatch))
+
+
 # --- a copied workspace ---------------------------------------------------------------------------
 
 

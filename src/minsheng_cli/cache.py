@@ -11,6 +11,7 @@ line, a checksum line, and the body.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -47,7 +48,7 @@ def code_fingerprint() -> str:
 
 
 def entry_path(root: Path, file: Path) -> Path:
-    name = blake2b(str(file.resolve()).encode(), digest_size=12).hexdigest()
+    name = blake2b(os.fsencode(file.resolve()), digest_size=12).hexdigest()
     return root / CACHE_DIR / f"{name}.json"
 
 

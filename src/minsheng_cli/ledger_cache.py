@@ -34,7 +34,7 @@ from minsheng_cli.cache import (
     write_entry,
 )
 from minsheng_cli.ledger import Ledger
-from minsheng_cli.ledger_codec import decode, encode
+from minsheng_cli.ledger_codec import NotEncodable, decode, encode
 from minsheng_cli.load import WORKSPACE_FILE, ledger_of, load_sources, read_source, task_files
 
 FORMAT = 1
@@ -121,7 +121,9 @@ def _collector_paused() -> Iterator[None]:
 def _store(entry: Path, key: str, ledger: Ledger, files: Mapping[str, Path]) -> None:
     try:
         rows = encode(ledger, files)
-        body = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except ValueError:  # NotEncodable, or text that is not Unicode (YAML refuses it today)
+    except NotEncodable:
         return
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    # A file name that is not UTF-8 is text with lone surrogates; json.loads reads them back.
+    body = text.encode("utf-8", "surrogatepass")
     write_entry(entry, key, body)
