@@ -106,9 +106,9 @@ def _lookup(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Led
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Decoding makes objects by the hundred thousand that all live on and hold no cycles: the
-    cyclic garbage collector would only walk them again and again (a quarter of the time at
-    100,000 milestones)."""
+    """Decoding and encoding make objects by the hundred thousand that hold no cycles: the cyclic
+    garbage collector would only walk them, and the whole ledger, again and again (a quarter of
+    the time at 100,000 milestones)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -120,10 +120,11 @@ def _collector_paused() -> Iterator[None]:
 
 def _store(entry: Path, key: str, ledger: Ledger, files: Mapping[str, Path]) -> None:
     try:
-        rows = encode(ledger, files)
+        with _collector_paused():
+            rows = encode(ledger, files)
+            text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     except NotEncodable:
         return
-    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
     # A file name that is not UTF-8 is text with lone surrogates; json.loads reads them back.
     body = text.encode("utf-8", "surrogatepass")
     write_entry(entry, key, body)

@@ -22,9 +22,10 @@ its items as a fresh load shares it. The workspace root and the task files' path
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -51,8 +52,8 @@ FILE = "file"
 """A task file, stored as its name; read back as the workspace's Path of that name."""
 KINDS: tuple[DueKind, ...] = tuple(DueKind)
 _KIND_INDEX = {kind: index for index, kind in enumerate(KINDS)}
-_NUMBERS = (int, float)
-_SCALARS = (int, float, bool, type(None))
+_NUMBERS = frozenset((int, float))
+_SCALARS = frozenset((int, float, bool, type(None)))
 """What JSON reads back as exactly the same value and type."""
 
 
@@ -74,6 +75,11 @@ class Table(NamedTuple):
     def fields(self) -> tuple[str, ...]:
         fields: tuple[str, ...] = cast(Any, self.kind)._fields
         return fields
+
+    @property
+    def parents(self) -> tuple[Parent, ...]:
+        """The fields this table's rows take from their parent's."""
+        return tuple(form for form in self.forms if isinstance(form, Parent))
 
     @property
     def stored_forms(self) -> tuple[str | Table, ...]:
@@ -120,89 +126,106 @@ class NotEncodable(ValueError):
     workspace's task files, an item filed under another project), so it has no stored form."""
 
 
-# Encoding: one pass over the ledger, appending a row to each table.
+# Encoding: every table at once, column by column, as decoding does.
 
 
 class _Encoder:
+    """Gathers each table's columns; text and dates become indexes once all of them are known."""
+
     def __init__(self, files: Mapping[str, Path]) -> None:
         self.files = files
-        self.texts: dict[str | None, int] = {None: 0}
-        self.days: dict[int, int] = {0: 0}
-        self.columns: dict[str, list[list[Any]]] = {
-            t.name: [[] for _ in range(t.width)] for t in TABLES
+        self.texts: dict[str | None, None] = {None: None}
+        """Every distinct text, in the order first met (None first, as index 0)."""
+        self.days: dict[date | None, None] = {None: None}
+        self.columns: dict[str, list[tuple[str | Table, list[Any]]]] = {}
+
+    def table(
+        self, table: Table, objects: Sequence[tuple[Any, ...]], parent: Mapping[str, list[Any]]
+    ) -> None:
+        """``objects``, every row of ``table``; ``parent``: the parent's fields, one per row."""
+        _require(set(map(type, objects)) <= {table.kind}, f"the {table.name} hold something else")
+        fields = {f: list(map(itemgetter(i), objects)) for i, f in enumerate(table.fields)}
+        stored: list[tuple[str | Table, list[Any]]] = []
+        for field, form in zip(table.fields, table.forms, strict=True):
+            column = fields[field]
+            if isinstance(form, Parent):
+                _require(column == parent[form.field], f"{table.name} of another parent")
+            elif isinstance(form, Table):
+                counts = list(map(len, column))
+                spread = {p.field: _spread(fields[p.field], counts) for p in form.parents}
+                self.table(form, list(chain.from_iterable(column)), spread)
+                stored.append((form, counts))
+            else:
+                stored.append((form, self.checked(form, column)))
+        self.columns[table.name] = stored
+
+    def checked(self, form: str, column: list[Any]) -> list[Any]:
+        """``column`` if it reads back the same in ``form``; NotEncodable otherwise."""
+        types = set(map(type, column))
+        if form == TEXT:
+            _require(types <= {str, type(None)}, "text that is not text")
+            self.texts.update(dict.fromkeys(column))
+        elif form == DAY:
+            _require(types <= {date, type(None)}, "dates that are not dates")
+            self.days.update(dict.fromkeys(column))
+        elif form == KIND:
+            _require(types <= {DueKind}, "a kind that is not a DueKind")
+            return list(map(_KIND_INDEX.__getitem__, column))
+        elif form == AMOUNTS:  # dicts (a mappingproxy would read back as one) of text to numbers
+            _require(types <= {dict}, "amounts that are not dicts")
+            names = set(map(type, chain.from_iterable(column)))
+            amounts = set(map(type, chain.from_iterable(map(dict.values, column))))
+            _require(names <= {str} and amounts <= _NUMBERS, "amounts that are not amounts")
+        elif form == FILE:
+            for file in column:
+                _require(self.files.get(file.name) == file, f"{file} is not a task file now")
+            column = [file.name for file in column]
+            self.texts.update(dict.fromkeys(column))
+        else:
+            _require(types <= _SCALARS, "values that JSON would change")
+        return column
+
+    def tables(self, texts: Mapping[Any, int], days: Mapping[Any, int]) -> dict[str, list[Any]]:
+        """Every table's columns as stored, given where each text and date is in its list."""
+        indexes: dict[str | Table, Mapping[Any, int]] = {TEXT: texts, FILE: texts, DAY: days}
+        return {
+            name: [self.stored(form, column, indexes.get(form)) for form, column in columns]
+            for name, columns in self.columns.items()
         }
 
-    def day(self, value: date | None) -> int:
-        ordinal = 0 if value is None else value.toordinal()
-        return self.days.setdefault(ordinal, len(self.days))
+    @staticmethod
+    def stored(form: str | Table, column: list[Any], index: Mapping[Any, int] | None) -> Any:
+        if form in (PLAIN, AMOUNTS):
+            return column
+        return pack(column if index is None else list(map(index.__getitem__, column)))
 
-    def rows(self, table: Table, objects: Iterable[tuple[Any, ...]], parent: Any = None) -> None:
-        columns = self.columns[table.name]
-        for obj in objects:
-            for column, value in zip(columns, self.stored(table, obj, parent), strict=True):
-                column.append(value)
 
-    def stored(self, table: Table, obj: tuple[Any, ...], parent: Any) -> Iterator[Any]:
-        """What ``obj``'s row stores, field by field; its children go to their own tables."""
-        for form, value in zip(table.forms, obj, strict=True):
-            if not isinstance(form, Parent):
-                yield self.value(form, value, obj)
-            elif value != getattr(parent, form.field):
-                raise NotEncodable(f"{obj!r:.80} is filed under another {type(parent).__name__}")
+def _positions(values: Iterable[Any]) -> dict[Any, int]:
+    return {value: index for index, value in enumerate(values)}
 
-    def value(self, form: str | Table, value: Any, obj: tuple[Any, ...]) -> Any:
-        """``value`` as stored; NotEncodable for what would not read back the same."""
-        if isinstance(form, Table):
-            self.rows(form, value, obj)
-            return len(value)
-        if form == TEXT:
-            return self.text(value)
-        if form == DAY:
-            return self.day(value)
-        if form == KIND:
-            return _KIND_INDEX[value]
-        if form == AMOUNTS:
-            return self.amounts(value)
-        if form == FILE:
-            if self.files.get(value.name) != value:
-                raise NotEncodable(f"{value} is not one of the workspace's task files")
-            return self.text(value.name)
-        if type(value) not in _SCALARS:
-            raise NotEncodable(f"{value!r:.80} would not read back as the same value")
-        return value
 
-    def text(self, value: str | None) -> int:
-        if value is not None and type(value) is not str:
-            raise NotEncodable(f"{value!r:.80} is not text")
-        return self.texts.setdefault(value, len(self.texts))
-
-    def amounts(self, value: Mapping[str, float]) -> dict[str, float]:
-        if not all(type(k) is str and type(v) in _NUMBERS for k, v in value.items()):
-            raise NotEncodable(f"{value!r:.80} are not amounts")
-        return dict(value)
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        raise NotEncodable(f"the ledger holds {what}")
 
 
 def encode(ledger: Ledger, files: Mapping[str, Path]) -> dict[str, Any]:
-    """``ledger`` as JSON values; NotEncodable unless its projects come from ``files`` (by name)."""
+    """``ledger`` as JSON values; NotEncodable unless its projects come from ``files`` (by name)
+    and every value reads back as the same value of the same type."""
     encoder = _Encoder(files)
-    encoder.rows(PROJECTS, ledger.projects)
-    workspace = _workspace_row(ledger.workspace, encoder)
-    tables = {
-        table.name: [
-            column if form in (PLAIN, AMOUNTS) else pack(column)
-            for form, column in zip(table.stored_forms, encoder.columns[table.name], strict=True)
-        ]
-        for table in TABLES
+    encoder.table(PROJECTS, ledger.projects, {})
+    w = ledger.workspace
+    encoder.checked(DAY, [w.issued])
+    days = _positions(encoder.days)
+    tables = encoder.tables(_positions(encoder.texts), days)
+    rules = None if w.rules.days is DEFAULT_RULES else dict(w.rules.days)
+    workspace = [w.year, w.title, w.document, w.office, days[w.issued], w.warning_days]
+    return {
+        "texts": list(encoder.texts),
+        "days": [0 if day is None else day.toordinal() for day in encoder.days],
+        "workspace": [*workspace, w.tolerance_days, rules],
+        **tables,
     }
-    texts, days = list(encoder.texts), list(encoder.days)
-    return {"texts": texts, "days": days, "workspace": workspace, **tables}
-
-
-def _workspace_row(w: Workspace, encoder: _Encoder) -> list[Any]:
-    days = w.rules.days
-    rules = None if days is DEFAULT_RULES else dict(days)
-    issued = encoder.day(w.issued)
-    return [w.year, w.title, w.document, w.office, issued, w.warning_days, w.tolerance_days, rules]
 
 
 # Decoding: a table's own columns, then its children's tables, then its rows.
