@@ -78,19 +78,26 @@ def cached_ledger(root: Path) -> Ledger:
 
     LedgerProblems if the ledger has errors; then nothing is stored.
     """
-    workspace = read_source(root / WORKSPACE_FILE)
-    tasks = [read_source(file) for file in task_files(root)]
-    files = {file.name: file for file, _raw in tasks}
-    key = snapshot_key(root, [workspace, *tasks])
+    sources = [read_source(root / WORKSPACE_FILE), *map(read_source, task_files(root))]
+    files = {file.name: file for file, _raw in sources[1:]}
+    key = snapshot_key(root, sources)
     entry = snapshot_path(root)
-    if key is not None:
-        hit = _lookup(entry, key, root, files)
-        if hit is not None:
-            return hit
-    ledger = ledger_of(load_sources(root, workspace[1], tasks), root)
+    hit = None if key is None else _lookup(entry, key, root, files)
+    if hit is not None:
+        return hit
+    workspace_raw = sources.pop(0)[1]
+    ledger = ledger_of(load_sources(root, workspace_raw, _each_once(sources)), root)
     if key is not None:
         _store(entry, key, ledger, files)
     return ledger
+
+
+def _each_once(sources: list[Source]) -> Iterator[Source]:
+    """``sources`` in order, each let go of once loaded: a province's 24 MB of YAML need not stay
+    in memory while its ledger is built and stored."""
+    sources.reverse()
+    while sources:
+        yield sources.pop()
 
 
 def _lookup(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Ledger | None:
@@ -121,10 +128,10 @@ def _collector_paused() -> Iterator[None]:
 def _store(entry: Path, key: str, ledger: Ledger, files: Mapping[str, Path]) -> None:
     try:
         with _collector_paused():
-            rows = encode(ledger, files)
-            text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(encode(ledger, files), ensure_ascii=False, separators=(",", ":"))
     except NotEncodable:
         return
     # A file name that is not UTF-8 is text with lone surrogates; json.loads reads them back.
     body = text.encode("utf-8", "surrogatepass")
+    del text  # 20 MB at 100,000 milestones
     write_entry(entry, key, body)
