@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from minsheng_cli.build import build_project, check_across_projects
 from minsheng_cli.deadlines import LAST_DAY, DeadlineError, DeadlineRules
 from minsheng_cli.errors import LedgerProblems, Problem, UsageError
 from minsheng_cli.i18n import _
@@ -61,14 +60,32 @@ def resolve_root(directory: Path | None) -> Path:
 
 
 def task_files(root: Path) -> list[Path]:
+    """tasks/*.yaml and *.yml in Path order (by name, as the system compares names).
+
+    Listed with scandir, which knows a file from a folder without a stat per entry, and sorted by
+    name rather than by comparing Paths: a tenth of the time for a province's thousands of files.
+    """
     folder = root / TASKS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    with os.scandir(folder) as entries:
+        files = [folder / e.name for e in entries if e.is_file()]
+    tasks = [p for p in files if p.suffix in (".yaml", ".yml")]
+    return sorted(tasks, key=lambda p: os.path.normcase(p.name))
 
 
-def load_workspace(root: Path) -> tuple[Workspace, list[Problem]]:
-    data = _read_cached(root, root / WORKSPACE_FILE, read_workspace_data)
+def read_source(file: Path) -> tuple[Path, bytes | None]:
+    """A file and its bytes, read once (None: it cannot be read; loading it will say why)."""
+    try:
+        with file.open("rb", buffering=0) as handle:  # one read of the whole file, no buffer
+            return file, handle.readall()
+    except OSError:
+        return file, None
+
+
+def load_workspace(root: Path, raw: bytes | None = None) -> tuple[Workspace, list[Problem]]:
+    """minsheng.yaml (``raw``: its bytes, if already read), or LedgerProblems if it is broken."""
+    data = _read_cached(root, root / WORKSPACE_FILE, read_workspace_data, raw)
     if isinstance(data, list):
         raise LedgerProblems(data, root)
     return workspace_from_data(root, data)
@@ -130,22 +147,45 @@ def _read_validated(
     return validate(file, document)
 
 
+def cache_enabled() -> bool:
+    """The caches in .minsheng-cache/ are used (and filled) unless MINSHENG_NO_CACHE=1."""
+    return os.environ.get("MINSHENG_NO_CACHE") != "1"
+
+
 def _read_cached(
-    root: Path, file: Path, read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]]
+    root: Path,
+    file: Path,
+    read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]],
+    raw: bytes | None = None,
 ) -> dict[str, Any] | list[Problem]:
     """Through the cache of validated files, unless MINSHENG_NO_CACHE=1."""
-    if os.environ.get("MINSHENG_NO_CACHE") == "1":
-        return read(file, None)
+    if not cache_enabled():
+        return read(file, raw)
     from minsheng_cli.cache import cached_data
 
-    return cached_data(root, file, read)
+    return cached_data(root, file, read, raw)
 
 
 def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
     """Read the workspace (or only ``files`` of it); problems in task files are collected."""
-    workspace, problems = load_workspace(root)
+    listed = task_files(root) if files is None else files
+    return load_sources(root, None, ((file, None) for file in listed))
+
+
+def load_sources(
+    root: Path, workspace_raw: bytes | None, sources: Iterable[tuple[Path, bytes | None]]
+) -> LoadResult:
+    """As ``load``, from task files whose bytes may have been read already (None: read them here).
+
+    The whole-ledger cache hashes the bytes it then loads, so a file changing meanwhile can never
+    be stored under its old content's key.
+    """
+    from minsheng_cli.build import build_project, check_across_projects
+
+    workspace, problems = load_workspace(root, workspace_raw)
     projects: list[Project] = []
-    for file, data in _project_data(root, files):
+    for file, raw in sources:
+        data = _read_cached(root, file, read_project_data, raw)
         if isinstance(data, list):
             problems.extend(data)
             continue
@@ -157,20 +197,24 @@ def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
     return LoadResult(Ledger(workspace, tuple(projects)), _in_file_order(problems))
 
 
-def _project_data(
-    root: Path, files: Sequence[Path] | None
-) -> Iterable[tuple[Path, dict[str, Any] | list[Problem]]]:
-    for file in task_files(root) if files is None else files:
-        yield file, _read_cached(root, file, read_project_data)
-
-
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (str(p.file), p.line or 0))
 
 
 def load_ledger(root: Path, files: Sequence[Path] | None = None) -> Ledger:
-    """The ledger, or LedgerProblems listing every error (warnings do not stop a command)."""
-    result = load(root, files)
+    """The ledger, or LedgerProblems listing every error (warnings do not stop a command).
+
+    The whole ledger comes from its snapshot when no file has changed since it was built.
+    """
+    if files is None and cache_enabled():
+        from minsheng_cli.ledger_cache import cached_ledger
+
+        return cached_ledger(root)
+    return ledger_of(load(root, files), root)
+
+
+def ledger_of(result: LoadResult, root: Path) -> Ledger:
+    """The loaded ledger, or LedgerProblems listing every error the load found."""
     if result.errors:
         raise LedgerProblems(result.errors, root)
     return result.ledger
