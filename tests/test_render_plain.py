@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from minsheng_cli.render_plain import to_plain
+from minsheng_cli.render_plain import display_width, to_plain
 from minsheng_cli.render_text import progress_bar
 from minsheng_cli.sheet import Cell, Column, Sheet, Span
 from tests.plaintext import AMBIGUOUS_DRAWING, cut_at, fits, in_ascii, parse_table
@@ -424,3 +424,9 @@ def test_the_parsing_helper_notices_a_column_out_of_line() -> None:
             continue
         raise AssertionError(f"not noticed: {bad!r}")
     assert cut_at("民生ab", [0, 4]) == ["民生", "ab"]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=20) | st.text(max_size=20))
+def test_display_width_is_rich_cell_len(text: str) -> None:
+    """The ASCII shortcut measures exactly as Rich does, tabs and control characters included."""
+    assert display_width(text) == cell_len(text)

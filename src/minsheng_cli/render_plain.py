@@ -78,7 +78,7 @@ def _laid_out(column: Column, cells: Sequence[Cell]) -> tuple[int, list[str]]:
     if column.cap is not None:
         texts = [_fitted(text, column.cap) for text in texts]
     texts.insert(0, cell_text(column.header))
-    known = {text: cell_len(text) for text in set(texts)}  # columns repeat: units, leaders, dates
+    known = {text: display_width(text) for text in set(texts)}  # columns repeat: units, leaders
     sizes = [known[text] for text in texts]
     width = max(sizes)
     if column.justify == "right":
@@ -89,6 +89,12 @@ def _laid_out(column: Column, cells: Sequence[Cell]) -> tuple[int, list[str]]:
             for text, size in zip(texts, sizes, strict=True)
         ]
     return width, [text + " " * (width - size) for text, size in zip(texts, sizes, strict=True)]
+
+
+def display_width(text: str) -> int:
+    """Rich's ``cell_len``, without its walk over every character for printable ASCII (one cell
+    each): numbers, dates and references are most cells, and too many to stay in its cache."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
 
 
 def cell_text(cell: Cell) -> str:
