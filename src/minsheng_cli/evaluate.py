@@ -273,45 +273,46 @@ def tick_date(milestone: Milestone, records: Sequence[Record], period: int | Non
 def item_measures(
     item: Item, values: Mapping[str, float], as_of: date, year_start: date
 ) -> list[Measure]:
+    """One measure per indicator a milestone targets, in the item's order, then percent."""
+    plans = planned_points(item.milestones, year_start)
+    names = [i.name for i in item.indicators if i.name in plans]
+    if PERCENT_KEY in plans:
+        names.append(PERCENT_KEY)
     measures = []
-    for name in measured_names(item):
+    for name in names:
         indicator = item.indicator(name)
         total = indicator.target if indicator else 100.0
         unit = indicator.unit if indicator else "%"
-        plan = planned_points(item.milestones, name, year_start)
+        plan = plans[name]
         actual = values.get(name, 0.0)
-        measures.append(
-            Measure(
-                name,
-                unit,
-                total,
-                actual,
-                expected_at(plan, as_of),
-                days_behind(plan, actual, as_of),
-            )
-        )
+        expected = expected_at(plan, as_of)
+        behind = _days_behind(plan, actual, as_of, expected)
+        measures.append(Measure(name, unit, total, actual, expected, behind))
     return measures
 
 
-def measured_names(item: Item) -> list[str]:
-    names = [i.name for i in item.indicators if any(i.name in m.targets for m in item.milestones)]
-    if item.uses_percent:
-        names.append(PERCENT_KEY)
-    return names
-
-
 def planned_points(
-    milestones: Iterable[Milestone], name: str, year_start: date
-) -> list[tuple[date, float]]:
-    """The plan as (date, cumulative value) points, from zero on 1 January."""
-    points = [(year_start - timedelta(days=1), 0.0)]
-    dated = sorted((m.due, m.targets[name]) for m in milestones if name in m.targets and m.due)
-    return points + dated
+    milestones: Iterable[Milestone], year_start: date
+) -> dict[str, list[tuple[date, float]]]:
+    """The plan of each name a milestone targets, as (date, cumulative value) points, from zero on
+    1 January; a milestone with no date targets its name but adds no point."""
+    dated: dict[str, list[tuple[date, float]]] = {}
+    for milestone in milestones:
+        for name, target in milestone.targets.items():
+            points = dated.setdefault(name, [])
+            if milestone.due is not None:
+                points.append((milestone.due, target))
+    start = (year_start - timedelta(days=1), 0.0)
+    return {name: [start, *sorted(points)] for name, points in dated.items()}
 
 
 def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
-    """序时进度: the planned value on ``day``, linear between milestones, flat after the last."""
-    for (start, low), (end, high) in reversed(list(itertools.pairwise(plan))):
+    """序时进度: the planned value on ``day``, linear between milestones, flat after the last.
+
+    On a date the plan names twice, the later (higher) point: the last segment holding ``day``.
+    """
+    for i in range(len(plan) - 1, 0, -1):
+        (start, low), (end, high) = plan[i - 1], plan[i]
         if start <= day <= end:
             span = (end - start).days
             return high if span == 0 else low + (high - low) * (day - start).days / span
@@ -320,7 +321,14 @@ def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
 
 def days_behind(plan: Sequence[tuple[date, float]], actual: float, as_of: date) -> int:
     """How many days ago the plan stood where the item stands now (约滞后N天); 0 if not behind."""
-    if actual >= expected_at(plan, as_of) - EPSILON:
+    return _days_behind(plan, actual, as_of, expected_at(plan, as_of))
+
+
+def _days_behind(
+    plan: Sequence[tuple[date, float]], actual: float, as_of: date, expected: float
+) -> int:
+    """days_behind, given ``expected_at(plan, as_of)``."""
+    if actual >= expected - EPSILON:
         return 0
     for (start, low), (end, high) in itertools.pairwise(plan):
         if low <= actual < high:
