@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from minsheng_cli.deadlines import DueKind, month_end
@@ -110,17 +111,17 @@ def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
     workspace = ledger.workspace
     clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
-    return Snapshot(
-        ledger, as_of, tuple(evaluate_item(ledger, item, clock) for item in ledger.items)
-    )
+    items = [evaluate_item(ledger, item, clock) for item in ledger.items]
+    return Snapshot(ledger, as_of, tuple(items))
 
 
 def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
     workspace = ledger.workspace
     known = [r for r in item.records if r.date <= clock.as_of]
-    timeline = value_timeline(known)
+    in_order = sorted(known, key=by_date)
+    timeline = value_timeline(in_order)
     values = timeline[-1][1] if timeline else {}
-    ticks = ticks_by_text(known)
+    ticks = ticks_by_text(in_order)
     statuses = tuple(
         status
         for milestone in item.milestones
@@ -130,16 +131,13 @@ def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
     )
     measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
-    return ItemStatus(
-        item=item,
-        milestones=statuses,
-        values=values,
-        measures=measures,
-        progress=progress_of(measures, statuses),
-        light=light_of(statuses, behind),
-        behind_plan=behind,
-        records=tuple(known),
-    )
+    progress = progress_of(measures, statuses)
+    light = light_of(statuses, behind)
+    return ItemStatus(item, statuses, values, measures, progress, light, behind, tuple(known))
+
+
+by_date = attrgetter("date")
+"""The sort key of records: their date (the sort is stable: one day's records keep their order)."""
 
 
 Timeline = Sequence[tuple[date, Mapping[str, float]]]
@@ -148,7 +146,7 @@ Timeline = Sequence[tuple[date, Mapping[str, float]]]
 def ticks_by_text(records: Iterable[Record]) -> dict[str, list[Record]]:
     """The ticks and untick records of an item, by the milestone text they name, in date order."""
     by_text: dict[str, list[Record]] = {}
-    for record in sorted(records, key=lambda r: r.date):
+    for record in sorted(records, key=by_date):
         named = record.done or record.undone
         if named is not None:
             by_text.setdefault(named, []).append(record)
@@ -161,7 +159,7 @@ def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, floa
     Values are cumulative, so each report replaces the last one for its indicators. A correction
     says earlier reports overstated: it caps every earlier value of its indicators at the new one.
     """
-    ordered = sorted((r for r in records if r.values), key=lambda r: r.date)
+    ordered = sorted([r for r in records if r.values], key=by_date)
     reports: list[tuple[date, dict[str, float]]] = []
     for record in ordered:
         if record.correct:
@@ -259,7 +257,7 @@ def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
 def tick_date(milestone: Milestone, records: Sequence[Record], period: int | None) -> date | None:
     """When the milestone was ticked off (销号), if it still is: a later undone takes it back."""
     met_on: date | None = None
-    for record in sorted(records, key=lambda r: r.date):
+    for record in sorted(records, key=by_date):
         if record.period != period:
             continue
         ticked = record.ticks(milestone)
