@@ -6,8 +6,9 @@ past day (`--as-of`), exactly as it stood then.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from operator import attrgetter
@@ -28,7 +29,12 @@ class State(StrEnum):
 
     @property
     def is_met(self) -> bool:
-        return self in (State.MET, State.MET_LATE)
+        return self in MET_STATES
+
+
+MET_STATES = frozenset((State.MET, State.MET_LATE))
+LATE_STATES = frozenset((State.MET_LATE, State.OVERDUE))
+"""The states past the due date: met late (days from due to met) or overdue (to the as-of day)."""
 
 
 class Light(StrEnum):
@@ -111,29 +117,48 @@ def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
     workspace = ledger.workspace
     clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
-    items = [evaluate_item(ledger, item, clock) for item in ledger.items]
+    verdict = verdicts(clock)
+    items = [evaluate_item(ledger, item, clock, verdict) for item in ledger.items]
     return Snapshot(ledger, as_of, tuple(items))
 
 
-def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
+def evaluate_item(
+    ledger: Ledger, item: Item, clock: Clock, verdict: Verdict | None = None
+) -> ItemStatus:
+    """One item as of the clock; ``verdict`` is ``verdicts(clock)``, shared by all of a ledger's
+    items so that each due date is judged once."""
     workspace = ledger.workspace
     known = [r for r in item.records if r.date <= clock.as_of]
     in_order = sorted(known, key=by_date)
     timeline = value_timeline(in_order)
     values = timeline[-1][1] if timeline else {}
     ticks = ticks_by_text(in_order)
-    statuses = tuple(
-        status
-        for milestone in item.milestones
-        for status in milestone_statuses(
-            item, milestone, timeline, ticks.get(milestone.text, ()), clock
-        )
-    )
+    if verdict is None:
+        verdict = verdicts(clock)
+    statuses = tuple(milestone_statuses(item, timeline, ticks, clock, verdict))
     measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
     progress = progress_of(measures, statuses)
     light = light_of(statuses, behind)
     return ItemStatus(item, statuses, values, measures, progress, light, behind, tuple(known))
+
+
+Verdict = Callable[[date | None, date | None], tuple[State, int]]
+"""A milestone's state and days late, from its due date and the day it was met (if it was)."""
+
+
+def verdicts(clock: Clock) -> Verdict:
+    """The clock's verdict on any milestone, remembered: a ledger's many milestones fall due on
+    few distinct days (and are met on few), so each pair is judged once per evaluation."""
+
+    @functools.cache
+    def verdict(due: date | None, met_on: date | None) -> tuple[State, int]:
+        state = state_of(due, met_on, clock.as_of, clock.warning_days, day_over=clock.day_over)
+        if due is None or state not in LATE_STATES:
+            return state, 0
+        return state, ((clock.as_of if met_on is None else met_on) - due).days
+
+    return verdict
 
 
 by_date = attrgetter("date")
@@ -181,50 +206,46 @@ def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, floa
 
 def milestone_statuses(
     item: Item,
-    milestone: Milestone,
     timeline: Timeline,
-    records: Sequence[Record],
+    ticks: Mapping[str, Sequence[Record]],
     clock: Clock,
+    verdict: Verdict,
 ) -> list[MilestoneStatus]:
-    if milestone.kind is DueKind.MONTHLY:
-        return [
-            _status(
-                item,
-                milestone,
-                month_end(clock.year, month),
-                month,
-                tick_date(milestone, records, month),
-                {},
-                clock,
-            )
-            for month in range(1, 13)
-        ]
-    if milestone.needs_tick:
-        met_on = tick_date(milestone, records, None)
-        return [_status(item, milestone, milestone.due, None, met_on, {}, clock)]
-    met_on = reached_on(milestone.targets, timeline)
+    """Each milestone's status, a monthly duty's one per month, in the item's order."""
     latest = timeline[-1][1] if timeline else {}
-    recorded = {name: latest[name] for name in milestone.targets if name in latest}
-    return [_status(item, milestone, milestone.due, None, met_on, recorded, clock)]
+    monthly = DueKind.MONTHLY  # once: an enum's attributes are slow to look up on Python 3.11
+    statuses = []
+    for milestone in item.milestones:
+        if milestone.kind is monthly:
+            each_month = ticks.get(milestone.text, ())
+            statuses += monthly_statuses(item, milestone, each_month, clock.year, verdict)
+            continue
+        if milestone.targets:
+            met_on = reached_on(milestone.targets, timeline)
+            recorded = {n: latest[n] for n in milestone.targets if n in latest} if latest else {}
+        else:
+            ticked = ticks.get(milestone.text)
+            met_on = tick_date(milestone, ticked, None) if ticked else None
+            recorded = {}
+        due = milestone.due
+        state, days_late = verdict(due, met_on)
+        statuses.append(
+            MilestoneStatus(item, milestone, due, None, state, met_on, days_late, recorded)
+        )
+    return statuses
 
 
-def _status(
-    item: Item,
-    milestone: Milestone,
-    due: date | None,
-    period: int | None,
-    met_on: date | None,
-    recorded: Mapping[str, float],
-    clock: Clock,
-) -> MilestoneStatus:
-    state = state_of(due, met_on, clock.as_of, clock.warning_days, day_over=clock.day_over)
-    late_from = met_on if met_on is not None else clock.as_of
-    days_late = (
-        max(0, (late_from - due).days)
-        if due is not None and state in (State.MET_LATE, State.OVERDUE)
-        else 0
-    )
-    return MilestoneStatus(item, milestone, due, period, state, met_on, days_late, recorded)
+def monthly_statuses(
+    item: Item, milestone: Milestone, ticks: Sequence[Record], year: int, verdict: Verdict
+) -> list[MilestoneStatus]:
+    """A monthly duty (逐月): one status per month of the ledger's year, each met by its tick."""
+    statuses = []
+    for month in range(1, 13):
+        due = month_end(year, month)
+        met_on = tick_date(milestone, ticks, month)
+        state, days_late = verdict(due, met_on)
+        statuses.append(MilestoneStatus(item, milestone, due, month, state, met_on, days_late, {}))
+    return statuses
 
 
 def state_of(
@@ -249,7 +270,10 @@ def state_of(
 def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
     """The first reporting day on which every target was reached."""
     for day, values in timeline:
-        if all(values.get(name, 0.0) >= target - EPSILON for name, target in targets.items()):
+        for name, target in targets.items():
+            if not values.get(name, 0.0) >= target - EPSILON:  # not "<": a NaN is never reached
+                break
+        else:
             return day
     return None
 
@@ -342,12 +366,12 @@ def progress_of(measures: Sequence[Measure], statuses: Sequence[MilestoneStatus]
         return sum(min(1.0, m.actual / m.total) for m in measures) / len(measures)
     if not statuses:
         return 0.0
-    return sum(1 for s in statuses if s.state.is_met) / len(statuses)
+    return sum(1 for s in statuses if s.state in MET_STATES) / len(statuses)
 
 
 def light_of(statuses: Sequence[MilestoneStatus], behind_plan: bool) -> Light:
     states = {s.state for s in statuses}
-    if statuses and all(s.is_met for s in states):
+    if statuses and states <= MET_STATES:
         return Light.DONE
     if State.OVERDUE in states:
         return Light.RED
