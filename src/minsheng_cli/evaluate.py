@@ -297,12 +297,16 @@ def item_measures(
 ) -> list[Measure]:
     """One measure per indicator a milestone targets, in the item's order, then percent."""
     plans = planned_points(item.milestones, year_start)
+    if not plans:
+        return []
     names = [i.name for i in item.indicators if i.name in plans]
     if PERCENT_KEY in plans:
         names.append(PERCENT_KEY)
+    # the first indicator of each name, as Item.indicator finds it
+    indicators = {i.name: i for i in reversed(item.indicators)}
     measures = []
     for name in names:
-        indicator = item.indicator(name)
+        indicator = indicators.get(name)
         total = indicator.target if indicator else 100.0
         unit = indicator.unit if indicator else "%"
         plan = plans[name]
@@ -318,14 +322,22 @@ def planned_points(
 ) -> dict[str, list[tuple[date, float]]]:
     """The plan of each name a milestone targets, as (date, cumulative value) points, from zero on
     1 January; a milestone with no date targets its name but adds no point."""
-    dated: dict[str, list[tuple[date, float]]] = {}
+    plans: dict[str, list[tuple[date, float]]] = {}
     for milestone in milestones:
+        if not milestone.targets:
+            continue
         for name, target in milestone.targets.items():
-            points = dated.setdefault(name, [])
+            points = plans.get(name)
+            if points is None:
+                points = plans[name] = []
             if milestone.due is not None:
                 points.append((milestone.due, target))
-    start = (year_start - timedelta(days=1), 0.0)
-    return {name: [start, *sorted(points)] for name, points in dated.items()}
+    if plans:
+        start = (year_start - timedelta(days=1), 0.0)
+        for points in plans.values():
+            points.sort()
+            points.insert(0, start)
+    return plans
 
 
 def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
