@@ -96,7 +96,8 @@ class Snapshot(NamedTuple):
 
     @property
     def milestones(self) -> tuple[MilestoneStatus, ...]:
-        return tuple(m for item in self.items for m in item.milestones)
+        """Every item's milestone statuses, in ledger order: built on each access, so keep it."""
+        return tuple(itertools.chain.from_iterable(item.milestones for item in self.items))
 
 
 class Clock(NamedTuple):
