@@ -19,6 +19,7 @@ from minsheng_cli.evaluate import (
     Light,
     State,
     days_behind,
+    evaluate,
     evaluate_item,
     expected_at,
     reached_on,
@@ -26,7 +27,7 @@ from minsheng_cli.evaluate import (
     tick_date,
     value_timeline,
 )
-from minsheng_cli.ledger import Indicator, Item, Ledger, Milestone, Record, Workspace
+from minsheng_cli.ledger import Indicator, Item, Ledger, Milestone, Project, Record, Workspace
 from tests.conftest import run_cli
 
 Y = 2023
@@ -243,6 +244,41 @@ def test_late_completion_counts_days_late_from_due_to_met() -> None:
     as_of_may = states(evaluate_item(LEDGER, item, clock("2023-05-01")))
     assert as_of_may[(1, None)] == (State.MET_LATE, d("2023-04-05"), 5)
     assert as_of_may[(2, None)] == (State.MET_LATE, d("2023-04-12"), 12)
+
+
+def test_items_sharing_a_due_date_keep_their_own_states_in_one_evaluation() -> None:
+    """evaluate judges each (due date, day met) pair once per call and shares the verdict among
+    the items: each item still gets the state of its own records, each call that of its clock."""
+    on_time = item_with([tick("2023-03-31")])
+    late = item_with([tick("2023-04-02")])._replace(number=2)
+    never = item_with([])._replace(number=3)
+    project = Project(9, "测试实事", (on_time, late, never), on_time.file)
+    ledger = LEDGER._replace(projects=(project,))
+
+    def first_milestone(
+        as_of: str, *, day_over: bool = True
+    ) -> list[tuple[State, date | None, int]]:
+        snapshot = evaluate(ledger, d(as_of), day_over=day_over)
+        assert snapshot.items == tuple(
+            evaluate_item(ledger, item, clock(as_of, day_over=day_over)) for item in ledger.items
+        )
+        return [states(status)[(1, None)] for status in snapshot.items]
+
+    assert first_milestone("2023-04-10") == [
+        (State.MET, d("2023-03-31"), 0),
+        (State.MET_LATE, d("2023-04-02"), 2),
+        (State.OVERDUE, None, 10),
+    ]
+    assert first_milestone("2023-03-31") == [
+        (State.MET, d("2023-03-31"), 0),
+        (State.OVERDUE, None, 0),
+        (State.OVERDUE, None, 0),
+    ]
+    assert first_milestone("2023-03-31", day_over=False) == [
+        (State.MET, d("2023-03-31"), 0),
+        (State.DUE_SOON, None, 0),
+        (State.DUE_SOON, None, 0),
+    ]
 
 
 def test_a_correction_takes_back_a_milestone_met_by_the_overstated_value() -> None:

@@ -6,10 +6,12 @@ past day (`--as-of`), exactly as it stood then.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from minsheng_cli.deadlines import DueKind, month_end
@@ -27,7 +29,12 @@ class State(StrEnum):
 
     @property
     def is_met(self) -> bool:
-        return self in (State.MET, State.MET_LATE)
+        return self in MET_STATES
+
+
+MET_STATES = frozenset((State.MET, State.MET_LATE))
+LATE_STATES = frozenset((State.MET_LATE, State.OVERDUE))
+"""The states past the due date: met late (days from due to met) or overdue (to the as-of day)."""
 
 
 class Light(StrEnum):
@@ -89,7 +96,8 @@ class Snapshot(NamedTuple):
 
     @property
     def milestones(self) -> tuple[MilestoneStatus, ...]:
-        return tuple(m for item in self.items for m in item.milestones)
+        """Every item's milestone statuses, in ledger order: built on each access, so keep it."""
+        return tuple(itertools.chain.from_iterable(item.milestones for item in self.items))
 
 
 class Clock(NamedTuple):
@@ -110,36 +118,52 @@ def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
     workspace = ledger.workspace
     clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
-    return Snapshot(
-        ledger, as_of, tuple(evaluate_item(ledger, item, clock) for item in ledger.items)
-    )
+    verdict = verdicts(clock)
+    items = [evaluate_item(ledger, item, clock, verdict) for item in ledger.items]
+    return Snapshot(ledger, as_of, tuple(items))
 
 
-def evaluate_item(ledger: Ledger, item: Item, clock: Clock) -> ItemStatus:
+def evaluate_item(
+    ledger: Ledger, item: Item, clock: Clock, verdict: Verdict | None = None
+) -> ItemStatus:
+    """One item as of the clock; ``verdict`` is ``verdicts(clock)``, shared by all of a ledger's
+    items so that each due date is judged once."""
     workspace = ledger.workspace
     known = [r for r in item.records if r.date <= clock.as_of]
-    timeline = value_timeline(known)
+    in_order = sorted(known, key=by_date)
+    timeline = value_timeline(in_order)
     values = timeline[-1][1] if timeline else {}
-    ticks = ticks_by_text(known)
-    statuses = tuple(
-        status
-        for milestone in item.milestones
-        for status in milestone_statuses(
-            item, milestone, timeline, ticks.get(milestone.text, ()), clock
-        )
-    )
+    ticks = ticks_by_text(in_order)
+    if verdict is None:
+        verdict = verdicts(clock)
+    statuses = tuple(milestone_statuses(item, timeline, ticks, clock, verdict))
     measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
-    return ItemStatus(
-        item=item,
-        milestones=statuses,
-        values=values,
-        measures=measures,
-        progress=progress_of(measures, statuses),
-        light=light_of(statuses, behind),
-        behind_plan=behind,
-        records=tuple(known),
-    )
+    progress = progress_of(measures, statuses)
+    light = light_of(statuses, behind)
+    return ItemStatus(item, statuses, values, measures, progress, light, behind, tuple(known))
+
+
+Verdict = Callable[[date | None, date | None], tuple[State, int]]
+"""A milestone's state and days late, from its due date and the day it was met (if it was)."""
+
+
+def verdicts(clock: Clock) -> Verdict:
+    """The clock's verdict on any milestone, remembered: a ledger's many milestones fall due on
+    few distinct days (and are met on few), so each pair is judged once per evaluation."""
+
+    @functools.cache
+    def verdict(due: date | None, met_on: date | None) -> tuple[State, int]:
+        state = state_of(due, met_on, clock.as_of, clock.warning_days, day_over=clock.day_over)
+        if due is None or state not in LATE_STATES:
+            return state, 0
+        return state, ((clock.as_of if met_on is None else met_on) - due).days
+
+    return verdict
+
+
+by_date = attrgetter("date")
+"""The sort key of records: their date (the sort is stable: one day's records keep their order)."""
 
 
 Timeline = Sequence[tuple[date, Mapping[str, float]]]
@@ -148,7 +172,7 @@ Timeline = Sequence[tuple[date, Mapping[str, float]]]
 def ticks_by_text(records: Iterable[Record]) -> dict[str, list[Record]]:
     """The ticks and untick records of an item, by the milestone text they name, in date order."""
     by_text: dict[str, list[Record]] = {}
-    for record in sorted(records, key=lambda r: r.date):
+    for record in sorted(records, key=by_date):
         named = record.done or record.undone
         if named is not None:
             by_text.setdefault(named, []).append(record)
@@ -161,7 +185,7 @@ def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, floa
     Values are cumulative, so each report replaces the last one for its indicators. A correction
     says earlier reports overstated: it caps every earlier value of its indicators at the new one.
     """
-    ordered = sorted((r for r in records if r.values), key=lambda r: r.date)
+    ordered = sorted([r for r in records if r.values], key=by_date)
     reports: list[tuple[date, dict[str, float]]] = []
     for record in ordered:
         if record.correct:
@@ -183,50 +207,46 @@ def value_timeline(records: Iterable[Record]) -> list[tuple[date, dict[str, floa
 
 def milestone_statuses(
     item: Item,
-    milestone: Milestone,
     timeline: Timeline,
-    records: Sequence[Record],
+    ticks: Mapping[str, Sequence[Record]],
     clock: Clock,
+    verdict: Verdict,
 ) -> list[MilestoneStatus]:
-    if milestone.kind is DueKind.MONTHLY:
-        return [
-            _status(
-                item,
-                milestone,
-                month_end(clock.year, month),
-                month,
-                tick_date(milestone, records, month),
-                {},
-                clock,
-            )
-            for month in range(1, 13)
-        ]
-    if milestone.needs_tick:
-        met_on = tick_date(milestone, records, None)
-        return [_status(item, milestone, milestone.due, None, met_on, {}, clock)]
-    met_on = reached_on(milestone.targets, timeline)
+    """Each milestone's status, a monthly duty's one per month, in the item's order."""
     latest = timeline[-1][1] if timeline else {}
-    recorded = {name: latest[name] for name in milestone.targets if name in latest}
-    return [_status(item, milestone, milestone.due, None, met_on, recorded, clock)]
+    monthly = DueKind.MONTHLY  # once: an enum's attributes are slow to look up on Python 3.11
+    statuses = []
+    for milestone in item.milestones:
+        if milestone.kind is monthly:
+            each_month = ticks.get(milestone.text, ())
+            statuses += monthly_statuses(item, milestone, each_month, clock.year, verdict)
+            continue
+        if milestone.targets:
+            met_on = reached_on(milestone.targets, timeline)
+            recorded = {n: latest[n] for n in milestone.targets if n in latest} if latest else {}
+        else:
+            ticked = ticks.get(milestone.text)
+            met_on = tick_date(milestone, ticked, None) if ticked else None
+            recorded = {}
+        due = milestone.due
+        state, days_late = verdict(due, met_on)
+        statuses.append(
+            MilestoneStatus(item, milestone, due, None, state, met_on, days_late, recorded)
+        )
+    return statuses
 
 
-def _status(
-    item: Item,
-    milestone: Milestone,
-    due: date | None,
-    period: int | None,
-    met_on: date | None,
-    recorded: Mapping[str, float],
-    clock: Clock,
-) -> MilestoneStatus:
-    state = state_of(due, met_on, clock.as_of, clock.warning_days, day_over=clock.day_over)
-    late_from = met_on if met_on is not None else clock.as_of
-    days_late = (
-        max(0, (late_from - due).days)
-        if due is not None and state in (State.MET_LATE, State.OVERDUE)
-        else 0
-    )
-    return MilestoneStatus(item, milestone, due, period, state, met_on, days_late, recorded)
+def monthly_statuses(
+    item: Item, milestone: Milestone, ticks: Sequence[Record], year: int, verdict: Verdict
+) -> list[MilestoneStatus]:
+    """A monthly duty (逐月): one status per month of the ledger's year, each met by its tick."""
+    statuses = []
+    for month in range(1, 13):
+        due = month_end(year, month)
+        met_on = tick_date(milestone, ticks, month)
+        state, days_late = verdict(due, met_on)
+        statuses.append(MilestoneStatus(item, milestone, due, month, state, met_on, days_late, {}))
+    return statuses
 
 
 def state_of(
@@ -251,7 +271,10 @@ def state_of(
 def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
     """The first reporting day on which every target was reached."""
     for day, values in timeline:
-        if all(values.get(name, 0.0) >= target - EPSILON for name, target in targets.items()):
+        for name, target in targets.items():
+            if not values.get(name, 0.0) >= target - EPSILON:  # not "<": a NaN is never reached
+                break
+        else:
             return day
     return None
 
@@ -259,7 +282,7 @@ def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
 def tick_date(milestone: Milestone, records: Sequence[Record], period: int | None) -> date | None:
     """When the milestone was ticked off (销号), if it still is: a later undone takes it back."""
     met_on: date | None = None
-    for record in sorted(records, key=lambda r: r.date):
+    for record in sorted(records, key=by_date):
         if record.period != period:
             continue
         ticked = record.ticks(milestone)
@@ -273,45 +296,58 @@ def tick_date(milestone: Milestone, records: Sequence[Record], period: int | Non
 def item_measures(
     item: Item, values: Mapping[str, float], as_of: date, year_start: date
 ) -> list[Measure]:
+    """One measure per indicator a milestone targets, in the item's order, then percent."""
+    plans = planned_points(item.milestones, year_start)
+    if not plans:
+        return []
+    names = [i.name for i in item.indicators if i.name in plans]
+    if PERCENT_KEY in plans:
+        names.append(PERCENT_KEY)
+    # the first indicator of each name, as Item.indicator finds it
+    indicators = {i.name: i for i in reversed(item.indicators)}
     measures = []
-    for name in measured_names(item):
-        indicator = item.indicator(name)
+    for name in names:
+        indicator = indicators.get(name)
         total = indicator.target if indicator else 100.0
         unit = indicator.unit if indicator else "%"
-        plan = planned_points(item.milestones, name, year_start)
+        plan = plans[name]
         actual = values.get(name, 0.0)
-        measures.append(
-            Measure(
-                name,
-                unit,
-                total,
-                actual,
-                expected_at(plan, as_of),
-                days_behind(plan, actual, as_of),
-            )
-        )
+        expected = expected_at(plan, as_of)
+        behind = _days_behind(plan, actual, as_of, expected)
+        measures.append(Measure(name, unit, total, actual, expected, behind))
     return measures
 
 
-def measured_names(item: Item) -> list[str]:
-    names = [i.name for i in item.indicators if any(i.name in m.targets for m in item.milestones)]
-    if item.uses_percent:
-        names.append(PERCENT_KEY)
-    return names
-
-
 def planned_points(
-    milestones: Iterable[Milestone], name: str, year_start: date
-) -> list[tuple[date, float]]:
-    """The plan as (date, cumulative value) points, from zero on 1 January."""
-    points = [(year_start - timedelta(days=1), 0.0)]
-    dated = sorted((m.due, m.targets[name]) for m in milestones if name in m.targets and m.due)
-    return points + dated
+    milestones: Iterable[Milestone], year_start: date
+) -> dict[str, list[tuple[date, float]]]:
+    """The plan of each name a milestone targets, as (date, cumulative value) points, from zero on
+    1 January; a milestone with no date targets its name but adds no point."""
+    plans: dict[str, list[tuple[date, float]]] = {}
+    for milestone in milestones:
+        if not milestone.targets:
+            continue
+        for name, target in milestone.targets.items():
+            points = plans.get(name)
+            if points is None:
+                points = plans[name] = []
+            if milestone.due is not None:
+                points.append((milestone.due, target))
+    if plans:
+        start = (year_start - timedelta(days=1), 0.0)
+        for points in plans.values():
+            points.sort()
+            points.insert(0, start)
+    return plans
 
 
 def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
-    """序时进度: the planned value on ``day``, linear between milestones, flat after the last."""
-    for (start, low), (end, high) in reversed(list(itertools.pairwise(plan))):
+    """序时进度: the planned value on ``day``, linear between milestones, flat after the last.
+
+    On a date the plan names twice, the later (higher) point: the last segment holding ``day``.
+    """
+    for i in range(len(plan) - 1, 0, -1):
+        (start, low), (end, high) = plan[i - 1], plan[i]
         if start <= day <= end:
             span = (end - start).days
             return high if span == 0 else low + (high - low) * (day - start).days / span
@@ -320,7 +356,14 @@ def expected_at(plan: Sequence[tuple[date, float]], day: date) -> float:
 
 def days_behind(plan: Sequence[tuple[date, float]], actual: float, as_of: date) -> int:
     """How many days ago the plan stood where the item stands now (约滞后N天); 0 if not behind."""
-    if actual >= expected_at(plan, as_of) - EPSILON:
+    return _days_behind(plan, actual, as_of, expected_at(plan, as_of))
+
+
+def _days_behind(
+    plan: Sequence[tuple[date, float]], actual: float, as_of: date, expected: float
+) -> int:
+    """days_behind, given ``expected_at(plan, as_of)``."""
+    if actual >= expected - EPSILON:
         return 0
     for (start, low), (end, high) in itertools.pairwise(plan):
         if low <= actual < high:
@@ -336,12 +379,12 @@ def progress_of(measures: Sequence[Measure], statuses: Sequence[MilestoneStatus]
         return sum(min(1.0, m.actual / m.total) for m in measures) / len(measures)
     if not statuses:
         return 0.0
-    return sum(1 for s in statuses if s.state.is_met) / len(statuses)
+    return sum(1 for s in statuses if s.state in MET_STATES) / len(statuses)
 
 
 def light_of(statuses: Sequence[MilestoneStatus], behind_plan: bool) -> Light:
     states = {s.state for s in statuses}
-    if statuses and all(s.is_met for s in states):
+    if statuses and states <= MET_STATES:
         return Light.DONE
     if State.OVERDUE in states:
         return Light.RED
