@@ -7,10 +7,9 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -130,8 +129,9 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class Context:
+class Context(NamedTuple):
+    """The workspace -C named, or None: found from the current folder."""
+
     directory: Path | None
 
     def root(self) -> Path:
