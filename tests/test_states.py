@@ -17,7 +17,9 @@ from minsheng_cli.evaluate import (
     Clock,
     ItemStatus,
     Light,
+    MilestoneStatus,
     State,
+    by_leader_then_unit,
     days_behind,
     evaluate,
     evaluate_item,
@@ -657,3 +659,63 @@ def test_every_item_is_green_on_new_years_day(ledger_dir: Path) -> None:
     lights = {row["item"]: row["light"] for row in json.loads(result.stdout)}
     assert set(lights.values()) == {Light.GREEN.value}
     assert len(lights) == 14
+
+
+LEADERS, UNITS = ("王", "李", "任"), ("住建局", "卫健局", "教育局")
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(1, 4), st.integers(1, 3)),  # 序号 and item
+        st.tuples(st.sampled_from(LEADERS), st.sampled_from(UNITS)),
+        min_size=1,
+    ),
+    st.lists(
+        st.tuples(
+            st.integers(0, 99), st.integers(1, 3), st.none() | st.dates(YEAR_START, YEAR_END)
+        ),
+        max_size=12,
+    ),
+)
+def test_dispatch_order_is_leader_then_unit_as_first_named_then_due_date(
+    people: dict[tuple[int, int], tuple[str, str]],
+    milestones: list[tuple[int, int, date | None]],
+) -> None:
+    """The meeting's order: each leader, then each of their units, as the list (序号 order) first
+    names them; within a unit by due date (undated last), ties in the list's order."""
+    items = [
+        Item(p, f"实事{p}", i, "", leader, unit, "", (), (), (), (), Path("t.yaml"))
+        for (p, i), (leader, unit) in people.items()
+    ]
+    statuses = [
+        MilestoneStatus(
+            items[which % len(items)],
+            Milestone(number, "6月底", DueKind.DATE, due, "开工"),
+            due,
+            None,
+            State.OVERDUE,
+            None,
+            0,
+            {},
+        )
+        for which, number, due in milestones
+    ]
+    in_list_order = sorted(
+        statuses, key=lambda s: (s.item.project, s.item.number, s.milestone.number)
+    )
+    leaders = list(dict.fromkeys(s.item.leader for s in in_list_order))
+    units = list(dict.fromkeys((s.item.leader, s.item.unit) for s in in_list_order))
+
+    ordered = by_leader_then_unit(reversed(statuses))
+
+    assert sorted(map(id, ordered)) == sorted(map(id, statuses))
+    keys = [
+        (
+            leaders.index(s.item.leader),
+            units.index((s.item.leader, s.item.unit)),
+            s.due or date.max,
+            (s.item.project, s.item.number, s.milestone.number),
+        )
+        for s in ordered
+    ]
+    assert keys == sorted(keys)

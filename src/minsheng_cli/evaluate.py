@@ -396,22 +396,31 @@ def light_of(statuses: Sequence[MilestoneStatus], behind_plan: bool) -> Light:
 def by_leader_then_unit(statuses: Iterable[MilestoneStatus]) -> list[MilestoneStatus]:
     """Grouped by 责任领导, then 责任单位, each in the order the list first names them (序号 order,
     as the notice does), then by due date: the order of a dispatch meeting's agenda."""
+    return [
+        status
+        for units in grouped_by_leader_then_unit(statuses).values()
+        for group in units.values()
+        for status in group
+    ]
 
-    def ledger_order(status: MilestoneStatus) -> tuple[int, int, int]:
-        return (status.item.project, status.item.number, status.milestone.number)
 
-    ordered = sorted(statuses, key=ledger_order)
-    leaders: dict[str, int] = {}
-    units: dict[tuple[str, str], int] = {}
-    for status in ordered:
-        leaders.setdefault(status.item.leader, len(leaders))
-        units.setdefault((status.item.leader, status.item.unit), len(units))
-    return sorted(
-        ordered,
-        key=lambda s: (
-            leaders[s.item.leader],
-            units[(s.item.leader, s.item.unit)],
-            s.due or date.max,
-            ledger_order(s),
-        ),
-    )
+def grouped_by_leader_then_unit(
+    statuses: Iterable[MilestoneStatus],
+) -> dict[str, dict[str, list[MilestoneStatus]]]:
+    """责任领导 → 责任单位 → milestones, in by_leader_then_unit's order."""
+    groups: dict[str, dict[str, list[MilestoneStatus]]] = {}
+    for status in sorted(statuses, key=_ledger_order):
+        item = status.item
+        groups.setdefault(item.leader, {}).setdefault(item.unit, []).append(status)
+    for units in groups.values():
+        for group in units.values():
+            group.sort(key=_due_or_last)  # stable: one due date keeps the list's order
+    return groups
+
+
+def _ledger_order(status: MilestoneStatus) -> tuple[int, int, int]:
+    return (status.item.project, status.item.number, status.milestone.number)
+
+
+def _due_or_last(status: MilestoneStatus) -> date:
+    return status.due or date.max

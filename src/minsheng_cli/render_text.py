@@ -14,7 +14,7 @@ from minsheng_cli.evaluate import (
     MilestoneStatus,
     Snapshot,
     State,
-    by_leader_then_unit,
+    grouped_by_leader_then_unit,
 )
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.labels import (
@@ -311,15 +311,6 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
     return Sheet(_("Records"), columns, rows)
 
 
-def grouped_by_leader(
-    statuses: Sequence[MilestoneStatus],
-) -> dict[str, dict[str, list[MilestoneStatus]]]:
-    groups: dict[str, dict[str, list[MilestoneStatus]]] = {}
-    for status in by_leader_then_unit(statuses):
-        groups.setdefault(status.item.leader, {}).setdefault(status.item.unit, []).append(status)
-    return groups
-
-
 OVERDUE_COMPACT_BELOW = 150
 """Nine columns need about 150; below that the leader and unit head their rows instead."""
 
@@ -337,7 +328,7 @@ def overdue_report(
     compact = width < OVERDUE_COMPACT_BELOW
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
-    for leader, units in grouped_by_leader(statuses).items():
+    for leader, units in grouped_by_leader_then_unit(statuses).items():
         for unit_index, (unit, late) in enumerate(units.items()):
             if compact:
                 rows += _unit_heading_rows(leader if unit_index == 0 else None, unit)
