@@ -222,7 +222,7 @@ def milestone_statuses(
             statuses += monthly_statuses(item, milestone, each_month, clock.year, verdict)
             continue
         if milestone.targets:
-            met_on = reached_on(milestone.targets, timeline)
+            met_on = reached_on(milestone.targets, timeline) if timeline else None
             recorded = {n: latest[n] for n in milestone.targets if n in latest} if latest else {}
         else:
             ticked = ticks.get(milestone.text)
