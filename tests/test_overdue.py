@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from minsheng_cli.evaluate import evaluate, evaluate_milestones
+from minsheng_cli.load import load_ledger
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import (
     AGENDA_JULY,
@@ -387,3 +392,16 @@ def test_a_pipe_gets_overdue_as_columns_with_a_blank_line_after_each_leader(
     assert "责任领导：" not in result.stdout
     if columns == "80":
         assert result.stdout == run_cli(half_year, ["overdue", "--month", "6"]).stdout
+
+
+@settings(max_examples=40, deadline=None)
+@given(day=st.dates(date(2023, 1, 1), date(2023, 12, 31)), day_over=st.booleans())
+def test_milestones_alone_are_judged_exactly_as_in_a_whole_snapshot(
+    half_year: Path, day: date, day_over: bool
+) -> None:
+    """`list` and `overdue` evaluate only the milestones: the same statuses, to the field."""
+    ledger = load_ledger(half_year)
+    alone = evaluate_milestones(ledger, day, day_over=day_over)
+    whole = evaluate(ledger, day, day_over=day_over)
+    assert (alone.ledger, alone.as_of) == (whole.ledger, whole.as_of)
+    assert alone.milestones == whole.milestones

@@ -12,7 +12,7 @@ from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 
 if TYPE_CHECKING:
-    from minsheng_cli.evaluate import Snapshot
+    from minsheng_cli.evaluate import Milestones, Snapshot
     from minsheng_cli.ledger import Ledger
 
 
@@ -65,10 +65,28 @@ def as_of_date(year: int, as_of: str | None, month: int | None, today: date) -> 
     return today
 
 
+def asked_day(
+    ledger: Ledger, as_of: str | None, month: int | None, today: date
+) -> tuple[date, bool]:
+    """The day the command line asked about, and whether it is over: a date the clerk names is
+    read through its end (截至6月30日); without one, today is still running."""
+    day = as_of_date(ledger.year, as_of, month, today)
+    return day, as_of is not None or month is not None
+
+
 def snapshot_as_of(ledger: Ledger, as_of: str | None, month: int | None, today: date) -> Snapshot:
-    """The ledger evaluated for what the command line asked: a date the clerk names is read
-    through its end (截至6月30日); without one, today is still running."""
+    """The ledger evaluated for the day the command line asked about."""
     from minsheng_cli.evaluate import evaluate
 
-    day = as_of_date(ledger.year, as_of, month, today)
-    return evaluate(ledger, day, day_over=as_of is not None or month is not None)
+    day, day_over = asked_day(ledger, as_of, month, today)
+    return evaluate(ledger, day, day_over=day_over)
+
+
+def milestones_as_of(
+    ledger: Ledger, as_of: str | None, month: int | None, today: date
+) -> Milestones:
+    """Only the milestones, as ``snapshot_as_of`` would judge them."""
+    from minsheng_cli.evaluate import evaluate_milestones
+
+    day, day_over = asked_day(ledger, as_of, month, today)
+    return evaluate_milestones(ledger, day, day_over=day_over)

@@ -123,6 +123,37 @@ def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     return Snapshot(ledger, as_of, tuple(items))
 
 
+class Milestones(NamedTuple):
+    """The ledger's milestones as of a date, without the items' measures, progress and lights:
+    all that `list` and `overdue` show, for half the work of a whole Snapshot."""
+
+    ledger: Ledger
+    as_of: date
+    milestones: tuple[MilestoneStatus, ...]
+
+
+def evaluate_milestones(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Milestones:
+    """Every milestone's status as of ``as_of``, exactly as ``evaluate`` gives it."""
+    workspace = ledger.workspace
+    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
+    verdict = verdicts(clock)
+    statuses: list[MilestoneStatus] = []
+    for item in ledger.items:
+        known = [r for r in item.records if r.date <= as_of]
+        statuses += item_milestone_statuses(item, sorted(known, key=by_date), clock, verdict)[0]
+    return Milestones(ledger, as_of, tuple(statuses))
+
+
+def item_milestone_statuses(
+    item: Item, known_in_order: Sequence[Record], clock: Clock, verdict: Verdict
+) -> tuple[list[MilestoneStatus], Timeline]:
+    """The item's milestone statuses from its records known by then (in date order), and the
+    value timeline they were judged on."""
+    timeline = value_timeline(known_in_order)
+    ticks = ticks_by_text(known_in_order)
+    return milestone_statuses(item, timeline, ticks, clock, verdict), timeline
+
+
 def evaluate_item(
     ledger: Ledger, item: Item, clock: Clock, verdict: Verdict | None = None
 ) -> ItemStatus:
@@ -130,13 +161,11 @@ def evaluate_item(
     items so that each due date is judged once."""
     workspace = ledger.workspace
     known = [r for r in item.records if r.date <= clock.as_of]
-    in_order = sorted(known, key=by_date)
-    timeline = value_timeline(in_order)
-    values = timeline[-1][1] if timeline else {}
-    ticks = ticks_by_text(in_order)
     if verdict is None:
         verdict = verdicts(clock)
-    statuses = tuple(milestone_statuses(item, timeline, ticks, clock, verdict))
+    milestones, timeline = item_milestone_statuses(item, sorted(known, key=by_date), clock, verdict)
+    values = timeline[-1][1] if timeline else {}
+    statuses = tuple(milestones)
     measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
     progress = progress_of(measures, statuses)

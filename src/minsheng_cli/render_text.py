@@ -11,6 +11,7 @@ from minsheng_cli.evaluate import (
     ItemStatus,
     Light,
     Measure,
+    Milestones,
     MilestoneStatus,
     Snapshot,
     State,
@@ -73,7 +74,7 @@ def state_text(state: State) -> Span:
     return Span(state_label(state), STATE_STYLE[state])
 
 
-def heading(snapshot: Snapshot, what: str) -> Line:
+def heading(snapshot: Snapshot | Milestones, what: str) -> Line:
     return (
         Span(snapshot.ledger.workspace.title, "bold"),
         Span(f"  {what}  "),
@@ -136,7 +137,9 @@ def light_footer(items: Iterable[ItemStatus]) -> Line:
     )
 
 
-def milestone_table(snapshot: Snapshot, statuses: Sequence[MilestoneStatus], what: str) -> Parts:
+def milestone_table(
+    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], what: str
+) -> Parts:
     columns = (
         Column(_("No."), no_wrap=True),
         Column(_("Project"), max_width=12),
@@ -316,7 +319,7 @@ OVERDUE_COMPACT_BELOW = 150
 
 
 def overdue_report(
-    snapshot: Snapshot, statuses: Sequence[MilestoneStatus], width: int = 200
+    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], width: int = 200
 ) -> Parts:
     """One table for the dispatch meeting, grouped by 责任领导 then 责任单位 (each named once).
 
