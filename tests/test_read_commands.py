@@ -4,6 +4,7 @@ wide-character alignment, the JSON contract, escaping, plain output, language an
 from __future__ import annotations
 
 import gettext
+import io
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
+from minsheng_cli.__main__ import end_now
 from minsheng_cli.i18n import DOMAIN, LOCALE_DIR
 from tests.conftest import run_cli
 from tests.plaintext import AMBIGUOUS_DRAWING, RULE, PlainTable, fits, in_ascii, parse_table
@@ -852,6 +854,37 @@ def test_a_pipe_is_written_without_rich_layout_yaml_or_pydantic(
     assert "minsheng_cli.render_plain" in imported and "rich.cells" in imported
     heavy = {"rich.console", "rich.table", "rich.text", "pydantic", "yaml", "minsheng_cli.schema"}
     assert heavy.isdisjoint(imported), heavy & imported
+
+
+class GoneReader(io.StringIO):
+    """Standard output whose reader has left (`minsheng list | head -1`)."""
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize(("code", "left"), [(0, 1), (2, 2), (None, 1)])
+def test_a_reader_that_leaves_early_gets_a_quiet_exit(
+    monkeypatch: pytest.MonkeyPatch, code: int | None, left: int
+) -> None:
+    """No traceback and no "Exception ignored" from Python's own exit: the process ends with
+    a code that says the output was cut (or the error it already had)."""
+    ended: list[int] = []
+    monkeypatch.setattr(sys, "stdout", GoneReader())
+    monkeypatch.setattr(os, "_exit", ended.append)
+    end_now(code)  # returns only because _exit is patched
+    assert ended == [left]
+
+
+@pytest.mark.parametrize(("args", "code"), [(["check"], 0), (["overdue", "-m", "6"], 1)])
+def test_exit_codes_and_all_the_output_reach_a_pipe(
+    ledger_dir: Path, args: list[str], code: int
+) -> None:
+    """The process leaves without tearing its objects down, after the output is out."""
+    result = piped(ledger_dir, *args)
+    assert result.returncode == code
+    out = result.stdout.decode("utf-8")
+    assert out.endswith("\n") and (code == 0 or out.rstrip().endswith("逾期节点54个"))
 
 
 def test_runner_output_without_no_color_is_plain(

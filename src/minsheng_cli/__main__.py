@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 
 def language_from_argv(argv: list[str]) -> str | None:
@@ -21,7 +23,28 @@ def main() -> None:
     set_language(language_from_argv(sys.argv[1:]))
     from minsheng_cli.cli import run
 
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        end_now(done.code)
+    end_now(0)
+
+
+def end_now(code: object) -> NoReturn:
+    """Leave with ``code`` as soon as the output is out, without freeing the ledger's objects
+    one by one: the system takes the whole process back at once. (Tearing down 10,000
+    milestones' objects took 14 ms of a 170 ms `overdue`; 100,000, ten times that.) Everything
+    that must happen has happened by now: files are written and renamed, locks released,
+    commits made."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # as Python itself prints sys.exit("message")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader left (`minsheng list | head`): nothing more to say
+        code = code or 1
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
