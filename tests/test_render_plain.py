@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from minsheng_cli.render_plain import display_width, to_plain
+from minsheng_cli.render_plain import display_widths, to_plain
 from minsheng_cli.render_text import progress_bar
 from minsheng_cli.sheet import Cell, Column, Sheet, Span
 from tests.plaintext import AMBIGUOUS_DRAWING, cut_at, fits, in_ascii, parse_table
@@ -426,7 +426,14 @@ def test_the_parsing_helper_notices_a_column_out_of_line() -> None:
     assert cut_at("民生ab", [0, 4]) == ["民生", "ab"]
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=20) | st.text(max_size=20))
-def test_display_width_is_rich_cell_len(text: str) -> None:
-    """The ASCII shortcut measures exactly as Rich does, tabs and control characters included."""
-    assert display_width(text) == cell_len(text)
+TEXTS = st.lists(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
+    | st.text(alphabet="中文民生ab1 \t\x1b\u200d\ufe0f❤️—…①█", max_size=12),
+    max_size=8,
+)
+
+
+@given(TEXTS)
+def test_display_widths_are_rich_cell_len(texts: list[str]) -> None:
+    """The shortcuts measure exactly as Rich does: tabs, controls, joiners, emoji included."""
+    assert display_widths(texts) == {text: cell_len(text) for text in texts}

@@ -12,9 +12,9 @@ WPS; the ledger's own text is written as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 
 from minsheng_cli.ledger import without_controls
 from minsheng_cli.sheet import Cell, Column, Part, Parts, Sheet, plain_text
@@ -23,6 +23,8 @@ GAP = "  "
 RULE = "-"
 ELLIPSIS = "..."
 NOTHING = "-"
+JOINERS = frozenset("\u200d\ufe0f")
+"""Zero-width joiner and variation selector 16: Rich measures a text holding one as a whole."""
 DRAWN = {"█": "#", "░": ".", "─": "-"}
 """Only what the tables draw themselves (bars, rules): the ledger's own words are never changed.
 Each is one cell wide to Rich as its ASCII is, so they are replaced after the layout."""
@@ -74,11 +76,10 @@ def table_lines(sheet: Sheet) -> Iterator[str]:
 
 def _laid_out(column: Column, cells: Sequence[Cell]) -> tuple[int, list[str]]:
     """The column's width, and its header and cells padded to it."""
-    texts = [cell_text(cell) for cell in cells]
+    texts = column_texts([column.header, *cells])
     if column.cap is not None:
-        texts = [_fitted(text, column.cap) for text in texts]
-    texts.insert(0, cell_text(column.header))
-    known = {text: display_width(text) for text in set(texts)}  # columns repeat: units, leaders
+        texts[1:] = [_fitted(text, column.cap) for text in texts[1:]]
+    known = display_widths(texts)
     sizes = [known[text] for text in texts]
     width = max(sizes)
     if column.justify == "right":
@@ -91,19 +92,36 @@ def _laid_out(column: Column, cells: Sequence[Cell]) -> tuple[int, list[str]]:
     return width, [text + " " * (width - size) for text, size in zip(texts, sizes, strict=True)]
 
 
-def display_width(text: str) -> int:
-    """Rich's ``cell_len``, without its walk over every character for printable ASCII (one cell
-    each): numbers, dates and references are most cells, and too many to stay in its cache."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+def column_texts(cells: Sequence[Cell]) -> list[str]:
+    """Each cell on one line: its lines joined with spaces, control characters shown as �; a
+    cell of only — (the tables' "nothing") as -."""
+    texts = [cell if isinstance(cell, str) else plain_text(cell) for cell in cells]
+    if not "".join(texts).isprintable():  # rare: isprintable is False for a newline or a control
+        texts = [without_controls(" ".join(text.split("\n"))) for text in texts]
+    return [NOTHING if text == "—" else text for text in texts]
 
 
-def cell_text(cell: Cell) -> str:
-    """A cell on one line: its lines joined with spaces; a cell of only — (the tables' "nothing")
-    as -."""
-    text = cell if isinstance(cell, str) else plain_text(cell)
-    if not text.isprintable():  # False for a newline and for a control character alike
-        text = without_controls(" ".join(text.split("\n")))
-    return NOTHING if text == "—" else text
+def display_widths(texts: Iterable[str]) -> dict[str, int]:
+    """Each distinct text's width in cells, exactly as Rich's ``cell_len`` gives it.
+
+    ``cell_len`` walks every character of every text in Python, and a province's table holds
+    more distinct texts than its cache: here printable ASCII counts one cell a character, and
+    any other text without a joiner or variation selector is the sum of its characters' sizes
+    (Rich's own rule for it), each distinct character measured once by Rich.
+    """
+    widths: dict[str, int] = {}
+    others: list[str] = []
+    for text in set(texts):
+        if text.isascii() and text.isprintable():
+            widths[text] = len(text)
+        elif JOINERS.isdisjoint(text):
+            others.append(text)
+        else:
+            widths[text] = cell_len(text)
+    sizes = {character: get_character_cell_size(character) for character in set("".join(others))}
+    for text in others:
+        widths[text] = sum(map(sizes.__getitem__, text))
+    return widths
 
 
 def _fitted(text: str, cap: int) -> str:
