@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from minsheng_cli.evaluate import evaluate, evaluate_milestones
+from minsheng_cli.evaluate import State, evaluate, evaluate_milestones
 from minsheng_cli.load import load_ledger
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import (
@@ -405,3 +405,8 @@ def test_milestones_alone_are_judged_exactly_as_in_a_whole_snapshot(
     whole = evaluate(ledger, day, day_over=day_over)
     assert (alone.ledger, alone.as_of) == (whole.ledger, whole.as_of)
     assert alone.milestones == whole.milestones
+    due = evaluate_milestones(ledger, day, day_over=day_over, due_by=day).milestones
+    assert due == tuple(m for m in whole.milestones if m.due is not None and m.due <= day)
+    assert [m for m in whole.milestones if m.state is State.OVERDUE] == [
+        m for m in due if m.state is State.OVERDUE
+    ]

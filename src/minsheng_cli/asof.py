@@ -83,10 +83,11 @@ def snapshot_as_of(ledger: Ledger, as_of: str | None, month: int | None, today: 
 
 
 def milestones_as_of(
-    ledger: Ledger, as_of: str | None, month: int | None, today: date
+    ledger: Ledger, as_of: str | None, month: int | None, today: date, *, only_due: bool = False
 ) -> Milestones:
-    """Only the milestones, as ``snapshot_as_of`` would judge them."""
+    """Only the milestones, as ``snapshot_as_of`` would judge them; ``only_due``: only those
+    due by that day (`overdue` needs no others)."""
     from minsheng_cli.evaluate import evaluate_milestones
 
     day, day_over = asked_day(ledger, as_of, month, today)
-    return evaluate_milestones(ledger, day, day_over=day_over)
+    return evaluate_milestones(ledger, day, day_over=day_over, due_by=day if only_due else None)

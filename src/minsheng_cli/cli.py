@@ -181,12 +181,14 @@ def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Sn
     return snapshot_as_of(ledger, as_of, month, today)
 
 
-def milestones_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Milestones:
+def milestones_for(
+    ctx: typer.Context, as_of: str | None, month: int | None, *, only_due: bool = False
+) -> Milestones:
     """Only the milestones (list, overdue): half the work of a whole snapshot."""
     from minsheng_cli.asof import milestones_as_of
 
     ledger, today = ledger_today(ctx, as_of, month)
-    return milestones_as_of(ledger, as_of, month, today)
+    return milestones_as_of(ledger, as_of, month, today, only_due=only_due)
 
 
 def ledger_today(ctx: typer.Context, as_of: str | None, month: int | None) -> tuple[Ledger, date]:
@@ -588,7 +590,7 @@ def overdue(
 ) -> None:
     from minsheng_cli.evaluate import State
 
-    snapshot = milestones_for(ctx, as_of, month)
+    snapshot = milestones_for(ctx, as_of, month, only_due=True)
     late = [
         m
         for m in snapshot.milestones

@@ -132,26 +132,34 @@ class Milestones(NamedTuple):
     milestones: tuple[MilestoneStatus, ...]
 
 
-def evaluate_milestones(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Milestones:
-    """Every milestone's status as of ``as_of``, exactly as ``evaluate`` gives it."""
+def evaluate_milestones(
+    ledger: Ledger, as_of: date, *, day_over: bool = True, due_by: date | None = None
+) -> Milestones:
+    """Every milestone's status as of ``as_of``, exactly as ``evaluate`` gives it; with
+    ``due_by``, only those due on or before it (all that can be overdue by then)."""
     workspace = ledger.workspace
     clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
     verdict = verdicts(clock)
     statuses: list[MilestoneStatus] = []
     for item in ledger.items:
         known = [r for r in item.records if r.date <= as_of]
-        statuses += item_milestone_statuses(item, sorted(known, key=by_date), clock, verdict)[0]
+        in_order = sorted(known, key=by_date)
+        statuses += item_milestone_statuses(item, in_order, clock, verdict, due_by)[0]
     return Milestones(ledger, as_of, tuple(statuses))
 
 
 def item_milestone_statuses(
-    item: Item, known_in_order: Sequence[Record], clock: Clock, verdict: Verdict
+    item: Item,
+    known_in_order: Sequence[Record],
+    clock: Clock,
+    verdict: Verdict,
+    due_by: date | None = None,
 ) -> tuple[list[MilestoneStatus], Timeline]:
     """The item's milestone statuses from its records known by then (in date order), and the
     value timeline they were judged on."""
     timeline = value_timeline(known_in_order)
     ticks = ticks_by_text(known_in_order)
-    return milestone_statuses(item, timeline, ticks, clock, verdict), timeline
+    return milestone_statuses(item, timeline, ticks, clock, verdict, due_by), timeline
 
 
 def evaluate_item(
@@ -240,15 +248,20 @@ def milestone_statuses(
     ticks: Mapping[str, Sequence[Record]],
     clock: Clock,
     verdict: Verdict,
+    due_by: date | None = None,
 ) -> list[MilestoneStatus]:
-    """Each milestone's status, a monthly duty's one per month, in the item's order."""
+    """Each milestone's status, a monthly duty's one per month, in the item's order; with
+    ``due_by``, only those due on or before it."""
     latest = timeline[-1][1] if timeline else {}
     monthly = DueKind.MONTHLY  # once: an enum's attributes are slow to look up on Python 3.11
     statuses = []
     for milestone in item.milestones:
         if milestone.kind is monthly:
             each_month = ticks.get(milestone.text, ())
-            statuses += monthly_statuses(item, milestone, each_month, clock.year, verdict)
+            months = monthly_statuses(item, milestone, each_month, clock.year, verdict)
+            statuses += months if due_by is None else [m for m in months if _due_by(m, due_by)]
+            continue
+        if due_by is not None and not _due_by(milestone, due_by):
             continue
         if milestone.targets:
             met_on = reached_on(milestone.targets, timeline) if timeline else None
@@ -263,6 +276,10 @@ def milestone_statuses(
             MilestoneStatus(item, milestone, due, None, state, met_on, days_late, recorded)
         )
     return statuses
+
+
+def _due_by(dated: Milestone | MilestoneStatus, day: date) -> bool:
+    return dated.due is not None and dated.due <= day
 
 
 def monthly_statuses(
