@@ -165,6 +165,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def without_controls(text: str) -> str:
     """``text`` safe to print: every control character but tab and newline shown as �."""
+    if text.isprintable():  # the common case, at C speed (False for any control, and newline)
+        return text
     return CONTROL_CHARACTERS.sub("\ufffd", text)
 
 

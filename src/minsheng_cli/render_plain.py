@@ -45,18 +45,15 @@ def _lines(parts: Sequence[Part]) -> Iterator[str]:
             yield from table_lines(part)
             yield ""
         else:
-            yield from (line.rstrip() for line in printable(plain_text(part)).rstrip().split("\n"))
-
-
-def printable(text: str) -> str:
-    """Control characters (but tab and newline) shown as �; ``isprintable`` is the fast check."""
-    return text if text.isprintable() else without_controls(text)
+            yield from (
+                line.rstrip() for line in without_controls(plain_text(part)).rstrip().split("\n")
+            )
 
 
 def table_lines(sheet: Sheet) -> Iterator[str]:
     """Title, header, rule, rows; laid out a column at a time, each as wide as its widest cell."""
     if sheet.title is not None:
-        yield printable(plain_text(sheet.title)).rstrip()
+        yield without_controls(plain_text(sheet.title)).rstrip()
         yield ""
     columns = [
         _laid_out(column, [row[index] for row in sheet.rows])
