@@ -53,12 +53,14 @@ _MONTHLY_WORDS = ("逐月", "每月", "按月")
 _ONGOING_WORDS = ("长期坚持", "持续", "长期")
 
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
-_MONTH_WORD = re.compile(rf"^{_NUM}月(份)?(上旬|中旬|下旬|上中旬|中下旬|初|中|底|末)?$")
-_MONTH_SPAN = re.compile(rf"^{_NUM}[-—–~至到]{_NUM}月(份)?(底|末)?$")
-_MONTH_DAY = re.compile(rf"^{_NUM}月{_NUM}[日号]$")
-_QUARTER = re.compile(r"^第?([1-4一二三四])季度(末|底)?$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_YEAR_PREFIX = re.compile(r"^(\d{4})年")
+_MONTH_WORD = rf"^{_NUM}月(份)?(上旬|中旬|下旬|上中旬|中下旬|初|中|底|末)?$"
+_MONTH_SPAN = rf"^{_NUM}[-—–~至到]{_NUM}月(份)?(底|末)?$"
+_MONTH_DAY = rf"^{_NUM}月{_NUM}[日号]$"
+_QUARTER = r"^第?([1-4一二三四])季度(末|底)?$"
+_ISO = r"^(\d{4})-(\d{2})-(\d{2})$"
+_YEAR_PREFIX = r"^(\d{4})年"
+"""Patterns as text: ``re`` compiles each the first time a deadline needs it (and keeps it), so a
+command that reads a cached ledger, which parses no deadline, does not compile them at all."""
 
 
 class DueKind(StrEnum):
@@ -167,10 +169,10 @@ def _parse_cached(
     if not text:
         raise DeadlineError(_("the deadline is empty"))
     bare, had_before = _strip_before(text)  # 2023-06-30前, 2023年底前: 前 first
-    iso = _ISO.match(bare)
+    iso = re.match(_ISO, bare)
     if iso:
         return Due.on(_iso_date(iso, year))
-    prefix = _YEAR_PREFIX.match(bare)
+    prefix = re.match(_YEAR_PREFIX, bare)
     if prefix:
         if int(prefix.group(1)) != year:
             raise DeadlineError(
@@ -209,7 +211,7 @@ def _parse_bare(text: str, year: int, rules: DeadlineRules, written: str | None)
         return Due.on(date(year, 6, 30))
     if text == "下半年":
         return Due.on(date(year, 12, 31))
-    quarter = _QUARTER.match(text)
+    quarter = re.match(_QUARTER, text)
     if quarter:
         q = _number(quarter.group(1))
         return Due.on(month_end(year, _QUARTER_ENDS[q]))
@@ -218,7 +220,7 @@ def _parse_bare(text: str, year: int, rules: DeadlineRules, written: str | None)
 
 def _parse_month_forms(text: str, year: int, rules: DeadlineRules, written: str | None) -> Due:
     """``written`` is the whole wording when it ended in 前 (quoted back in a warning)."""
-    found = _MONTH_WORD.match(text)
+    found = re.match(_MONTH_WORD, text)
     if found:
         month = _month(found.group(1))
         word = found.group(3)
@@ -234,13 +236,13 @@ def _parse_month_forms(text: str, year: int, rules: DeadlineRules, written: str 
         rule = "下旬" if word == "中下旬" else "中旬" if word == "上中旬" else word
         rule = rule if rule.endswith("旬") else "月" + rule
         return Due.on(rules.day_in(year, month, rule))
-    span = _MONTH_SPAN.match(text)
+    span = re.match(_MONTH_SPAN, text)
     if span:
         first, last = _month(span.group(1)), _month(span.group(2))
         if first > last:
             raise DeadlineError(_("the span {text} runs backwards").format(text=text))
         return Due.on(month_end(year, last))
-    day_match = _MONTH_DAY.match(text)
+    day_match = re.match(_MONTH_DAY, text)
     if day_match:
         month, day = _month(day_match.group(1)), _number(day_match.group(2))
         try:
