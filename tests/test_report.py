@@ -522,3 +522,25 @@ def test_docx_font_table_names_the_fallbacks(ledger_dir: Path, tmp_path: Path) -
         fonts = archive.read("word/fontTable.xml").decode("utf-8")
     assert re.search(r'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>', fonts)
     assert re.search(r'w:name="方正小标宋简体"><w:altName w:val="黑体"/>', fonts)
+
+
+def test_docx_columns_are_sized_to_their_content(half_year: Path, tmp_path: Path) -> None:
+    """Dates and references never wrap; the long texts take the room; the table fills the
+    text block (A4 less the 公文 margins: 21 - 2.8 - 2.6 = 15.6 cm)."""
+    import docx
+
+    output = tmp_path / "bulletin.docx"
+    assert run_cli(half_year, ["report", "-m", "6", "-o", str(output)]).exit_code == 0
+    document = docx.Document(str(output))
+    overdue = next(t for t in document.tables if t.rows[0].cells[0].text == "责任单位")
+    headers = [cell.text for cell in overdue.rows[0].cells]
+    widths = {h: column.width.cm for h, column in zip(headers, overdue.columns, strict=True)}
+
+    assert sum(widths.values()) == pytest.approx(15.6, abs=0.01)
+    date_on_one_line = 10 * 10.5 * 2.54 / 72 / 2  # "2023-06-30": ten half-width characters
+    assert widths["到期日"] > date_on_one_line and widths["序号"] > 6 * 10.5 * 2.54 / 72 / 2
+    assert max(widths, key=widths.__getitem__) == "节点内容"
+    for row in overdue.rows:  # Word reads each cell's width, WPS the grid: both say the same
+        assert [round(cell.width.cm, 2) for cell in row.cells] == [
+            round(width, 2) for width in widths.values()
+        ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -25,6 +24,7 @@ from minsheng_cli.paperwork import (
     export_rows,
     latest_text,
     milestone_text,
+    text_width,
     unit_summaries,
 )
 from minsheng_cli.render_json import number, snapshot_header
@@ -185,11 +185,6 @@ def csv_bytes(rows: Sequence[ExportRow]) -> bytes:
 # --- Excel -------------------------------------------------------------------------------------
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: a Chinese (wide) character counts as two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def cell_text(value: Cell) -> str:
     if value is None:
         return ""
@@ -261,14 +256,14 @@ def put(cell: Any, value: Cell) -> None:
 
 def line_count(value: Cell, width: int) -> int:
     """How many lines a wrapped cell needs (Excel and WPS do not grow a row by themselves)."""
-    return max(1, -(-display_width(cell_text(value)) // max(1, width - 2)))
+    return max(1, -(-text_width(cell_text(value)) // max(1, width - 2)))
 
 
 def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
-    widths = [display_width(column.header) for column in columns]
+    widths = [text_width(column.header) for column in columns]
     for values in rows:
         for index, value in enumerate(values):
-            widths[index] = max(widths[index], display_width(cell_text(value)))
+            widths[index] = max(widths[index], text_width(cell_text(value)))
     return [max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width + 2)) for width in widths]
 
 

@@ -8,6 +8,7 @@ from the same Snapshot: nothing here re-evaluates a milestone.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
@@ -342,6 +343,12 @@ class Field(NamedTuple):
     label: str
     lines: tuple[str, ...]
     share: float | None = None
+
+
+def text_width(text: str) -> int:
+    """How wide a text sets in a document or a spreadsheet, in half-widths: a Chinese (wide)
+    character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 class Table(NamedTuple):

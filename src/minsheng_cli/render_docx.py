@@ -10,6 +10,7 @@ python-docx is imported here only, when a Word file is asked for.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any, NamedTuple
 
 from minsheng_cli.paperwork import (
@@ -21,6 +22,7 @@ from minsheng_cli.paperwork import (
     Table,
     report_outline,
     report_title,
+    text_width,
 )
 
 LATIN_FONT = "Times New Roman"
@@ -297,24 +299,78 @@ def add_field(body: Body, field: Field) -> None:
 def add_table(body: Body, table: Table) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Cm
 
     grid = body.document.add_table(rows=1, cols=len(table.headers))
     grid._tbl.tblPr.style = body.style_id("Table Grid")
+    grid.autofit = False
+    widths = [Cm(width) for width in column_widths(table, PAGE.width - PAGE.left - PAGE.right)]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # the grid, which WPS and LibreOffice read
     style_id = body.style_id(TABLE_STYLE)
     header = grid.rows[0]
-    for cell, text in zip(header.cells, table.headers, strict=True):
-        fill_cell(cell, text, style_id, bold=True)
+    for cell, text, width in zip(header.cells, table.headers, widths, strict=True):
+        fill_cell(cell, text, style_id, width, bold=True)
         shade(cell, "E7E6E6")
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(repeat)
     for row in table.rows:
-        for cell, text in zip(grid.add_row().cells, row, strict=True):
-            fill_cell(cell, text, style_id)
+        for cell, text, width in zip(grid.add_row().cells, row, widths, strict=True):
+            fill_cell(cell, text, style_id, width)
     body.paragraph()
 
 
-def fill_cell(cell: Any, text: str, style_id: str, bold: bool = False) -> None:
+HALF_WIDTH_CM = SIZES.table * 2.54 / 72 / 2
+"""A Latin letter or digit at the table's 五号 (10.5 pt): half a Chinese character."""
+CELL_PADDING_CM = 0.4
+"""Word's cell margins, 0.19 cm each side, and a little air."""
+LEAST_HALF_WIDTHS = 4
+"""Two Chinese characters: no column is narrower."""
+UNBREAKABLE = re.compile(r"[!-~]+")
+"""A run Word will not break inside: a date, a number, a reference such as 3.1#7."""
+
+
+def column_widths(table: Table, available: float) -> list[float]:
+    """Each column's width in cm, the table as wide as the text block.
+
+    A column wants its longest cell on one line. When they all fit, each gets its share of the
+    spare room; when not, each keeps at least its header and its longest unbreakable run (so a
+    date never wraps), and the rest of the room goes to the long texts, as they want it.
+    """
+    columns = list(zip(table.headers, *table.rows, strict=True))
+    wanted = [_cm(max(map(text_width, column))) for column in columns]
+    least = [
+        min(want, _cm(_least_width(column))) for want, column in zip(wanted, columns, strict=True)
+    ]
+    if sum(wanted) <= available:
+        return [want * available / sum(wanted) for want in wanted]
+    spare = available - sum(least)
+    if spare <= 0:
+        return [width * available / sum(least) for width in least]
+    give = [want - width for want, width in zip(wanted, least, strict=True)]
+    return [width + spare * more / sum(give) for width, more in zip(least, give, strict=True)]
+
+
+def _least_width(column: tuple[str, ...]) -> int:
+    """Half-widths a column cannot do without: its longest unbreakable run, and its header on at
+    most two lines (逾期/天数), and never under two Chinese characters."""
+    header, *cells = column
+    runs = (text_width(run) for cell in cells for run in UNBREAKABLE.findall(cell))
+    return max([LEAST_HALF_WIDTHS, _half_rounded_up(text_width(header)), *runs])
+
+
+def _half_rounded_up(half_widths: int) -> int:
+    """Half a text's width, whole Chinese characters: 8 → 4, 6 → 4 (三个字 on two lines)."""
+    return 2 * -(-half_widths // 4)
+
+
+def _cm(half_widths: int) -> float:
+    return half_widths * HALF_WIDTH_CM + CELL_PADDING_CM
+
+
+def fill_cell(cell: Any, text: str, style_id: str, width: Any, bold: bool = False) -> None:
+    cell.width = width  # Word reads each cell's own width
     paragraph = cell.paragraphs[0]
     paragraph._p.style = style_id
     run = paragraph.add_run(text)
