@@ -537,8 +537,9 @@ def test_docx_columns_are_sized_to_their_content(half_year: Path, tmp_path: Path
     widths = {h: column.width.cm for h, column in zip(headers, overdue.columns, strict=True)}
 
     assert sum(widths.values()) == pytest.approx(15.6, abs=0.01)
-    date_on_one_line = 10 * 10.5 * 2.54 / 72 / 2  # "2023-06-30": ten half-width characters
-    assert widths["到期日"] > date_on_one_line and widths["序号"] > 6 * 10.5 * 2.54 / 72 / 2
+    latin = 0.65 * 10.5 * 2.54 / 72  # cm: a digit at 10.5 pt in the widest common fallback
+    assert widths["到期日"] > 10 * latin + 0.38  # "2023-06-30", and Word's cell margins
+    assert widths["序号"] > 6 * latin + 0.38  # "10.1#1"
     assert max(widths, key=widths.__getitem__) == "节点内容"
     for row in overdue.rows:  # Word reads each cell's width, WPS the grid: both say the same
         assert [round(cell.width.cm, 2) for cell in row.cells] == [

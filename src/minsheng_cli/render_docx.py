@@ -321,12 +321,15 @@ def add_table(body: Body, table: Table) -> None:
     body.paragraph()
 
 
-HALF_WIDTH_CM = SIZES.table * 2.54 / 72 / 2
-"""A Latin letter or digit at the table's 五号 (10.5 pt): half a Chinese character."""
-CELL_PADDING_CM = 0.4
+EM_CM = SIZES.table * 2.54 / 72
+"""A Chinese character at the table's 五号 (10.5 pt)."""
+LATIN_EM = 0.65
+"""A Latin letter or digit, in ems: 0.5 in Times New Roman, up to 0.65 in the fonts a machine
+without it falls back to (DejaVu), so that a date fits wherever the file is opened."""
+CELL_PADDING_CM = 0.45
 """Word's cell margins, 0.19 cm each side, and a little air."""
-LEAST_HALF_WIDTHS = 4
-"""Two Chinese characters: no column is narrower."""
+LEAST_TEXT = "两字"
+"""No column is narrower than two Chinese characters."""
 UNBREAKABLE = re.compile(r"[!-~]+")
 """A run Word will not break inside: a date, a number, a reference such as 3.1#7."""
 
@@ -335,14 +338,13 @@ def column_widths(table: Table, available: float) -> list[float]:
     """Each column's width in cm, the table as wide as the text block.
 
     A column wants its longest cell on one line. When they all fit, each gets its share of the
-    spare room; when not, each keeps at least its header and its longest unbreakable run (so a
-    date never wraps), and the rest of the room goes to the long texts, as they want it.
+    spare room; when not, each keeps at least its longest unbreakable run (so a date never
+    wraps) and its header on two lines (逾期/天数), and the rest of the room goes to the long
+    texts, as they want it.
     """
     columns = list(zip(table.headers, *table.rows, strict=True))
-    wanted = [_cm(max(map(text_width, column))) for column in columns]
-    least = [
-        min(want, _cm(_least_width(column))) for want, column in zip(wanted, columns, strict=True)
-    ]
+    wanted = [max(map(set_width, column)) for column in columns]
+    least = [min(want, _least_width(column)) for want, column in zip(wanted, columns, strict=True)]
     if sum(wanted) <= available:
         return [want * available / sum(wanted) for want in wanted]
     spare = available - sum(least)
@@ -352,21 +354,18 @@ def column_widths(table: Table, available: float) -> list[float]:
     return [width + spare * more / sum(give) for width, more in zip(least, give, strict=True)]
 
 
-def _least_width(column: tuple[str, ...]) -> int:
-    """Half-widths a column cannot do without: its longest unbreakable run, and its header on at
-    most two lines (逾期/天数), and never under two Chinese characters."""
+def _least_width(column: tuple[str, ...]) -> float:
     header, *cells = column
-    runs = (text_width(run) for cell in cells for run in UNBREAKABLE.findall(cell))
-    return max([LEAST_HALF_WIDTHS, _half_rounded_up(text_width(header)), *runs])
+    runs = (set_width(run) for cell in cells for run in UNBREAKABLE.findall(cell))
+    first_line = header[: -(-len(header) // 2)]
+    return max([set_width(LEAST_TEXT), set_width(first_line), *runs])
 
 
-def _half_rounded_up(half_widths: int) -> int:
-    """Half a text's width, whole Chinese characters: 8 → 4, 6 → 4 (三个字 on two lines)."""
-    return 2 * -(-half_widths // 4)
-
-
-def _cm(half_widths: int) -> float:
-    return half_widths * HALF_WIDTH_CM + CELL_PADDING_CM
+def set_width(text: str) -> float:
+    """The cm a text takes on one line of a table cell, padding included."""
+    wide = text_width(text) - len(text)  # text_width counts a wide character twice
+    narrow = len(text) - wide
+    return (wide + narrow * LATIN_EM) * EM_CM + CELL_PADDING_CM
 
 
 def fill_cell(cell: Any, text: str, style_id: str, width: Any, bold: bool = False) -> None:
