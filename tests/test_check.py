@@ -41,6 +41,13 @@ BAD_INPUT: dict[str, list[Expected]] = {
             "target",
         )
     ],
+    "impossible_date.yaml": [
+        Expected(
+            11,
+            "“2023-02-30” is not a real date; write a day that exists, as YYYY-MM-DD",
+            "2023-02-30",
+        )
+    ],
     "duplicate_key.yaml": [
         Expected(8, "duplicate key “unit” (first at line 7); keep one of them", "unit")
     ],

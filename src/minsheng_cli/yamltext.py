@@ -24,6 +24,7 @@ Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 """More nodes than any real ledger file has: a bound against alias bombs."""
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class YamlProblem(ValueError):
@@ -162,6 +163,12 @@ class _Builder:
                 node.start_mark.line + 1,
                 _("unsupported YAML value: {problem}").format(problem=exc.problem),
             ) from exc
+        except (ValueError, OverflowError) as exc:  # 2023-02-30 reads as a date that cannot be
+            if node.tag == TIMESTAMP_TAG:
+                message = _("“{value}” is not a real date; write a day that exists, as YYYY-MM-DD")
+            else:
+                message = _("“{value}” cannot be read as a value; write it in quotes if it is text")
+            raise YamlProblem(node.start_mark.line + 1, message.format(value=node.value)) from exc
 
 
 def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
