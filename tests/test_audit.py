@@ -337,6 +337,22 @@ def test_init_creates_a_workspace_with_a_repository_and_a_first_commit(
     assert git(folder, "status", "--porcelain") == ""
 
 
+def test_init_inside_another_repository_makes_its_own(tmp_path: Path, identity: None) -> None:
+    """A folder inside someone else's repository (a home folder kept in git, the tool's own
+    clone) gets its own repository: the ledger's audit trail never lands in theirs."""
+    outer = tmp_path / "home"
+    outer.mkdir()
+    git(outer, "init", "--quiet")
+    git(outer, "commit", "--quiet", "--allow-empty", "-m", "their history")
+    folder = outer / "台账" / "2024"
+
+    assert en(None, "init", str(folder), "--year", "2024").exit_code == 0
+
+    assert git(outer, "log", "--format=%s").splitlines() == ["their history"]
+    assert git(folder, "rev-parse", "--show-toplevel").strip() == str(folder.resolve())
+    assert git(folder, "log", "--format=%s").splitlines() == ["init 2024年民生实事任务清单"]
+
+
 def test_init_refuses_an_existing_workspace(tmp_path: Path, identity: None) -> None:
     folder = tmp_path / "ws"
     assert en(None, "init", str(folder), "--year", "2023", "--title", "某县民生实事").exit_code == 0

@@ -69,9 +69,15 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
         if not path.exists():
             path.write_text(text, encoding="utf-8", newline="\n")
     try:
-        if _git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode != 0:
+        if not _is_repository_top(root):  # its own repository, even inside another one's tree
             _git(root, "init", "--quiet")
         hash_ = commit(root, list(files), f"init {title}", {})
     except AuditError as error:
         return Created(root, None, error.message)
     return Created(root, hash_, None)
+
+
+def _is_repository_top(root: Path) -> bool:
+    """Whether ``root`` is already the top of a git repository (then its history is kept)."""
+    found = _git(root, "rev-parse", "--show-toplevel", check=False)
+    return found.returncode == 0 and Path(found.stdout.strip()).resolve() == root
