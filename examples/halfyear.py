@@ -10,6 +10,7 @@ this script must produce, worked out by hand.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -164,8 +165,28 @@ def main(argv: list[str]) -> int:
         if result.exit_code != 0:
             print(f"step {' '.join(step)} failed:\n{result.output}", file=sys.stderr)
             return 1
+    keep_history(root)
     print(f"{len(STEPS)} reports recorded in {root}")
     return 0
+
+
+def keep_history(root: Path) -> None:
+    """The demo as a repository of its own, the half-year its first commit, so that `update`,
+    `done` and `log` there work as in a real workspace (inside this clone, whose .gitignore
+    leaves .demo/ out, they could not commit)."""
+    from minsheng_cli.workspace_init import GITIGNORE
+
+    if shutil.which("git") is None:
+        return
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8", newline="\n")
+    demo = ["-c", "user.name=minsheng demo", "-c", "user.email=demo@minsheng.invalid"]
+    for args in (
+        ["init", "--quiet"],
+        ["add", "-A"],
+        [*demo, "commit", "--quiet", "-m", "半年报送（示例）"],
+    ):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 if __name__ == "__main__":

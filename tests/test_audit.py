@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import GIT_IDENTITY, git, run_cli
+from tests.conftest import GIT_IDENTITY, copy_ledger, git, run_cli
 from tests.plaintext import parse_table
 
 TOILETS = "tasks/03-农村人居环境提升工程.yaml"
@@ -351,6 +351,27 @@ def test_init_inside_another_repository_makes_its_own(tmp_path: Path, identity: 
     assert git(outer, "log", "--format=%s").splitlines() == ["their history"]
     assert git(folder, "rev-parse", "--show-toplevel").strip() == str(folder.resolve())
     assert git(folder, "log", "--format=%s").splitlines() == ["init 2024年民生实事任务清单"]
+
+
+def test_a_workspace_its_repository_ignores_is_told_to_get_its_own(
+    tmp_path: Path, identity: None
+) -> None:
+    """git's reason, not its advice on silencing advice: the record is kept, exit 1."""
+    outer = tmp_path / "clone"
+    outer.mkdir()
+    git(outer, "init", "--quiet")
+    (outer / ".gitignore").write_text(".demo/\n", encoding="utf-8")
+    demo = copy_ledger(outer / ".demo")
+
+    result = en(demo, "update", "3.3", "--percent", "50", "--date", "2023-07-01")
+
+    assert result.exit_code == 1
+    assert result.stdout.startswith("recorded: update 3.3")
+    assert result.stderr.strip().endswith(
+        "the repository around this folder ignores it (its .gitignore); give the workspace a"
+        " repository of its own: run git init in it"
+    )
+    assert "hint:" not in result.stderr
 
 
 def test_init_refuses_an_existing_workspace(tmp_path: Path, identity: None) -> None:

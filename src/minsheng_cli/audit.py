@@ -67,7 +67,13 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
     paths = [str(f.resolve().relative_to(root.resolve())) for f in files]
     added = _git(root, "add", "--", *paths, check=False)
     if added.returncode != 0:
-        raise AuditError(_saved_but(paths, (added.stderr or added.stdout).strip()))
+        detail = (added.stderr or added.stdout).strip()
+        if "ignored by one of your .gitignore files" in detail:
+            detail = _(
+                "the repository around this folder ignores it (its .gitignore); give the"
+                " workspace a repository of its own: run git init in it"
+            )
+        raise AuditError(_saved_but(paths, detail))
     trailer_args = [
         arg
         for key, value in trailers.items()
@@ -90,8 +96,14 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
 
 def _saved_but(paths: Sequence[str], detail: str) -> str:
     return _("the change is saved in {files}, but git could not commit it: {detail}").format(
-        files=", ".join(paths), detail=detail.splitlines()[-1] if detail else "?"
+        files=", ".join(paths), detail=_reason(detail)
     )
+
+
+def _reason(detail: str) -> str:
+    """git's own words on one line, without its hints (advice on silencing advice)."""
+    lines = (line.strip() for line in detail.splitlines())
+    return " ".join(line for line in lines if line and not line.startswith("hint:")) or "?"
 
 
 def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:

@@ -43,6 +43,10 @@ items:
 """
 
 
+GITIGNORE = f"{CACHE_DIR}/\n{LOCK_FILE}\n"
+"""What a workspace's git leaves out: the cache and the lock."""
+
+
 @dataclass(frozen=True, slots=True)
 class Created:
     root: Path
@@ -63,7 +67,7 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
     files = {
         root / WORKSPACE_FILE: WORKSPACE_TEMPLATE.format(year=year, title=quoted),
         root / TASKS_DIR / "01-示例实事.yaml": EXAMPLE_TASK,
-        root / ".gitignore": f"{CACHE_DIR}/\n{LOCK_FILE}\n",
+        root / ".gitignore": GITIGNORE,
     }
     for path, text in files.items():
         if not path.exists():
