@@ -116,8 +116,15 @@ PAID_MARCH = ("done", "7.2", "按时兑付", "--period", "3", "--date", "2023-03
         pytest.param(
             PAID_MARCH,
             ("done", "7.2", "按时兑付", "--period", "3", "--date", "2023-04-02"),
-            "7.2#2 was already ticked off on 2023-03-31",
+            "7.2#2（3月） was already ticked off on 2023-03-31",
             id="second-tick-of-a-month",
+        ),
+        pytest.param(
+            (),
+            ("done", "7.2", "按时兑付", "--period", "9", "--date", "2023-06-06"),
+            "9月 is still to come on 2023-06-06: a month is ticked off once it is done"
+            " (check --period, or give the day it was done with --date)",
+            id="a-month-to-come",
         ),
         pytest.param(
             TICKED,

@@ -179,7 +179,9 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
         pytest.param(
             EARLIER,
             ("update", "9.1", "--set", "法律援助案件=80", "--date", "2023-03-01"),
-            "法律援助案件 80 is above the 70 already recorded for 2023-03-20",
+            "法律援助案件 80 is above the 70 already recorded for 2023-03-20; values are"
+            " cumulative. Check --date (the day of this report), or if 70 was wrong, record the"
+            " right number with --correct --note WHY",
             id="backdated-above-a-later-value",
         ),
         pytest.param(

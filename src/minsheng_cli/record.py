@@ -149,7 +149,11 @@ def _check_against_history(item: Item, name: str, value: float, update: Update) 
         )
     if after and value > after[0][1] and not update.correct:
         raise UsageError(
-            _("{name} {value} is above the {later} already recorded for {day}").format(
+            _(
+                "{name} {value} is above the {later} already recorded for {day}; values are"
+                " cumulative. Check --date (the day of this report), or if {later} was wrong,"
+                " record the right number with --correct --note WHY"
+            ).format(
                 name=measure_name(name),
                 value=format_amount(value),
                 later=format_amount(after[0][1]),
@@ -184,6 +188,13 @@ def check_tick(
                 ref=item.ref, number=milestone.number
             )
         )
+    if period is not None and day.year == workspace.year and period > day.month:
+        raise UsageError(
+            _(
+                "{month}月 is still to come on {day}: a month is ticked off once it is done"
+                " (check --period, or give the day it was done with --date)"
+            ).format(month=period, day=day.isoformat())
+        )
     ticked = tick_date(milestone, item.records, period)
     if undo and ticked is not None and day < ticked:
         raise UsageError(
@@ -204,10 +215,9 @@ def check_tick(
             )
         )
     if not undo and ticked is not None:
+        which = f"{item.ref}#{milestone.number}" + (f"（{period}月）" if period else "")
         raise UsageError(
-            _("{ref}#{number} was already ticked off on {day}").format(
-                ref=item.ref, number=milestone.number, day=ticked.isoformat()
-            )
+            _("{ref} was already ticked off on {day}").format(ref=which, day=ticked.isoformat())
         )
     last = max(
         (r.date for r in item.records if r.period == period and r.ticks(milestone) is not None),
