@@ -220,6 +220,21 @@ def test_status_filters(ledger_dir: Path, options: list[str], expected: list[str
     assert [i["item"] for i in items] == expected
 
 
+@pytest.mark.parametrize("command", [["status"], ["list"], ["overdue"], ["agenda"]])
+def test_a_filter_that_matches_no_item_is_a_slip_not_an_empty_answer(
+    ledger_dir: Path, command: list[str]
+) -> None:
+    """`overdue --leader 王计讲` (a typo) must not read as "nothing is overdue"."""
+    result = run_cli(ledger_dir, ["--lang", "en", *command, "--month", "6", "--leader", "王计讲"])
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.strip() == (
+        "error: --leader “王计讲” matches no item; the ledger has: 王继讲、任伟、李静、张怀彪"
+    )
+    unit = run_cli(ledger_dir, ["--lang", "en", *command, "-m", "6", "--unit", "住建局"])
+    assert unit.exit_code == 2 and "住房和城乡建设局、农业农村局" in unit.stderr
+
+
 TABLE_COMMANDS = [["status"], ["list"], ["list", "--unit", "卫生"]]
 
 

@@ -207,6 +207,21 @@ def ledger_today(ctx: typer.Context, as_of: str | None, month: int | None) -> tu
     return ledger, today
 
 
+def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
+    """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
+    (an empty overdue list would read as good news): say so, and list the names there are."""
+    for option, wanted, names in (
+        ("--unit", unit, [item.unit for item in ledger.items]),
+        ("--leader", leader, [item.leader for item in ledger.items]),
+    ):
+        if wanted is not None and not any(wanted.strip() in name for name in names):
+            usage_exit(
+                _("{option} “{value}” matches no item; the ledger has: {names}").format(
+                    option=option, value=wanted, names="、".join(dict.fromkeys(names))
+                )
+            )
+
+
 def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool:
     """--unit and --leader match part of a name (--unit 农业 finds 农业农村局)."""
     return (unit is None or unit.strip() in item.unit) and (
@@ -299,6 +314,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     snapshot = snapshot_for(ctx, as_of, month)
+    known_filters(snapshot.ledger, unit, leader)
     items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
     if as_json:
         from minsheng_cli.render_json import item_json
@@ -353,6 +369,7 @@ def list_milestones(
                 )
             )
     snapshot = milestones_for(ctx, as_of, month)
+    known_filters(snapshot.ledger, unit, leader)
     statuses = [
         m
         for m in snapshot.milestones
@@ -591,6 +608,7 @@ def overdue(
     from minsheng_cli.evaluate import State
 
     snapshot = milestones_for(ctx, as_of, month, only_due=True)
+    known_filters(snapshot.ledger, unit, leader)
     late = [
         m
         for m in snapshot.milestones
@@ -632,6 +650,7 @@ def agenda(
     from minsheng_cli.asof import parse_day
 
     ledger = workspace(ctx).ledger()
+    known_filters(ledger, unit, leader)
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
     keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
     if as_json:
