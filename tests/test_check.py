@@ -360,18 +360,20 @@ def test_schema_errors_in_one_file_are_all_reported(ledger_dir: Path) -> None:
         "    indicators:\n"
         "      - {name: 户厕改造, target: 很多, unit: 座}\n"
         "    milestones:\n"
-        "      - {deadline: 3月底, text: 开工建设, percent: 120}\n",
+        "      - {deadline: 3月底, text: 开工建设, percent: 120}\n"
+        "      - {deadline: 4月底, text: 完工, text: 竣工}\n",
         encoding="utf-8",
     )
 
     result = run_cli(ledger_dir, ["--lang", "en", "check"])
 
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:-1] == [
+    assert result.stderr.splitlines()[:-1] == [  # a duplicate key no longer hides the rest
         "tasks/11-多处错误.yaml:5: unknown key “leadr”; " + ITEM_KEYS,
         "tasks/11-多处错误.yaml:7: “target”: Input should be a valid number,"
         " unable to parse string as a number",
         "tasks/11-多处错误.yaml:9: “percent”: Input should be less than or equal to 100",
+        "tasks/11-多处错误.yaml:10: duplicate key “text” (first at line 10); keep one of them",
     ]
 
 

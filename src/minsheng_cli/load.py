@@ -144,7 +144,15 @@ def _read_validated(
         return [Problem(file, line, message) for line, message in exc.all()]
     except OSError as exc:
         return [Problem(file, None, _("cannot read the file: {error}").format(error=exc))]
-    return validate(file, document)
+    checked = validate(file, document)
+    if not document.duplicates:
+        return checked
+    duplicates = [Problem(file, line, message) for line, message in document.duplicates]
+    return sorted([*duplicates, *(checked if isinstance(checked, list) else [])], key=_by_line)
+
+
+def _by_line(problem: Problem) -> int:
+    return problem.line or 0
 
 
 def cache_enabled() -> bool:

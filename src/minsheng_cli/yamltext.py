@@ -51,6 +51,9 @@ class Document:
     lines: dict[Path_, int] = field(default_factory=dict)
     flow: set[Path_] = field(default_factory=set)
     """Paths of lists written in flow style ([a, b]): `update` cannot append to those."""
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    """Every duplicate key, as (line, message): an error, reported with the file's other
+    problems (the data keeps each key's first value, so the rest can still be checked)."""
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest part of ``path`` that the file has."""
@@ -104,9 +107,7 @@ def parse(text: str) -> Document:
         return document
     builder = _Builder(document)
     document.data = builder.build(node, ())
-    if builder.duplicates:
-        (line, message), *more = builder.duplicates
-        raise YamlProblem(line, message, more)
+    document.duplicates = builder.duplicates
     return document
 
 
