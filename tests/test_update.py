@@ -228,6 +228,12 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
             "“2023-02-30” is not a date; write it as YYYY-MM-DD, e.g. 2023-06-30",
             id="not-a-date",
         ),
+        pytest.param(
+            (),
+            ("update", "3.1", "--set", "示范村=3", "--set", "示范村=4", "--date", "2023-07-01"),
+            "--set names 示范村 twice; give each indicator once",
+            id="one-indicator-twice",
+        ),
     ],
 )
 def test_update_refusals(
@@ -440,3 +446,28 @@ def test_a_failure_mid_write_leaves_the_old_file_whole(
     assert "Traceback" not in result.output + chinese.output
     assert task_bytes(ledger_dir) == before
     assert sorted(p.name for p in (ledger_dir / "tasks").iterdir()) == sorted(before)
+
+
+def test_a_read_only_file_is_not_replaced(
+    ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The atomic rename would replace a file the clerk made read-only (to close a year, say):
+    it is refused instead, nothing written. (os.access is what tells; root may write anyway.)"""
+    before = task_bytes(ledger_dir)
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode: (
+            False if str(path).endswith("09-法律援助质量提升工程.yaml") else real_access(path, mode)
+        ),
+    )
+    args = ["update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31", "--no-commit"]
+    result = run_cli(ledger_dir, ["--lang", "en", *args])
+    monkeypatch.undo()
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert flat(result.stderr) == (
+        f"error: {LEGAL_AID} is read-only; make it writable if it should take records"
+        " (nothing was recorded)"
+    )
+    assert task_bytes(ledger_dir) == before

@@ -427,6 +427,8 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
         # a Chinese input method types ＝ and full-width digits; the name is kept as written
         name, sep, raw = pair.replace("＝", "=").partition("=")
         name = clean_text(name, "--set", one_line=True)
+        if name in values:
+            usage_exit(_("--set names {name} twice; give each indicator once").format(name=name))
         raw = unicodedata.normalize("NFKC", raw)
         try:
             if not sep or not name:

@@ -7,6 +7,7 @@ person left them. The new text is parsed and validated before it replaces the ol
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -298,6 +299,13 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
         if file.is_relative_to(workspace.root)
         else str(file)
     )
+    if not os.access(file, os.W_OK):  # a rename would replace it all the same
+        raise MinshengError(
+            _(
+                "{file} is read-only; make it writable if it should take records"
+                " (nothing was recorded)"
+            ).format(file=shown)
+        )
     raw = file.read_bytes()
     new = appended(raw, fields, shown)
     data = read_project_data(file, new)
