@@ -169,3 +169,28 @@ def test_a_report_that_cannot_be_written_is_an_error_not_a_crash(ledger_dir: Pat
     code, _out, err = en(ledger_dir, "export", "--month", "6", "-o", "/proc/minsheng.csv")
     assert code == 1
     assert err.startswith("error: could not write /proc/minsheng.csv (")
+
+
+@pytest.mark.parametrize(
+    ("args", "english"),
+    [
+        (
+            ["status", "--lang", "en"],
+            "--lang goes before the command's name, as for every command: minsheng --lang … status",
+        ),
+        (["agenda"], "`agenda` needs --month/-m; see `minsheng agenda --help`"),
+        (["overdue", "--foo"], "`overdue` has no option --foo; see `minsheng overdue --help`"),
+    ],
+)
+def test_command_line_slips_are_explained_in_the_clerks_language(
+    ledger_dir: Path, args: list[str], english: str
+) -> None:
+    """Click says these in English whatever the language; a global option written after the
+    command's name (`status --lang en`) is the usual slip, and the message says where it goes."""
+    result = run_cli(ledger_dir, args, MINSHENG_LANG="en")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.strip() == f"error: {english}"
+    chinese = run_cli(ledger_dir, args)
+    assert (chinese.exit_code, chinese.stdout) == (2, "")
+    assert chinese.stderr.startswith("错误：") and args[-1] in chinese.stderr
+    assert "Usage:" not in chinese.stderr

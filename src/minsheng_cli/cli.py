@@ -104,8 +104,13 @@ class MinshengGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
         except Exception as error:
-            if os.environ.get("MINSHENG_DEBUG") == "1" or _is_click_error(error):
+            if os.environ.get("MINSHENG_DEBUG") == "1":
                 raise
+            if _is_click_error(error):
+                explained = explained_usage_error(error, ctx.invoked_subcommand or "")
+                if explained is None:
+                    raise
+                usage_exit(explained)
             say(
                 _("internal error: {kind}: {error} (MINSHENG_DEBUG=1 shows the traceback)").format(
                     kind=type(error).__name__, error=error
@@ -113,6 +118,34 @@ class MinshengGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
+
+
+GLOBAL_OPTIONS = ("-C", "--lang", "--version")
+
+
+def explained_usage_error(error: Exception, command: str) -> str | None:
+    """The command line's two common slips in the clerk's language (Click says them in
+    English): an option the command does not have, above all a global one written after the
+    command name, and a required option left out. None: let Click say it."""
+    from typer._click.exceptions import MissingParameter, NoSuchOption
+
+    see_help = _("see `minsheng {command} --help`").format(command=command)
+    if isinstance(error, NoSuchOption):
+        option = error.option_name
+        if option in GLOBAL_OPTIONS:
+            return _(
+                "{option} goes before the command's name, as for every command:"
+                " minsheng {option} … {command}"
+            ).format(option=option, command=command)
+        return _("`{command}` has no option {option}; {help}").format(
+            command=command, option=option, help=see_help
+        )
+    if isinstance(error, MissingParameter) and error.param is not None:
+        names = "/".join(getattr(error.param, "opts", []) or [str(error.param.name)])
+        return _("`{command}` needs {option}; {help}").format(
+            command=command, option=names, help=see_help
+        )
+    return None
 
 
 def _is_click_error(error: Exception) -> bool:
