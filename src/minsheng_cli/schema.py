@@ -118,9 +118,11 @@ class RecordModel(Strict):
         kinds = [bool(self.set) or self.percent is not None, self.done is not None]
         kinds.append(self.undone is not None)
         if sum(kinds) != 1:
-            raise ValueError("a record either sets values, or has done: or undone: (exactly one)")
+            raise ValueError(
+                _("a record either sets values, or has done: or undone: (exactly one)")
+            )
         if self.correct and not self.note:
-            raise ValueError("a correction needs a note saying why")
+            raise ValueError(_("a correction needs a note saying why"))
         return self
 
 

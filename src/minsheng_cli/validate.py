@@ -12,6 +12,7 @@ from typing import Any
 
 from minsheng_cli.errors import Problem
 from minsheng_cli.i18n import _
+from minsheng_cli.ledger import format_amount
 from minsheng_cli.yamltext import Document, Path_
 
 PlainData = dict[str, Any]
@@ -59,7 +60,7 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _describe(kind: str, loc: Path_, message: str, model: Any) -> str:
+def _describe(kind: str, loc: Path_, message: str, model: Any, context: Any = None) -> str:
     field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
     if kind == "missing":
         return _("“{field}” is missing; add it").format(field=field)
@@ -68,10 +69,38 @@ def _describe(kind: str, loc: Path_, message: str, model: Any) -> str:
         return _("unknown key “{field}”; the keys allowed here: {known}").format(
             field=field, known=known
         )
-    message = message.removeprefix("Value error, ")
+    message = _in_words(kind, context or {}) or message.removeprefix("Value error, ")
     if field:
         return _("“{field}”: {message}").format(field=field, message=message)
     return message
+
+
+def _in_words(kind: str, context: dict[str, Any]) -> str | None:
+    """pydantic's usual complaints in the clerk's language (its own text is English only)."""
+    number = ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float")
+    if kind in number:
+        return _("should be a number")
+    if kind == "finite_number":
+        return _("should be a finite number")
+    if kind in ("string_type", "string_too_short"):
+        return _("should be text") if kind == "string_type" else _("should not be empty")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("should be true or false")
+    if kind in ("list_type", "tuple_type"):
+        return _("should be a list (“- ” lines, or [a, b])")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("should be a mapping (lines of key: value)")
+    bounds = {
+        "greater_than_equal": (_("should be {limit} or more"), "ge"),
+        "greater_than": (_("should be more than {limit}"), "gt"),
+        "less_than_equal": (_("should be {limit} or less"), "le"),
+        "less_than": (_("should be less than {limit}"), "lt"),
+    }
+    if kind in bounds and bounds[kind][1] in context:
+        text, key = bounds[kind]
+        limit = context[key]
+        return text.format(limit=format_amount(limit) if isinstance(limit, int | float) else limit)
+    return None
 
 
 def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Problem]:
@@ -82,7 +111,7 @@ def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Prob
         place = loc if error["type"] == "missing" else _in_data(loc, document)
         if place in by_place:
             continue
-        message = _describe(error["type"], place, str(error["msg"]), model)
+        message = _describe(error["type"], place, str(error["msg"]), model, error.get("ctx"))
         by_place[place] = Problem(file, document.line_of(place), message)
     return sorted(by_place.values(), key=lambda p: p.line or 0)
 
