@@ -194,3 +194,13 @@ def test_command_line_slips_are_explained_in_the_clerks_language(
     assert (chinese.exit_code, chinese.stdout) == (2, "")
     assert chinese.stderr.startswith("错误：") and args[-1] in chinese.stderr
     assert "Usage:" not in chinese.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "11"], ["overdue", "--leader", "无此人"], ["status", "--unit", "无此局"]]
+)
+def test_a_slip_is_said_alone_without_the_year_note(ledger_dir: Path, args: list[str]) -> None:
+    """No date given, today outside 2023: the note about the year would only bury the error."""
+    result = run_cli(ledger_dir, args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("错误：")

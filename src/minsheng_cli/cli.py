@@ -207,27 +207,37 @@ def main_options(
     ctx.obj = Context(directory)
 
 
-def snapshot_for(ctx: typer.Context, as_of: str | None, month: int | None) -> Snapshot:
+def snapshot_for(
+    ctx: typer.Context, as_of: str | None, month: int | None, ledger: Ledger | None = None
+) -> Snapshot:
     from minsheng_cli.asof import snapshot_as_of
 
-    ledger, today = ledger_today(ctx, as_of, month)
+    ledger, today = ledger_today(ctx, as_of, month, ledger)
     return snapshot_as_of(ledger, as_of, month, today)
 
 
 def milestones_for(
-    ctx: typer.Context, as_of: str | None, month: int | None, *, only_due: bool = False
+    ctx: typer.Context,
+    as_of: str | None,
+    month: int | None,
+    ledger: Ledger | None = None,
+    *,
+    only_due: bool = False,
 ) -> Milestones:
     """Only the milestones (list, overdue): half the work of a whole snapshot."""
     from minsheng_cli.asof import milestones_as_of
 
-    ledger, today = ledger_today(ctx, as_of, month)
+    ledger, today = ledger_today(ctx, as_of, month, ledger)
     return milestones_as_of(ledger, as_of, month, today, only_due=only_due)
 
 
-def ledger_today(ctx: typer.Context, as_of: str | None, month: int | None) -> tuple[Ledger, date]:
-    """The workspace's ledger and today; a note when no date was asked and today is outside
-    the ledger's year (so that an empty overdue list in 2026 does not read as "all done")."""
-    ledger = workspace(ctx).ledger()
+def ledger_today(
+    ctx: typer.Context, as_of: str | None, month: int | None, ledger: Ledger | None = None
+) -> tuple[Ledger, date]:
+    """The workspace's ledger (``ledger``, if already loaded) and today; a note when no date was
+    asked and today is outside the ledger's year (so that an empty overdue list in 2026 does
+    not read as "all done")."""
+    ledger = workspace(ctx).ledger() if ledger is None else ledger
     today = date.today()
     if as_of is None and month is None and today.year != ledger.year:
         say(
@@ -346,8 +356,9 @@ def status(
     leader: LeaderOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    snapshot = snapshot_for(ctx, as_of, month)
-    known_filters(snapshot.ledger, unit, leader)
+    ledger = workspace(ctx).ledger()
+    known_filters(ledger, unit, leader)  # a slip is said before anything else
+    snapshot = snapshot_for(ctx, as_of, month, ledger)
     items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
     if as_json:
         from minsheng_cli.render_json import item_json
@@ -401,8 +412,9 @@ def list_milestones(
                     states=", ".join(f"{s.value} ({state_label(s)})" for s in State),
                 )
             )
-    snapshot = milestones_for(ctx, as_of, month)
-    known_filters(snapshot.ledger, unit, leader)
+    ledger = workspace(ctx).ledger()
+    known_filters(ledger, unit, leader)
+    snapshot = milestones_for(ctx, as_of, month, ledger)
     statuses = [
         m
         for m in snapshot.milestones
@@ -438,8 +450,9 @@ def show(
 ) -> None:
     from minsheng_cli.refs import resolve
 
-    snapshot = snapshot_for(ctx, as_of, month)
-    target = resolve(snapshot.ledger, ref)
+    ledger = workspace(ctx).ledger()
+    target = resolve(ledger, ref)  # a wrong reference is said before anything else
+    snapshot = snapshot_for(ctx, as_of, month, ledger)
     wanted = {item.ref for item in target.items}
     statuses = [s for s in snapshot.items if s.item.ref in wanted]
     if as_json:
@@ -642,8 +655,9 @@ def overdue(
 ) -> None:
     from minsheng_cli.evaluate import State
 
-    snapshot = milestones_for(ctx, as_of, month, only_due=True)
-    known_filters(snapshot.ledger, unit, leader)
+    ledger = workspace(ctx).ledger()
+    known_filters(ledger, unit, leader)
+    snapshot = milestones_for(ctx, as_of, month, ledger, only_due=True)
     late = [
         m
         for m in snapshot.milestones
