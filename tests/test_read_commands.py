@@ -839,10 +839,15 @@ def test_every_table_to_a_pipe_is_plain(ledger_dir: Path, args: list[str], code:
     rules = [line for line in lines if line and set(line) == {RULE}]
     if args[0] == "show":
         assert len(rules) == 6  # 3 items: indicators and milestones each
-        # nothing is indented but a track's heading, in the milestone table's second column
+        # nothing is indented but a track's heading, over the milestone texts (whose column is
+        # wide anyway: the deadline column stays as narrow as its words)
         indented = [line for line in lines if line.startswith(" ")]
         assert [line.lstrip()[:3] for line in indented] == ["（一）", "（二）"]
-        assert {line.index("（") for line in indented} == {len("#   ")}  # "10" is 2 wide
+        header = next(line for line in lines if line.startswith("#   "))
+        assert {cell_len(line[: line.index("（")]) for line in indented} == {
+            cell_len(header[: header.index(ZH.gettext("Milestone"))])
+        }
+        assert header.index(ZH.gettext("Due")) < 20
     else:
         table = parse_table(out)  # one table, its columns lined up
         assert all(row[0] or args[0] == "overdue" for row in table.rows)

@@ -273,7 +273,7 @@ def item_milestones(status: ItemStatus) -> Sheet:
         if milestone.track and milestone.track != current_track:
             position = [t.heading for t in status.item.tracks].index(milestone.track) + 1
             track = Span(numbered_track(position, milestone.track), "bold")
-            rows.append(("", track, "", "", "", "", ""))
+            rows.append(("", "", "", track, "", "", ""))  # over the texts: the column is wide
             current_track = milestone.track
         rows.append(
             (
