@@ -577,3 +577,17 @@ def test_a_flow_style_records_list_is_a_warning_that_names_the_fix(ledger_dir: P
         " `update` and `done` can only append to “records:” written alone on its line with one"
         " “- ” per record\n"
     )
+
+
+def test_a_fraction_where_a_whole_number_belongs_says_so(ledger_dir: Path) -> None:
+    config = ledger_dir / "minsheng.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("warning_days: 10", "warning_days: 10.5"), encoding="utf-8")
+    assert "warning_days: 10.5" in config.read_text(encoding="utf-8")
+
+    result = run_cli(ledger_dir, ["--lang", "en", "check"])
+
+    assert result.exit_code == 1
+    assert re.search(
+        r"minsheng\.yaml:\d+: “warning_days”: should be a whole number$", result.stderr, re.M
+    )

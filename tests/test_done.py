@@ -360,3 +360,30 @@ def test_a_fragment_names_the_milestone_to_tick_not_the_one_measured_in_numbers(
     """8.1 has 启动全县广场文艺演出活动 (a tick) and 完成广场文艺演出10场次 (a number)."""
     out = ok(ledger_dir, "done", "8.1", "广场文艺演出", "--date", "2023-05-18")
     assert "done 8.1#4 启动全县广场文艺演出活动 (2023-05-18)" in out
+
+
+def test_a_tick_for_a_month_still_to_come_can_be_taken_back(ledger_dir: Path) -> None:
+    """Such a tick is refused now, but one may be in a file already (an earlier version, a hand
+    edit): taking it back must not wait for that month to come."""
+    file = ledger_dir / "tasks" / "07-基本民生保障提升工程.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert "records:" not in text
+    tick = "records:\n  - {date: 2023-06-05, item: 2, done: 按时兑付, period: 12}\n"
+    file.write_text(text + tick, encoding="utf-8")
+    assert states(ledger_dir, "7.2", "2023-06-30")[(2, 12)][0] == "met"
+
+    ok(
+        ledger_dir,
+        "done",
+        "7.2",
+        "按时兑付",
+        "--period",
+        "12",
+        "--undo",
+        "--note",
+        "误报",
+        "--date",
+        "2023-06-06",
+    )
+
+    assert states(ledger_dir, "7.2", "2023-06-30")[(2, 12)][0] == "pending"

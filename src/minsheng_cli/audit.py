@@ -68,7 +68,8 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
     added = _git(root, "add", "--", *paths, check=False)
     if added.returncode != 0:
         detail = (added.stderr or added.stdout).strip()
-        if "ignored by one of your .gitignore files" in detail:
+        ignored = _git(root, "check-ignore", "--quiet", "--", *paths, check=False)
+        if ignored.returncode == 0:  # asked, not read from git's words (they may be Chinese)
             detail = _(
                 "the repository around this folder ignores it (its .gitignore); give the"
                 " workspace a repository of its own: run git init in it"

@@ -120,7 +120,7 @@ class MinshengGroup(TyperGroup):
             raise typer.Exit(EXIT_INTERNAL) from None
 
 
-GLOBAL_OPTIONS = ("-C", "--lang", "--version")
+GLOBAL_OPTIONS = ("-C", "--directory", "--lang", "--version")
 
 
 def explained_usage_error(error: Exception, command: str) -> str | None:
@@ -137,6 +137,10 @@ def explained_usage_error(error: Exception, command: str) -> str | None:
                 "{option} goes before the command's name, as for every command:"
                 " minsheng {option} … {command}"
             ).format(option=option, command=command)
+        if error.possibilities:
+            see_help = _("did you mean {options}?").format(
+                options=", ".join(sorted(error.possibilities))
+            )
         return _("`{command}` has no option {option}; {help}").format(
             command=command, option=option, help=see_help
         )

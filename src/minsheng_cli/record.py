@@ -189,7 +189,7 @@ def check_tick(
                 ref=item.ref, number=milestone.number
             )
         )
-    if period is not None and day.year == workspace.year and period > day.month:
+    if period is not None and not undo and day.year == workspace.year and period > day.month:
         raise UsageError(
             _(
                 "{month}月 is still to come on {day}: a month is ticked off once it is done"

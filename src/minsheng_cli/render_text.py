@@ -77,7 +77,7 @@ def state_text(state: State) -> Span:
 def heading(snapshot: Snapshot | Milestones, what: str) -> Line:
     return (
         Span(snapshot.ledger.workspace.title, "bold"),
-        Span(f"  {what}  "),
+        Span(f"  {what}  ", "bold"),
         Span(_("as of {date}").format(date=snapshot.as_of.isoformat()), "dim"),
     )
 
@@ -94,8 +94,8 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
     spare = max(24, width - fixed)
     columns = (
         Column(_("No."), no_wrap=True, min_width=4),
-        Column(_("Project"), max_width=min(22, spare // 4), min_width=6),
-        Column(_("Unit"), max_width=min(20, spare // 4), min_width=6),
+        Column(_("Project"), max_width=min(22, spare // 4), min_width=6, overflow="fold"),
+        Column(_("Unit"), max_width=min(20, spare // 4), min_width=6, overflow="fold"),
         Column(_("Leader"), no_wrap=True),
         Column(_("Progress"), no_wrap=True),
         Column(
@@ -377,9 +377,14 @@ def overdue_columns(compact: bool) -> tuple[Column, ...]:
         for header in (*lead, _("No."), *deadline, _("Due"), _("Days late"))
     )
     texts = (
-        Column(_("Milestone"), ratio=3 if compact else None),
+        Column(_("Milestone"), ratio=3 if compact else None, overflow="fold"),
         *(
-            Column(header, ratio=1 if compact else None, max_width=None if compact else 24)
+            Column(
+                header,
+                ratio=1 if compact else None,
+                max_width=None if compact else 24,
+                overflow="fold",
+            )
             for header in (_("Required"), _("Recorded"))
         ),
     )

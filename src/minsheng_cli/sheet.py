@@ -37,7 +37,9 @@ class Column(NamedTuple):
     header: str
     justify: Justify = "left"
     no_wrap: bool = False
-    overflow: Overflow = "fold"
+    overflow: Overflow = "ellipsis"
+    """What a terminal does with a cell too long for the column: Rich's default, cut with …
+    (only when the column may not wrap); "fold" wraps it onto more lines."""
     min_width: int | None = None
     max_width: int | None = None
     ratio: int | None = None

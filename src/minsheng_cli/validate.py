@@ -77,8 +77,9 @@ def _describe(kind: str, loc: Path_, message: str, model: Any, context: Any = No
 
 def _in_words(kind: str, context: dict[str, Any]) -> str | None:
     """pydantic's usual complaints in the clerk's language (its own text is English only)."""
-    number = ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float")
-    if kind in number:
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("should be a whole number")
+    if kind in ("float_parsing", "float_type"):
         return _("should be a number")
     if kind == "finite_number":
         return _("should be a finite number")
