@@ -254,6 +254,14 @@ def ledger_today(
     return ledger, today
 
 
+def filtered_ledger(ctx: typer.Context, unit: str | None, leader: str | None) -> Ledger:
+    """The workspace's ledger, once --unit and --leader are known to name something in it
+    (a slip is said before anything else)."""
+    ledger = workspace(ctx).ledger()
+    known_filters(ledger, unit, leader)
+    return ledger
+
+
 def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
     """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
     (an empty overdue list would read as good news): say so, and list the names there are."""
@@ -360,8 +368,7 @@ def status(
     leader: LeaderOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)  # a slip is said before anything else
+    ledger = filtered_ledger(ctx, unit, leader)
     snapshot = snapshot_for(ctx, as_of, month, ledger)
     items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
     if as_json:
@@ -416,8 +423,7 @@ def list_milestones(
                     states=", ".join(f"{s.value} ({state_label(s)})" for s in State),
                 )
             )
-    ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader)
     snapshot = milestones_for(ctx, as_of, month, ledger)
     statuses = [
         m
@@ -659,8 +665,7 @@ def overdue(
 ) -> None:
     from minsheng_cli.evaluate import State
 
-    ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader)
     snapshot = milestones_for(ctx, as_of, month, ledger, only_due=True)
     late = [
         m
@@ -702,8 +707,7 @@ def agenda(
     from minsheng_cli.agenda import agenda_for
     from minsheng_cli.asof import parse_day
 
-    ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader)
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
     keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
     if as_json:
