@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
     """Record the half-year in a fresh copy of the ledger, through the real command line."""
     from typer.testing import CliRunner
 
-    from minsheng_cli.cli import app
+    from minsheng_cli.cli.app import app
 
     if len(argv) != 1:
         print("usage: python -m examples.halfyear DIR", file=sys.stderr)
@@ -174,7 +174,7 @@ def keep_history(root: Path) -> None:
     """The demo as a repository of its own, the half-year its first commit, so that `update`,
     `done` and `log` there work as in a real workspace (inside this clone, whose .gitignore
     leaves .demo/ out, they could not commit)."""
-    from minsheng_cli.workspace_init import GITIGNORE
+    from minsheng_cli.write.workspace_init import GITIGNORE
 
     if shutil.which("git") is None:
         return

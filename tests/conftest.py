@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from minsheng_cli.cli import app
+from minsheng_cli.cli.app import app
 from minsheng_cli.i18n import set_language
 
 REPO = Path(__file__).resolve().parent.parent

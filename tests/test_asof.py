@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from minsheng_cli.asof import as_of_date, snapshot_as_of
+from minsheng_cli.core.asof import as_of_date, snapshot_as_of
+from minsheng_cli.core.evaluate import State
 from minsheng_cli.errors import UsageError
-from minsheng_cli.evaluate import State
-from minsheng_cli.load import load_ledger
+from minsheng_cli.store.load import load_ledger
 
 
 def states_due_on(root: Path, day: date, as_of: str | None, month: int | None) -> set[State]:
@@ -59,7 +59,7 @@ def test_impossible_dates_are_usage_errors(
     "text", ["2023-07-20", "2023/7/20", "2023.07.20", "2023年7月20日", "２０２３年７月２０日"]
 )
 def test_a_date_is_read_as_a_clerk_types_it(text: str) -> None:
-    from minsheng_cli.asof import parse_day
+    from minsheng_cli.core.asof import parse_day
 
     assert parse_day(text) == date(2023, 7, 20)
 
@@ -68,7 +68,7 @@ def test_a_date_is_read_as_a_clerk_types_it(text: str) -> None:
     ("text", "month"), [("7", 7), ("07", 7), ("7月", 7), ("七月", 7), ("十二月", 12)]
 )
 def test_a_month_is_read_as_a_clerk_types_it(text: str, month: int) -> None:
-    from minsheng_cli.asof import parse_month
+    from minsheng_cli.core.asof import parse_month
 
     assert parse_month(text) == month
 

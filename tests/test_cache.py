@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from benchmarks.generate import generate_ledger
 
-from minsheng_cli import validate
-from minsheng_cli.load import load
+from minsheng_cli.ledger import validate
+from minsheng_cli.store.load import load
 from tests.conftest import run_cli
 
 CACHE = ".minsheng-cache"

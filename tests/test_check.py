@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 import pytest
 
-from minsheng_cli import yamltext
-from minsheng_cli.deadlines import DueKind
-from minsheng_cli.load import load_ledger
+from minsheng_cli.ledger import yamltext
+from minsheng_cli.ledger.deadlines import DueKind
+from minsheng_cli.store.load import load_ledger
 from tests.conftest import run_cli
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

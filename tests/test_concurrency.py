@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from minsheng_cli.load import load_ledger
-from minsheng_cli.refs import resolve_item
+from minsheng_cli.ledger.refs import resolve_item
+from minsheng_cli.store.load import load_ledger
 from tests.conftest import git, run_cli
 
 LEGAL_AID = "tasks/09-法律援助质量提升工程.yaml"

@@ -15,7 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from minsheng_cli import i18n
-from minsheng_cli.deadlines import (
+from minsheng_cli.i18n import set_language
+from minsheng_cli.ledger.deadlines import (
     DEFAULT_RULES,
     LAST_DAY,
     DeadlineError,
@@ -24,7 +25,6 @@ from minsheng_cli.deadlines import (
     DueKind,
     parse_deadline,
 )
-from minsheng_cli.i18n import set_language
 from tests.conftest import run_cli
 
 YEAR = 2023

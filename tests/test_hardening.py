@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from minsheng_cli.deadlines import parse_deadline
-from minsheng_cli.render_plain import to_plain
-from minsheng_cli.render_rich import rich_table, rich_text
-from minsheng_cli.sheet import Column, Sheet, Span
+from minsheng_cli.ledger.deadlines import parse_deadline
+from minsheng_cli.render.plain import to_plain
+from minsheng_cli.render.sheet import Column, Sheet, Span
+from minsheng_cli.render.terminal import rich_table, rich_text
 from tests.conftest import git, run_cli
 
 PROJECT_3 = "tasks/03-农村人居环境提升工程.yaml"  # items 3.2 (roads) and 3.3 (water)

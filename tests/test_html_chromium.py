@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from minsheng_cli.render_html import AS_OF_COLOUR, STATE_COLOURS
+from minsheng_cli.paperwork.html import AS_OF_COLOUR, STATE_COLOURS
 from tests.conftest import run_cli
 from tests.test_report import (
     LEDGER_TITLE,

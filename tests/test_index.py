@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from minsheng_cli.cache import CACHE_DIR
-from minsheng_cli.index import INDEX_FILE, file_for_ref
-from minsheng_cli.load import load_for_ref, read_project_data
+from minsheng_cli.store.cache import CACHE_DIR
+from minsheng_cli.store.index import INDEX_FILE, file_for_ref
+from minsheng_cli.store.load import load_for_ref, read_project_data
 from tests.conftest import run_cli
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minsheng_cli.render_json import array_chunks
+from minsheng_cli.render.json import array_chunks
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet='ab中\n"\\ 　'),

@@ -18,11 +18,18 @@ from benchmarks.generate import generate_ledger
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minsheng_cli import build, ledger_cache
-from minsheng_cli.cache import read_entry, write_entry
-from minsheng_cli.ledger import Ledger
-from minsheng_cli.ledger_codec import pack, unpack
-from minsheng_cli.load import WORKSPACE_FILE, load_ledger, load_sources, read_source, task_files
+from minsheng_cli.ledger import build
+from minsheng_cli.ledger.model import Ledger
+from minsheng_cli.store import snapshot as ledger_cache
+from minsheng_cli.store.cache import read_entry, write_entry
+from minsheng_cli.store.codec import pack, unpack
+from minsheng_cli.store.load import (
+    WORKSPACE_FILE,
+    load_ledger,
+    load_sources,
+    read_source,
+    task_files,
+)
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import apply_half_year
 from tests.test_ledger_codec import assert_identical
@@ -310,9 +317,9 @@ def test_a_file_edited_while_loading_is_never_stored_as_unchanged(
         edit(ledger_dir)
         return load_sources(*args)
 
-    monkeypatch.setattr("minsheng_cli.ledger_cache.load_sources", edited_meanwhile)
+    monkeypatch.setattr("minsheng_cli.store.snapshot.load_sources", edited_meanwhile)
     first = load_ledger(ledger_dir)
-    monkeypatch.setattr("minsheng_cli.ledger_cache.load_sources", load_sources)
+    monkeypatch.setattr("minsheng_cli.store.snapshot.load_sources", load_sources)
     assert "完成农村户厕改造900座" in milestone_texts(first), "built from the newer bytes"
     assert_identical(load_ledger(ledger_dir), uncached(ledger_dir, monkeypatch))
     assert "完成农村户厕改造950座" in milestone_texts(load_ledger(ledger_dir))
@@ -541,7 +548,7 @@ def test_an_entry_that_cannot_be_written_only_costs_speed(
     def full(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("minsheng_cli.cache.write_atomic", full)
+    monkeypatch.setattr("minsheng_cli.store.cache.write_atomic", full)
     assert outputs(ledger_dir) == expected
     assert snapshots(ledger_dir) == []
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minsheng_cli.deadlines import DeadlineRules, DueKind
-from minsheng_cli.ledger import (
+from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
+from minsheng_cli.ledger.model import (
     NO_AMOUNTS,
     Indicator,
     Item,
@@ -25,7 +25,7 @@ from minsheng_cli.ledger import (
     Track,
     Workspace,
 )
-from minsheng_cli.ledger_codec import NotEncodable, Undecodable, decode, encode, pack, unpack
+from minsheng_cli.store.codec import NotEncodable, Undecodable, decode, encode, pack, unpack
 
 ROOT = Path("/srv/台账/2023")
 

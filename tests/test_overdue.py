@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from minsheng_cli.evaluate import State, evaluate, evaluate_milestones
-from minsheng_cli.load import load_ledger
+from minsheng_cli.core.evaluate import State, evaluate, evaluate_milestones
+from minsheng_cli.store.load import load_ledger
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import (
     AGENDA_JULY,

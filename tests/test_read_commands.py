@@ -588,7 +588,7 @@ class FrozenToday(date):
 def test_without_a_date_today_is_still_running(
     ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("minsheng_cli.cli.date", FrozenToday)
+    monkeypatch.setattr("minsheng_cli.cli.app.date", FrozenToday)
 
     def state(*args: str) -> tuple[str, int]:
         rows = json_of(ledger_dir, "list", *args, "--unit", "司法局")
@@ -871,8 +871,15 @@ def test_a_pipe_is_written_without_rich_layout_yaml_or_pydantic(
         for line in result.stderr.decode("utf-8").splitlines()
         if line.startswith("import time:")
     }
-    assert "minsheng_cli.render_plain" in imported and "rich.cells" in imported
-    heavy = {"rich.console", "rich.table", "rich.text", "pydantic", "yaml", "minsheng_cli.schema"}
+    assert "minsheng_cli.render.plain" in imported and "rich.cells" in imported
+    heavy = {
+        "rich.console",
+        "rich.table",
+        "rich.text",
+        "pydantic",
+        "yaml",
+        "minsheng_cli.ledger.schema",
+    }
     assert heavy.isdisjoint(imported), heavy & imported
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from minsheng_cli.errors import EXIT_USAGE, UsageError
 from minsheng_cli.i18n import set_language
-from minsheng_cli.ledger import Ledger
-from minsheng_cli.load import load_ledger
-from minsheng_cli.refs import resolve, resolve_item, resolve_milestone
+from minsheng_cli.ledger.model import Ledger
+from minsheng_cli.ledger.refs import resolve, resolve_item, resolve_milestone
+from minsheng_cli.store.load import load_ledger
 from tests.conftest import run_cli
 
 

@@ -9,9 +9,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from minsheng_cli.render_plain import display_widths, to_plain
-from minsheng_cli.render_text import progress_bar
-from minsheng_cli.sheet import Cell, Column, Sheet, Span
+from minsheng_cli.render.plain import display_widths, to_plain
+from minsheng_cli.render.sheet import Cell, Column, Sheet, Span
+from minsheng_cli.render.tables import progress_bar
 from tests.plaintext import AMBIGUOUS_DRAWING, cut_at, fits, in_ascii, parse_table
 
 LONG = "完成可行性研究报告、初步设计、施工图审核等前期工作"  # 25 wide characters: 50 cells

@@ -98,7 +98,7 @@ def report(root: Path, *args: str) -> str:
 def test_a_period_ends_on_its_last_day(
     month: int | None, quarter: int | None, start: date, end: date, label: str
 ) -> None:
-    from minsheng_cli.paperwork import period_label, period_of, period_request
+    from minsheng_cli.paperwork.outline import period_label, period_of, period_request
 
     period = period_of(2023, *period_request(month, quarter))
     assert (period.start, period.end) == (start, end)
@@ -106,7 +106,7 @@ def test_a_period_ends_on_its_last_day(
 
 
 def test_the_next_period_stays_in_the_year() -> None:
-    from minsheng_cli.paperwork import PeriodKind, next_period, period_of
+    from minsheng_cli.paperwork.outline import PeriodKind, next_period, period_of
 
     assert next_period(period_of(2023, PeriodKind.MONTH, 6)) == period_of(2023, PeriodKind.MONTH, 7)
     assert next_period(period_of(2023, PeriodKind.QUARTER, 3)) == period_of(

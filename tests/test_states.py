@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minsheng_cli.deadlines import DueKind
-from minsheng_cli.evaluate import (
+from minsheng_cli.core.evaluate import (
     Clock,
     ItemStatus,
     Light,
@@ -29,7 +28,8 @@ from minsheng_cli.evaluate import (
     tick_date,
     value_timeline,
 )
-from minsheng_cli.ledger import Indicator, Item, Ledger, Milestone, Project, Record, Workspace
+from minsheng_cli.ledger.deadlines import DueKind
+from minsheng_cli.ledger.model import Indicator, Item, Ledger, Milestone, Project, Record, Workspace
 from tests.conftest import run_cli
 
 Y = 2023

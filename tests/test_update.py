@@ -14,9 +14,9 @@ import pytest
 
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import set_language
-from minsheng_cli.load import load_ledger
-from minsheng_cli.record import Update, check_update
-from minsheng_cli.refs import resolve_item
+from minsheng_cli.ledger.refs import resolve_item
+from minsheng_cli.store.load import load_ledger
+from minsheng_cli.write.record import Update, check_update
 from tests.conftest import copy_ledger, git, run_cli
 from tests.writes import assert_refused, flat, ok, task_bytes
 

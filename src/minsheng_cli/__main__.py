@@ -21,7 +21,7 @@ def main() -> None:
     from minsheng_cli.i18n import set_language
 
     set_language(language_from_argv(sys.argv[1:]))
-    from minsheng_cli.cli import run
+    from minsheng_cli.cli.app import run
 
     try:
         run()

@@ -1,0 +1,1 @@
+"""The command line: the Typer app, shared helpers, one module per group of commands."""

@@ -1,0 +1,247 @@
+"""`minsheng report` (月通报, 季度报告) and `minsheng export` (the 台账 as xlsx, csv or json).
+
+Registered on the main app by ``register``. Only typer, pathlib and i18n are imported at the top,
+so that every other command starts as fast as before; the work is imported when a command runs.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from minsheng_cli.cli.options import AsOfOption, MonthOption, month_value
+from minsheng_cli.i18n import _
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from minsheng_cli.paperwork.outline import Report
+
+REPORT_FORMATS = ("md", "html", "docx")
+EXPORT_FORMATS = ("xlsx", "csv", "json")
+BINARY_FORMATS = ("docx", "xlsx")
+EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".json": "json",
+}
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help=_("Write to this file (its extension chooses the format); default: standard output."),
+        dir_okay=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help=_("Overwrite the output file if it exists."))
+]
+
+
+def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str | None:
+    """--format, else the output file's extension; None when neither says (the caller decides)."""
+    from minsheng_cli.errors import UsageError
+
+    if fmt is not None and fmt.lower() not in allowed:
+        raise UsageError(
+            _("unknown format “{format}”; use one of: {formats}").format(
+                format=fmt, formats=", ".join(allowed)
+            )
+        )
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if output is not None and fmt is None and implied not in allowed:
+        raise UsageError(
+            _("cannot tell the format from “{file}”; add --format ({formats})").format(
+                file=output.name, formats="|".join(allowed)
+            )
+        )
+    if fmt is not None and implied is not None and implied != fmt.lower():
+        raise UsageError(
+            _("--format {format} does not match the file name “{file}”").format(
+                format=fmt, file=output.name if output else ""
+            )
+        )
+    return fmt.lower() if fmt is not None else implied
+
+
+def check_output(output: Path | None, fmt: str, force: bool) -> None:
+    """Refuse before any work: binary to a terminal, an existing file without --force."""
+    from minsheng_cli.errors import UsageError
+
+    if output is None:
+        if fmt in BINARY_FORMATS:
+            raise UsageError(
+                _("the {format} format is a binary file: give -o FILE").format(format=fmt)
+            )
+        return
+    if output.is_dir():
+        raise UsageError(_("“{file}” is a folder, not a file").format(file=output))
+    if output.exists() and not force:
+        raise UsageError(_("“{file}” exists; use --force to overwrite").format(file=output))
+    if not output.parent.is_dir():
+        raise UsageError(_("the folder of “{file}” does not exist").format(file=output))
+
+
+def deliver(content: str | bytes, output: Path | None) -> None:
+    """To the file (atomically; text as UTF-8) or to standard output."""
+    if output is None:
+        typer.echo(content, nl=False)
+        return
+    from minsheng_cli.cli.app import say
+    from minsheng_cli.store.atomic import write_atomic
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        from minsheng_cli.errors import MinshengError
+
+        raise MinshengError(
+            _("could not write {file} ({error})").format(file=output, error=exc.strerror or exc)
+        ) from exc
+    say(_("wrote {file}").format(file=output), err=True)
+
+
+@contextmanager
+def progress_steps(*steps: str) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar over ``steps`` on a terminal's stderr, gone when they are; nothing when
+    stderr is not a terminal. The callable marks the current step done and names the next."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from minsheng_cli.cli.app import console
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(steps[0], total=len(steps))
+        remaining = list(steps[1:])
+
+        def step_done() -> None:
+            progress.update(task, advance=1, description=remaining.pop(0) if remaining else "")
+
+        yield step_done
+
+
+def report(
+    ctx: typer.Context,
+    month: Annotated[
+        int | None,
+        typer.Option(
+            "--month",
+            "-m",
+            help=_("The monthly bulletin (月通报) for month N (1–12)."),
+            parser=month_value("--month"),
+            metavar="N",
+        ),
+    ] = None,
+    quarter: Annotated[
+        int | None,
+        typer.Option(
+            "--quarter", "-q", help=_("The quarterly report (季度报告) for quarter Q (1–4).")
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help=_("md (default), html or docx.")),
+    ] = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    from minsheng_cli.cli.app import workspace
+    from minsheng_cli.paperwork.outline import period_of, period_request
+
+    kind, number = period_request(month, quarter)
+    chosen = choose_format(fmt, output, REPORT_FORMATS) or "md"
+    check_output(output, chosen, force)
+    with progress_steps(_("loading the ledger"), _("evaluating"), _("rendering")) as step_done:
+        ledger = workspace(ctx).ledger()
+        step_done()
+        from minsheng_cli.core.evaluate import evaluate
+        from minsheng_cli.paperwork.outline import build_report
+
+        period = period_of(ledger.year, kind, number)
+        paper = build_report(evaluate(ledger, period.end), period)
+        step_done()
+        content = render_report(paper, chosen)
+        step_done()
+    deliver(content, output)
+
+
+def render_report(paper: Report, fmt: str) -> str | bytes:
+    if fmt == "html":
+        from minsheng_cli.paperwork.html import report_html
+
+        return report_html(paper)
+    if fmt == "docx":
+        from minsheng_cli.paperwork.word import report_docx
+
+        return report_docx(paper)
+    from minsheng_cli.paperwork.markdown import report_markdown
+
+    return report_markdown(paper)
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help=_("xlsx, csv or json (default: from -o FILE).")),
+    ] = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    from datetime import date
+
+    from minsheng_cli.cli.app import workspace
+    from minsheng_cli.errors import UsageError
+
+    chosen = choose_format(fmt, output, EXPORT_FORMATS)
+    if chosen is None:
+        raise UsageError(_("give --format (xlsx, csv or json) or -o FILE"))
+    check_output(output, chosen, force)
+    with progress_steps(_("loading the ledger"), _("evaluating"), _("rendering")) as step_done:
+        ledger = workspace(ctx).ledger()
+        step_done()
+        from minsheng_cli.core.asof import snapshot_as_of
+
+        snapshot = snapshot_as_of(ledger, as_of, month, date.today())
+        step_done()
+        from minsheng_cli.paperwork.export import export_content
+
+        content = export_content(snapshot, chosen)
+        step_done()
+    deliver(content, output)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `report` and `export` to the main app."""
+    app.command(
+        help=_(
+            "The monthly bulletin (--month N) or quarterly report (--quarter Q) as of the"
+            " period's last day: Markdown, HTML or Word."
+        )
+    )(report)
+    app.command(
+        help=_("The 台账, one row per milestone, as Excel (xlsx), CSV or JSON, for any date.")
+    )(export)

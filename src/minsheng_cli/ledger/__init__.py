@@ -1,0 +1,1 @@
+"""The file format: deadline words, YAML text, schema, validation, the built Ledger, references."""

@@ -1,0 +1,177 @@
+"""The domain objects every command works on: a frozen, plain-Python view of the workspace.
+
+Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer or Rich.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
+
+PERCENT_KEY = "percent"
+NO_AMOUNTS: Mapping[str, float] = MappingProxyType({})
+
+
+class Workspace(NamedTuple):
+    """minsheng.yaml: the year's notice and the rules that read its deadlines."""
+
+    root: Path
+    year: int
+    title: str
+    document: str = ""
+    office: str = ""
+    issued: date | None = None
+    warning_days: int = 10
+    tolerance_days: int = 15
+    rules: DeadlineRules = DeadlineRules()
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+
+class Indicator(NamedTuple):
+    """A quantified target of an item: 1310 座 户厕改造."""
+
+    name: str
+    target: float
+    unit: str = ""
+
+
+class Milestone(NamedTuple):
+    """A dated step of an item, as the notice writes it ("3月中旬，开工建设")."""
+
+    number: int
+    deadline: str
+    kind: DueKind
+    due: date | None
+    text: str
+    targets: Mapping[str, float] = NO_AMOUNTS
+    track: str | None = None
+    implied: bool = False
+    line: int | None = None
+
+    @property
+    def needs_tick(self) -> bool:
+        """A milestone with no numeric target is met by being ticked off (销号)."""
+        return not self.targets
+
+
+class Record(NamedTuple):
+    """One progress report or tick, as appended to the project's file."""
+
+    date: date
+    item: int
+    by: str = ""
+    note: str = ""
+    values: Mapping[str, float] = NO_AMOUNTS
+    correct: bool = False
+    done: str | None = None
+    undone: str | None = None
+    period: int | None = None
+    evidence: str = ""
+    line: int | None = None
+    track: str | None = None
+    deadline: str | None = None
+
+    def ticks(self, milestone: Milestone) -> bool | None:
+        """True if this record ticks ``milestone`` off, False if it takes the tick back, else None.
+
+        A tick names its milestone by text; by track too where the item repeats the text in two
+        tracks (3.1 has 开工建设 under both 示范村 and 户厕), and by deadline where a track repeats
+        it at two dates (召开推进会 in 3月底 and 9月底).
+        """
+        if self.track is not None and self.track != milestone.track:
+            return None
+        if self.deadline is not None and self.deadline != milestone.deadline:
+            return None
+        if self.done == milestone.text:
+            return True
+        if self.undone == milestone.text:
+            return False
+        return None
+
+
+class Track(NamedTuple):
+    heading: str
+    text: str = ""
+
+
+class Item(NamedTuple):
+    """One row of the notice's table (子项): its own content, leader and responsible unit."""
+
+    project: int
+    project_name: str
+    number: int
+    content: str
+    leader: str
+    unit: str
+    note: str
+    indicators: tuple[Indicator, ...]
+    milestones: tuple[Milestone, ...]
+    tracks: tuple[Track, ...]
+    records: tuple[Record, ...]
+    file: Path
+    line: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.project}.{self.number}"
+
+    def indicator(self, name: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.name == name), None)
+
+    @property
+    def uses_percent(self) -> bool:
+        return any(PERCENT_KEY in m.targets for m in self.milestones)
+
+
+class Project(NamedTuple):
+    """One 实事: its 序号, name and items, from one file in tasks/."""
+
+    id: int
+    name: str
+    items: tuple[Item, ...]
+    file: Path
+    line: int | None = None
+
+
+class Ledger(NamedTuple):
+    workspace: Workspace
+    projects: tuple[Project, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for project in self.projects for item in project.items)
+
+    @property
+    def year(self) -> int:
+        return self.workspace.year
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 controls but tab and newline: ESC and CSI could drive the clerk's terminal."""
+
+
+def without_controls(text: str) -> str:
+    """``text`` safe to print: every control character but tab and newline shown as �."""
+    if text.isprintable():  # the common case, at C speed (False for any control, and newline)
+        return text
+    return CONTROL_CHARACTERS.sub("\ufffd", text)
+
+
+def format_amount(value: float) -> str:
+    """1310.0 → "1310", 2.2 → "2.2": numbers as a clerk writes them."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")

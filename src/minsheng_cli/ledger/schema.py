@@ -1,0 +1,141 @@
+"""The ledger's file format as pydantic models: what a workspace and a task file may contain.
+
+Used only to validate what was read; the rest of the code works on the plain domain objects of
+``ledger``. Unknown keys are errors (a typo must not be silently ignored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic import (
+    Strict as StrictType,
+)
+
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger.model import CONTROL_CHARACTERS
+
+
+def no_controls(value: str) -> str:
+    """Ledger text may hold tabs and newlines but no control character (ESC would reach the
+    clerk's terminal, and Excel refuses them)."""
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError(_("contains a control character (such as ESC); delete it"))
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(no_controls)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_controls)
+]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WorkspaceFile(Strict):
+    """minsheng.yaml: the year's notice and the workspace's rules."""
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    title: Name
+    document: Text = ""
+    office: Text = ""
+    issued: dt.date | None = None
+    warning_days: Annotated[int, Field(ge=0, le=366)] = 10
+    tolerance_days: Annotated[int, Field(ge=0, le=366)] = 15
+    deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
+
+
+class IndicatorModel(Strict):
+    name: Name
+    target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Text = ""
+
+
+class MilestoneModel(Strict):
+    deadline: str | Annotated[dt.date, StrictType()]  # an int must not become 1970-01-01
+    text: Name
+    targets: dict[Name, Amount] = {}
+    percent: Percent | None = None
+
+
+class TrackModel(Strict):
+    heading: Name
+    text: Text = ""
+    milestones: list[MilestoneModel] = []
+
+
+class ItemModel(Strict):
+    content: Name
+    leader: Text = ""
+    unit: Text = ""
+    note: Text = ""
+    indicators: list[IndicatorModel] = []
+    milestones: list[MilestoneModel] = []
+    tracks: list[TrackModel] = []
+
+    @model_validator(mode="after")
+    def milestones_or_tracks(self) -> Self:
+        if self.milestones and self.tracks:
+            raise ValueError(
+                "an item lists its milestones either directly or under tracks, not both"
+            )
+        return self
+
+
+class RecordModel(Strict):
+    """One line of progress appended by `update` or `done`."""
+
+    date: dt.date
+    item: Annotated[int, Field(ge=1)]
+    by: Text = ""
+    note: Text = ""
+    set: dict[Name, Amount] = {}
+    percent: Percent | None = None
+    correct: bool = False
+    done: Name | None = None
+    undone: Name | None = None
+    period: Annotated[int, Field(ge=1, le=12)] | None = None
+    track: Name | None = None
+    deadline: str | Annotated[dt.date, StrictType()] | None = None
+    evidence: Text = ""
+
+    @model_validator(mode="after")
+    def one_kind(self) -> Self:
+        kinds = [bool(self.set) or self.percent is not None, self.done is not None]
+        kinds.append(self.undone is not None)
+        if sum(kinds) != 1:
+            raise ValueError(
+                _("a record either sets values, or has done: or undone: (exactly one)")
+            )
+        if self.correct and not self.note:
+            raise ValueError(_("a correction needs a note saying why"))
+        return self
+
+
+class ProjectFile(Strict):
+    """tasks/NN-名称.yaml: one 实事 with its items and its progress records."""
+
+    id: Annotated[int, Field(ge=1)]
+    name: Name
+    items: Annotated[list[ItemModel], Field(min_length=1)]
+    records: list[RecordModel] = []
+
+    @field_validator("records", mode="before")
+    @classmethod
+    def empty_records(cls, value: object) -> object:
+        """A bare “records:” line (what a clerk leaves after deleting the last record) is empty."""
+        return [] if value is None else value

@@ -1,0 +1,1 @@
+"""Reports and exports for the leaders: outline, Markdown, HTML, Word, Excel/CSV/JSON."""

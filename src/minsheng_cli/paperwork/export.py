@@ -1,0 +1,286 @@
+"""The 台账 as a table: Excel (openpyxl), CSV (UTF-8 with a BOM, CRLF) or JSON.
+
+One row per milestone (one per month of a monthly duty) with the notice's columns, the due date,
+the state and the latest progress. A cell that begins with = + - @, a tab or a carriage return is
+always text, never a formula: a string cell in Excel, a leading ' in CSV (OWASP's advice).
+openpyxl is imported only when an Excel file is asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+from minsheng_cli.core.evaluate import Snapshot, State
+from minsheng_cli.i18n import _
+from minsheng_cli.paperwork.outline import (
+    ExportRow,
+    UnitSummary,
+    export_rows,
+    latest_text,
+    milestone_text,
+    text_width,
+    unit_summaries,
+)
+from minsheng_cli.render.json import number, snapshot_header
+from minsheng_cli.render.labels import deadline_label, state_label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_COLUMN_WIDTH = 60
+MIN_COLUMN_WIDTH = 6
+STATE_FILLS = {
+    State.MET: "C8E6C9",
+    State.MET_LATE: "B2DFDB",
+    State.OVERDUE: "FFCDD2",
+    State.DUE_SOON: "FFF59D",
+    State.PENDING: "EEEEEE",
+}
+HEADER_FILL = "D9D9D9"
+LINE_HEIGHT_POINTS = 15.0
+
+Cell = str | int | float | date | None
+
+
+class Column(NamedTuple):
+    header: str
+    number_format: str | None = None
+
+
+def ledger_columns() -> tuple[Column, ...]:
+    """The notice's columns (序号 … 备注), then 到期日, 状态, 最近进度 and its date."""
+    return (
+        Column(_("No.")),
+        Column(_("Item")),
+        Column(_("Project")),
+        Column(_("Content of the 实事")),
+        Column(_("Milestone No.")),
+        Column(_("Deadline")),
+        Column(_("Milestone")),
+        Column(_("Leader")),
+        Column(_("Unit")),
+        Column(_("Note")),
+        Column(_("Due"), "yyyy-mm-dd"),
+        Column(_("State")),
+        Column(_("Latest progress")),
+        Column(_("Reported on"), "yyyy-mm-dd"),
+    )
+
+
+STATE_COLUMN = 11
+"""The index of 状态 in ``ledger_columns``: the cell that is coloured."""
+
+
+def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
+    status, item = row.status, row.item
+    return (
+        item.project,
+        item.ref,
+        item.project_name,
+        item.content,
+        status.milestone.number,
+        deadline_label(status),
+        milestone_text(status),
+        item.leader,
+        item.unit,
+        item.note,
+        status.due,
+        state_label(status.state),
+        latest_text(row),
+        row.latest_date,
+    )
+
+
+def unit_columns() -> tuple[Column, ...]:
+    return (
+        Column(_("Unit")),
+        Column(_("Items")),
+        *(Column(state_label(state)) for state in State),
+        Column(_("Total")),
+        Column(_("Overall completion"), "0.0%"),
+    )
+
+
+def unit_cells(summary: UnitSummary) -> tuple[Cell, ...]:
+    states = tuple(summary.states[state] for state in State)
+    return (summary.unit, summary.items, *states, sum(states), round(summary.completion, 4))
+
+
+def export_content(snapshot: Snapshot, fmt: str) -> str | bytes:
+    rows = export_rows(snapshot)
+    if fmt == "xlsx":
+        return workbook_bytes(snapshot, rows)
+    if fmt == "csv":
+        return csv_bytes(rows)
+    if fmt == "json":
+        return json_text(snapshot, rows)
+    raise ValueError(fmt)
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def row_json(row: ExportRow) -> dict[str, Any]:
+    """One milestone of the 台账; the keys are part of the README's JSON contract."""
+    status, item, milestone = row.status, row.item, row.status.milestone
+    return {
+        "project": item.project,
+        "item": item.ref,
+        "name": item.project_name,
+        "content": item.content,
+        "milestone": milestone.number,
+        "track": milestone.track,
+        "deadline": milestone.deadline,
+        "period": status.period,
+        "text": milestone.text,
+        "leader": item.leader,
+        "unit": item.unit,
+        "note": item.note,
+        "due": status.due.isoformat() if status.due else None,
+        "state": status.state.value,
+        "met_on": status.met_on.isoformat() if status.met_on else None,
+        "days_late": status.days_late,
+        "implied": milestone.implied,
+        "latest": {name: number(value) for name, value in row.latest.items()},
+        "latest_date": row.latest_date.isoformat() if row.latest_date else None,
+    }
+
+
+def json_text(snapshot: Snapshot, rows: Sequence[ExportRow]) -> str:
+    data = {**snapshot_header(snapshot), "rows": [row_json(row) for row in rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def defuse(text: str) -> str:
+    """A cell that a spreadsheet would read as a formula gets a leading ' (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return defuse(value)
+    return str(value)
+
+
+def csv_bytes(rows: Sequence[ExportRow]) -> bytes:
+    """UTF-8 with a BOM and CRLF line ends, so that Excel and WPS open it as Chinese text."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([defuse(column.header) for column in ledger_columns()])
+    for row in rows:
+        writer.writerow([csv_text(value) for value in ledger_cells(row)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+
+def cell_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    ledger_sheet = workbook.active
+    ledger_sheet.title = _("Ledger")
+    fill_sheet(ledger_sheet, ledger_columns(), [ledger_cells(row) for row in rows])
+    colour_states(ledger_sheet, rows)
+    unit_sheet = workbook.create_sheet(_("By unit"))
+    fill_sheet(unit_sheet, unit_columns(), [unit_cells(s) for s in unit_summaries(snapshot)])
+    describe(workbook, snapshot)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def fill_sheet(sheet: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> None:
+    """Header, rows, a frozen header row, a filter, widths that fit, long text wrapped."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for index, column in enumerate(columns, start=1):
+        put(sheet.cell(row=1, column=index), column.header)
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        sheet.cell(row=1, column=index).fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for row_index, values in enumerate(rows, start=2):
+        for column_index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_index, column=column_index)
+            put(cell, value)
+            if columns[column_index - 1].number_format and value is not None:
+                cell.number_format = columns[column_index - 1].number_format
+    widths = column_widths(columns, rows)
+    wrapped = [index for index, width in enumerate(widths) if width >= MAX_COLUMN_WIDTH]
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    for row_index, values in enumerate(rows, start=2):
+        for index in range(len(columns)):
+            alignment = wrap if index in wrapped else top
+            sheet.cell(row=row_index, column=index + 1).alignment = alignment
+        lines = max((line_count(values[i], widths[i]) for i in wrapped), default=1)
+        if lines > 1:
+            sheet.row_dimensions[row_index].height = lines * LINE_HEIGHT_POINTS
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def put(cell: Any, value: Cell) -> None:
+    """Every text is a string cell: openpyxl would take "=…" for a formula; Excel never sees one."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
+def line_count(value: Cell, width: int) -> int:
+    """How many lines a wrapped cell needs (Excel and WPS do not grow a row by themselves)."""
+    return max(1, -(-text_width(cell_text(value)) // max(1, width - 2)))
+
+
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
+    widths = [text_width(column.header) for column in columns]
+    for values in rows:
+        for index, value in enumerate(values):
+            widths[index] = max(widths[index], text_width(cell_text(value)))
+    return [max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, width + 2)) for width in widths]
+
+
+def colour_states(sheet: Any, rows: Sequence[ExportRow]) -> None:
+    from openpyxl.styles import PatternFill
+
+    fills = {state: PatternFill("solid", fgColor=colour) for state, colour in STATE_FILLS.items()}
+    for row_index, row in enumerate(rows, start=2):
+        sheet.cell(row=row_index, column=STATE_COLUMN + 1).fill = fills[row.status.state]
+
+
+def describe(workbook: Any, snapshot: Snapshot) -> None:
+    """The title and as-of date in the file's properties and in every printed page's header."""
+    workspace = snapshot.ledger.workspace
+    as_of = _("as of {date}").format(date=snapshot.as_of.isoformat())
+    workbook.properties.title = workspace.title
+    workbook.properties.subject = as_of
+    for sheet in workbook.worksheets:
+        sheet.oddHeader.center.text = f"{workspace.title} {as_of}".replace("&", "&&")
+        sheet.oddFooter.center.text = "&P / &N"

@@ -1,0 +1,570 @@
+"""The paperwork the notice orders: 一月一通报 (monthly bulletin), 一季度一报告 (quarterly report)
+and the 台账 export. Pure: a period → its as-of date, a Snapshot → the report's data and the
+export's rows. Rendering (Markdown, HTML, Word, xlsx/csv/json) is elsewhere.
+
+The numbers are the ones ``status`` and ``overdue`` give for the same date, because they are read
+from the same Snapshot: nothing here re-evaluates a milestone.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple
+
+from minsheng_cli.core.evaluate import (
+    ItemStatus,
+    Light,
+    MilestoneStatus,
+    Snapshot,
+    State,
+    by_leader_then_unit,
+)
+from minsheng_cli.errors import UsageError
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger.deadlines import month_end
+from minsheng_cli.ledger.model import Item
+from minsheng_cli.render.labels import (
+    amounts_text,
+    deadline_label,
+    iso,
+    lateness,
+    light_label,
+    recorded_text,
+    required_text,
+    state_label,
+)
+
+MONTHS_PER_QUARTER = 3
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class Period(NamedTuple):
+    """A reporting period of the ledger's year: month 1–12 or quarter 1–4."""
+
+    kind: PeriodKind
+    year: int
+    number: int
+    start: date
+    end: date
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def period_request(month: int | None, quarter: int | None) -> tuple[PeriodKind, int]:
+    """--month N or --quarter Q, exactly one and in range; checked before any work is done."""
+    if (month is None) == (quarter is None):
+        raise UsageError(_("give either --month N or --quarter Q (one of them)"))
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise UsageError(_("--month must be 1–12, not {month}").format(month=month))
+        return PeriodKind.MONTH, month
+    assert quarter is not None
+    if not 1 <= quarter <= 4:
+        raise UsageError(_("--quarter must be 1–4, not {quarter}").format(quarter=quarter))
+    return PeriodKind.QUARTER, quarter
+
+
+def period_of(year: int, kind: PeriodKind, number: int) -> Period:
+    """Month 1–12 or quarter 1–4 of ``year``: its first and last day (the as-of date)."""
+    if kind is PeriodKind.MONTH:
+        return Period(kind, year, number, date(year, number, 1), month_end(year, number))
+    first = (number - 1) * MONTHS_PER_QUARTER + 1
+    last = first + MONTHS_PER_QUARTER - 1
+    return Period(kind, year, number, date(year, first, 1), month_end(year, last))
+
+
+def next_period(period: Period) -> Period | None:
+    """The period after this one within the ledger's year; None after December or Q4."""
+    last = 12 if period.kind is PeriodKind.MONTH else 4
+    if period.number >= last:
+        return None
+    return period_of(period.year, period.kind, period.number + 1)
+
+
+def period_label(period: Period) -> str:
+    """2023年6月 / 2023年第二季度."""
+    if period.kind is PeriodKind.MONTH:
+        return _("month {month} of {year}").format(month=period.number, year=period.year)
+    names = {
+        1: _("first quarter of {year}"),
+        2: _("second quarter of {year}"),
+        3: _("third quarter of {year}"),
+        4: _("fourth quarter of {year}"),
+    }
+    return names[period.number].format(year=period.year)
+
+
+def report_kind_label(period: Period) -> str:
+    """月通报 / 季度报告: what the document is called."""
+    if period.kind is PeriodKind.MONTH:
+        return _("monthly bulletin")
+    return _("quarterly report")
+
+
+def long_date(day: date) -> str:
+    """2023年6月30日."""
+    return _("{month}/{day}/{year}").format(year=day.year, month=day.month, day=day.day)
+
+
+def percent_text(share: float) -> str:
+    """0.4567 → "45.7%": one decimal, as a bulletin writes a rate."""
+    return f"{share * 100:.1f}%"
+
+
+class Summary(NamedTuple):
+    """The report's first paragraph: lights per item, states per milestone, completion."""
+
+    lights: Mapping[Light, int]
+    states: Mapping[State, int]
+    items: int
+    milestones: int
+    completion: float
+    """The mean of the items' progress (each 0–1), as ``status`` shows it."""
+
+    @property
+    def met(self) -> int:
+        return self.states[State.MET] + self.states[State.MET_LATE]
+
+
+class ItemReport(NamedTuple):
+    """One item over the period: what was planned, achieved and late, and what was reported."""
+
+    status: ItemStatus
+    planned: tuple[MilestoneStatus, ...]
+    """Milestones due within the period (their state as of its last day)."""
+    achieved: tuple[MilestoneStatus, ...]
+    """Milestones met within the period, whenever they were due."""
+    late: tuple[MilestoneStatus, ...]
+    """Milestones overdue on the period's last day."""
+    reported: Mapping[str, float]
+    """Indicators reported within the period → their cumulative value at its end."""
+
+    @property
+    def item(self) -> Item:
+        return self.status.item
+
+
+class ProjectReport(NamedTuple):
+    id: int
+    name: str
+    items: tuple[ItemReport, ...]
+
+
+class LeaderGroup(NamedTuple):
+    """The overdue milestones of one 责任领导, by 责任单位 then due date."""
+
+    leader: str
+    milestones: tuple[MilestoneStatus, ...]
+
+
+class Report(NamedTuple):
+    snapshot: Snapshot
+    period: Period
+    summary: Summary
+    projects: tuple[ProjectReport, ...]
+    overdue: tuple[LeaderGroup, ...]
+    next_period: Period | None
+    due_next: tuple[MilestoneStatus, ...]
+    """Milestones falling due in the next period and not met by this one's end."""
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(len(group.milestones) for group in self.overdue)
+
+
+def build_report(snapshot: Snapshot, period: Period) -> Report:
+    """The bulletin or report for ``period`` from a Snapshot taken on its last day."""
+    if snapshot.as_of != period.end:
+        raise ValueError(f"snapshot of {snapshot.as_of} for a period ending {period.end}")
+    following = next_period(period)
+    return Report(
+        snapshot=snapshot,
+        period=period,
+        summary=summarise(snapshot.items),
+        projects=project_reports(snapshot, period),
+        overdue=overdue_by_leader(snapshot.milestones),
+        next_period=following,
+        due_next=due_within(snapshot.milestones, following) if following else (),
+    )
+
+
+def summarise(items: Sequence[ItemStatus]) -> Summary:
+    lights = dict.fromkeys(Light, 0)
+    states = dict.fromkeys(State, 0)
+    milestones = 0
+    for status in items:
+        lights[status.light] += 1
+        for milestone in status.milestones:
+            states[milestone.state] += 1
+            milestones += 1
+    completion = sum(s.progress for s in items) / len(items) if items else 0.0
+    return Summary(lights, states, len(items), milestones, completion)
+
+
+def project_reports(snapshot: Snapshot, period: Period) -> tuple[ProjectReport, ...]:
+    by_ref = {status.item.ref: status for status in snapshot.items}
+    return tuple(
+        ProjectReport(
+            project.id,
+            project.name,
+            tuple(item_report(by_ref[item.ref], period) for item in project.items),
+        )
+        for project in snapshot.ledger.projects
+    )
+
+
+def item_report(status: ItemStatus, period: Period) -> ItemReport:
+    milestones = status.milestones
+    return ItemReport(
+        status=status,
+        planned=tuple(m for m in milestones if period.contains(m.due)),
+        achieved=tuple(m for m in milestones if m.state.is_met and period.contains(m.met_on)),
+        late=tuple(m for m in milestones if m.state is State.OVERDUE),
+        reported=reported_in(status, period),
+    )
+
+
+def reported_in(status: ItemStatus, period: Period) -> dict[str, float]:
+    names: list[str] = []
+    for record in status.item.records:
+        if period.contains(record.date):
+            names += [name for name in record.values if name not in names]
+    return {name: status.values[name] for name in names if name in status.values}
+
+
+def overdue_by_leader(milestones: Iterable[MilestoneStatus]) -> tuple[LeaderGroup, ...]:
+    """Every overdue milestone, grouped by 责任领导 (as ``overdue`` groups them)."""
+    late = by_leader_then_unit(m for m in milestones if m.state is State.OVERDUE)
+    groups: dict[str, list[MilestoneStatus]] = {}
+    for status in late:
+        groups.setdefault(status.item.leader, []).append(status)
+    return tuple(LeaderGroup(leader, tuple(rows)) for leader, rows in groups.items())
+
+
+def due_within(
+    milestones: Iterable[MilestoneStatus], period: Period
+) -> tuple[MilestoneStatus, ...]:
+    due = (m for m in milestones if period.contains(m.due) and not m.state.is_met)
+    return tuple(sorted(due, key=lambda m: (m.due or date.max, m.item.project, m.item.number)))
+
+
+# --- words shared by the renderers ------------------------------------------------------------
+
+
+# --- the 台账 export ---------------------------------------------------------------------------
+
+
+class ExportRow(NamedTuple):
+    """One milestone of the 台账 (one month of a monthly duty), with its latest progress."""
+
+    status: MilestoneStatus
+    latest: Mapping[str, float]
+    """The recorded values of the indicators it targets, as of the as-of date."""
+    latest_date: date | None
+    """The day those values were last reported, or the day it was ticked off."""
+
+    @property
+    def item(self) -> Item:
+        return self.status.item
+
+
+def export_rows(snapshot: Snapshot) -> tuple[ExportRow, ...]:
+    return tuple(
+        export_row(milestone, snapshot.as_of)
+        for item in snapshot.items
+        for milestone in item.milestones
+    )
+
+
+def export_row(status: MilestoneStatus, as_of: date) -> ExportRow:
+    if status.milestone.needs_tick:
+        return ExportRow(status, {}, status.met_on)
+    names = set(status.milestone.targets)
+    reports = [
+        r.date for r in status.item.records if r.date <= as_of and names.intersection(r.values)
+    ]
+    return ExportRow(status, dict(status.recorded), max(reports, default=None))
+
+
+def latest_text(row: ExportRow) -> str:
+    """最近进度 as a clerk writes it: the recorded values, or whether it was ticked off."""
+    if row.status.milestone.needs_tick:
+        return _("ticked off") if row.status.state.is_met else _("not ticked")
+    return amounts_text(row.latest, row.item) if row.latest else _("nothing recorded")
+
+
+class UnitSummary(NamedTuple):
+    """One 责任单位 on the export's second sheet."""
+
+    unit: str
+    items: int
+    states: Mapping[State, int]
+    completion: float
+
+
+def unit_summaries(snapshot: Snapshot) -> tuple[UnitSummary, ...]:
+    """Each 责任单位 in order of first appearance: items, milestones per state, completion."""
+    grouped: dict[str, list[ItemStatus]] = {}
+    for status in snapshot.items:
+        grouped.setdefault(status.item.unit, []).append(status)
+    result = []
+    for unit, items in grouped.items():
+        summary = summarise(items)
+        result.append(UnitSummary(unit, summary.items, summary.states, summary.completion))
+    return tuple(result)
+
+
+# --- the report as an outline: headings, paragraphs, fields and tables of plain text ----------
+# Markdown, HTML and Word render the same outline, so the three carry the same words and numbers.
+
+
+class Heading(NamedTuple):
+    level: int
+    """0 is the document's title; 1 a section (一、), 2 a 实事 or a leader, 3 an item."""
+    text: str
+
+
+class Paragraph(NamedTuple):
+    text: str
+    centered: bool = False
+
+
+class Field(NamedTuple):
+    """A labelled value (任务内容：…); several lines become a list; ``share`` draws a bar."""
+
+    label: str
+    lines: tuple[str, ...]
+    share: float | None = None
+
+
+def text_width(text: str) -> int:
+    """How wide a text sets in a document or a spreadsheet, in half-widths: a Chinese (wide)
+    character counts as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class Table(NamedTuple):
+    name: str
+    """What the table holds (lights, states, overdue, due-next): a class in HTML, for tests."""
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class Chart(NamedTuple):
+    """Where a format that can draw puts a chart (the HTML timeline); others skip it."""
+
+    name: str
+
+
+Block = Heading | Paragraph | Field | Table | Chart
+
+
+def report_title(report: Report) -> str:
+    workspace = report.snapshot.ledger.workspace
+    return _("{title}: {kind}").format(title=workspace.title, kind=report_kind_label(report.period))
+
+
+def report_outline(report: Report) -> list[Block]:
+    return [
+        *header_blocks(report),
+        *summary_blocks(report),
+        *project_blocks(report),
+        *overdue_blocks(report),
+        *due_next_blocks(report),
+    ]
+
+
+def header_blocks(report: Report) -> list[Block]:
+    workspace = report.snapshot.ledger.workspace
+    # the notice the list was issued by, not this bulletin's own number (it has none)
+    basis = (
+        [_("under {document}").format(document=workspace.document)] if workspace.document else []
+    )
+    as_of = _("as of {date}").format(date=long_date(report.snapshot.as_of))
+    return [
+        Heading(0, report_title(report)),
+        Paragraph(f"（{period_label(report.period)}）", centered=True),
+        Paragraph("　".join([*basis, as_of]), centered=True),
+    ]
+
+
+LIGHT_ORDER = (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE)
+
+
+def summary_blocks(report: Report) -> list[Block]:
+    summary = report.summary
+    lights = tuple(summary.lights[light] for light in LIGHT_ORDER)
+    states = tuple(summary.states[state] for state in State)
+    overview = _(
+        "{projects} 实事 with {items} items; of {milestones} milestones {met} are met and"
+        " {overdue} overdue; overall completion {completion}."
+    ).format(
+        projects=len(report.projects),
+        items=summary.items,
+        milestones=summary.milestones,
+        met=summary.met,
+        overdue=summary.states[State.OVERDUE],
+        completion=percent_text(summary.completion),
+    )
+    return [
+        Heading(1, _("1. Overview")),
+        Paragraph(overview),
+        Table(
+            "lights",
+            (_("Light"), *(light_label(light) for light in LIGHT_ORDER), _("Total")),
+            ((_("Items"), *map(str, lights), str(summary.items)),),
+        ),
+        Table(
+            "states",
+            (_("State"), *(state_label(state) for state in State), _("Total")),
+            ((_("Milestones"), *map(str, states), str(summary.milestones)),),
+        ),
+        Field(_("Overall completion"), (percent_text(summary.completion),), summary.completion),
+        Chart("timeline"),
+    ]
+
+
+def project_blocks(report: Report) -> list[Block]:
+    blocks: list[Block] = [Heading(1, _("2. Progress of each 实事"))]
+    for project in report.projects:
+        blocks.append(Heading(2, f"{project.id}. {project.name}"))
+        for item in project.items:
+            blocks += item_blocks(item)
+    return blocks
+
+
+def item_blocks(report: ItemReport) -> list[Block]:
+    item, status = report.item, report.status
+    heading = _("{ref} {unit} (leader: {leader})").format(
+        ref=item.ref, unit=item.unit, leader=item.leader
+    )
+    progress = _("{progress}, light {light}").format(
+        progress=percent_text(status.progress), light=light_label(status.light)
+    )
+    achieved = [achieved_line(m) for m in report.achieved]
+    if report.reported:
+        achieved.append(
+            _("reported: {amounts}").format(amounts=amounts_text(report.reported, item))
+        )
+    return [
+        Heading(3, heading),
+        Field(_("Content"), (item.content,)),
+        Field(_("Progress"), (progress,), status.progress),
+        Field(_("Planned in the period"), lines_or_none(planned_line(m) for m in report.planned)),
+        Field(_("Achieved in the period"), lines_or_none(achieved)),
+        Field(_("Late"), lines_or_none(late_line(m) for m in report.late)),
+    ]
+
+
+def lines_or_none(lines: Iterable[str]) -> tuple[str, ...]:
+    return tuple(lines) or (_("(none)"),)
+
+
+def milestone_text(status: MilestoneStatus) -> str:
+    """The milestone's text, with its sub-track when it has one (two tracks may both 开工建设)."""
+    milestone = status.milestone
+    return f"{milestone.text}（{milestone.track}）" if milestone.track else milestone.text
+
+
+def planned_line(status: MilestoneStatus) -> str:
+    return _("{deadline} ({due}) {text}: {state}").format(
+        deadline=deadline_label(status),
+        due=iso(status.due),
+        text=milestone_text(status),
+        state=state_label(status.state),
+    )
+
+
+def achieved_line(status: MilestoneStatus) -> str:
+    return _("{deadline} {text}: met on {date}").format(
+        deadline=deadline_label(status), text=milestone_text(status), date=iso(status.met_on)
+    )
+
+
+def late_line(status: MilestoneStatus) -> str:
+    return _("{deadline} ({due}) {text}: {lateness}").format(
+        deadline=deadline_label(status),
+        due=iso(status.due),
+        text=milestone_text(status),
+        lateness=lateness(status),
+    )
+
+
+def overdue_blocks(report: Report) -> list[Block]:
+    blocks: list[Block] = [Heading(1, _("3. Overdue, by leader"))]
+    if not report.overdue:
+        return [*blocks, Paragraph(_("Nothing is overdue."))]
+    headers = (
+        _("Unit"),
+        _("No."),
+        _("Deadline"),
+        _("Due"),
+        _("Days late"),
+        _("Milestone"),
+        _("Required"),
+        _("Recorded"),
+    )
+    for group in report.overdue:
+        title = _("{leader}: {count} overdue").format(
+            leader=group.leader or "—", count=len(group.milestones)
+        )
+        rows = tuple(
+            (
+                m.item.unit,
+                f"{m.item.ref}#{m.milestone.number}",
+                deadline_label(m),
+                iso(m.due),
+                str(m.days_late),
+                milestone_text(m),
+                required_text(m),
+                recorded_text(m),
+            )
+            for m in group.milestones
+        )
+        blocks += [Heading(2, title), Table("overdue", headers, rows)]
+    return blocks
+
+
+def due_next_blocks(report: Report) -> list[Block]:
+    if report.next_period is None:
+        return [
+            Heading(1, _("4. Due in the next period")),
+            Paragraph(_("This is the last period of the year.")),
+        ]
+    title = _("4. Due in the next period ({period})").format(
+        period=period_label(report.next_period)
+    )
+    if not report.due_next:
+        return [Heading(1, title), Paragraph(_("(none)"))]
+    headers = (
+        _("No."),
+        _("Project"),
+        _("Unit"),
+        _("Leader"),
+        _("Deadline"),
+        _("Due"),
+        _("Milestone"),
+        _("State"),
+    )
+    rows = tuple(
+        (
+            f"{m.item.ref}#{m.milestone.number}",
+            m.item.project_name,
+            m.item.unit,
+            m.item.leader,
+            deadline_label(m),
+            iso(m.due),
+            milestone_text(m),
+            state_label(m.state),
+        )
+        for m in report.due_next
+    )
+    return [Heading(1, title), Table("due-next", headers, rows)]

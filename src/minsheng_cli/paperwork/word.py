@@ -1,0 +1,388 @@
+"""The bulletin or report as a Word file (python-docx), laid out as an office would send it.
+
+A4 with 公文 margins (GB/T 9704-2012: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), the title
+in 方正小标宋简体, headings in 黑体, body in 仿宋_GB2312, Latin letters and digits in Times New
+Roman. Chinese fonts are set through ``w:eastAsia`` and listed in the font table with an
+alternative name, so Word or WPS without 仿宋_GB2312 uses 仿宋. Real heading styles and tables.
+python-docx is imported here only, when a Word file is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, NamedTuple
+
+from minsheng_cli.paperwork.outline import (
+    Chart,
+    Field,
+    Heading,
+    Paragraph,
+    Report,
+    Table,
+    report_outline,
+    report_title,
+    text_width,
+)
+
+LATIN_FONT = "Times New Roman"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋_GB2312"
+FONT_FALLBACKS = {
+    # name in the document → the name Word and WPS look for when it is not installed
+    TITLE_FONT: "黑体",
+    BODY_FONT: "仿宋",
+    "仿宋": "FangSong",
+    HEADING_FONT: "SimHei",
+}
+THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+TABLE_STYLE = "Report Table Text"
+
+
+class PageSetup(NamedTuple):
+    """A4 and the 公文 margins, in centimetres."""
+
+    width: float = 21.0
+    height: float = 29.7
+    top: float = 3.7
+    bottom: float = 3.5
+    left: float = 2.8
+    right: float = 2.6
+
+
+class Sizes(NamedTuple):
+    """Font sizes in points: 二号 22, 三号 16, 五号 10.5."""
+
+    title: float = 22
+    heading: float = 16
+    body: float = 16
+    table: float = 10.5
+    line_spacing: float = 28.0
+
+
+PAGE = PageSetup()
+SIZES = Sizes()
+
+
+def report_docx(report: Report) -> bytes:
+    from docx import Document
+
+    document = Document()
+    setup_page(document)
+    setup_styles(document)
+    add_font_fallbacks(document)
+    body = Body(document)
+    for block in report_outline(report):
+        if isinstance(block, Heading):
+            add_heading(body, block)
+        elif isinstance(block, Paragraph):
+            add_paragraph(body, block)
+        elif isinstance(block, Field):
+            add_field(body, block)
+        elif isinstance(block, Table):
+            add_table(body, block)
+        elif isinstance(block, Chart):
+            continue
+    document.core_properties.title = report_title(report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- page and styles ---------------------------------------------------------------------------
+
+
+def setup_page(document: Any) -> None:
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(PAGE.width), Cm(PAGE.height)
+        section.top_margin, section.bottom_margin = Cm(PAGE.top), Cm(PAGE.bottom)
+        section.left_margin, section.right_margin = Cm(PAGE.left), Cm(PAGE.right)
+        add_page_number(section.footer.paragraphs[0])
+
+
+def add_page_number(paragraph: Any) -> None:
+    """— 1 — centred at the foot of every page, as a PAGE field."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    paragraph.add_run(" —")
+
+
+def setup_styles(document: Any) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt, RGBColor
+
+    set_default_fonts(document, BODY_FONT)
+    normal = document.styles["Normal"]
+    style_font(normal, BODY_FONT, SIZES.body)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = Pt(SIZES.line_spacing)
+    normal.paragraph_format.space_after = Pt(0)
+
+    title = document.styles["Title"]
+    style_font(title, TITLE_FONT, SIZES.title)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    title.paragraph_format.space_before = Pt(0)
+    title.paragraph_format.space_after = Pt(12)
+    remove_border(title)
+    for level in (1, 2, 3):
+        heading = document.styles[f"Heading {level}"]
+        style_font(heading, HEADING_FONT, SIZES.heading)
+        heading.font.bold = False
+        heading.paragraph_format.space_before = Pt(12 if level == 1 else 6)
+        heading.paragraph_format.space_after = Pt(0)
+    for style in (title, *(document.styles[f"Heading {n}"] for n in (1, 2, 3))):
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.font.italic = False
+
+    table_text = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    style_font(table_text, BODY_FONT, SIZES.table)
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_text.paragraph_format.first_line_indent = Pt(0)
+
+
+def style_font(style: Any, east_asia: str, size: float) -> None:
+    from docx.shared import Pt
+
+    style.font.name = LATIN_FONT
+    style.font.size = Pt(size)
+    set_east_asia(style.element.get_or_add_rPr(), east_asia)
+
+
+def set_east_asia(rpr: Any, east_asia: str) -> None:
+    """Latin letters in Times New Roman, Chinese in ``east_asia`` (w:eastAsia); no theme fonts,
+    which would take precedence over the names."""
+    from docx.oxml.ns import qn
+
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in THEME_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_default_fonts(document: Any, east_asia: str) -> None:
+    """The document defaults too: otherwise their theme fonts show through in table cells."""
+    from docx.oxml.ns import qn
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if rpr is not None:
+        set_east_asia(rpr, east_asia)
+
+
+def remove_border(style: Any) -> None:
+    """The template's Title has a blue rule under it; an office document has none."""
+    from docx.oxml.ns import qn
+
+    ppr = style.element.pPr
+    if ppr is not None:
+        for border in ppr.findall(qn("w:pBdr")):
+            ppr.remove(border)
+
+
+def add_font_fallbacks(document: Any) -> None:
+    """Name each Chinese font in the font table with its alternative (w:altName) and GB2312
+    charset, so that Word and WPS substitute 仿宋 for a missing 仿宋_GB2312."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    part = document.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
+    fonts = parse_xml(part.blob)
+    known = {font.get(qn("w:name")) for font in fonts.findall(qn("w:font"))}
+    for name, alternative in FONT_FALLBACKS.items():
+        if name in known:
+            continue
+        font = OxmlElement("w:font", {qn("w:name"): name})
+        for tag, value in (
+            ("w:altName", alternative),
+            ("w:charset", "86"),  # GB2312
+            ("w:family", "modern"),
+            ("w:pitch", "fixed"),
+        ):
+            font.append(OxmlElement(tag, {qn("w:val"): value}))
+        fonts.append(font)
+    # python-docx keeps a part it does not model as bytes; put the edited table in its place.
+    part._blob = serialize_part_xml(fonts)
+
+
+# --- blocks ------------------------------------------------------------------------------------
+
+
+class Body:
+    """Adds paragraphs to the document's body, each just before its section properties.
+
+    python-docx's own ``add_paragraph`` searches the whole body for them on every call, and sets
+    a style by looking up its name among all styles: quadratic for a province-sized report. Here
+    each paragraph costs the same however long the document is.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.end = document.element.body.get_or_add_sectPr()
+        self.style_ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        from docx.oxml import OxmlElement
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        element = OxmlElement("w:p")
+        self.end.addprevious(element)
+        if style is not None:
+            element.style = self.style_id(style)
+        paragraph = DocxParagraph(element, self.document._body)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+
+def add_heading(body: Body, heading: Heading) -> None:
+    style = "Title" if heading.level == 0 else f"Heading {min(heading.level, 3)}"
+    body.paragraph(heading.text, style)
+
+
+def add_paragraph(body: Body, paragraph: Paragraph) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    added = body.paragraph(paragraph.text)
+    if paragraph.centered:
+        added.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        indent_first_line(added)
+
+
+def indent_first_line(paragraph: Any) -> None:
+    from docx.shared import Pt
+
+    paragraph.paragraph_format.first_line_indent = Pt(SIZES.body * 2)
+
+
+def add_field(body: Body, field: Field) -> None:
+    """任务内容：… as one paragraph; several lines as （1）（2）… under the label."""
+    paragraph = body.paragraph()
+    indent_first_line(paragraph)
+    paragraph.add_run(f"{field.label}：").bold = True
+    if len(field.lines) == 1:
+        paragraph.add_run(field.lines[0])
+        return
+    for number, line in enumerate(field.lines, start=1):
+        indent_first_line(body.paragraph(f"（{number}）{line}"))
+
+
+def add_table(body: Body, table: Table) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    grid = body.document.add_table(rows=1, cols=len(table.headers))
+    grid._tbl.tblPr.style = body.style_id("Table Grid")
+    grid.autofit = False
+    widths = [Cm(width) for width in column_widths(table, PAGE.width - PAGE.left - PAGE.right)]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # the grid, which WPS and LibreOffice read
+    style_id = body.style_id(TABLE_STYLE)
+    header = grid.rows[0]
+    for cell, text, width in zip(header.cells, table.headers, widths, strict=True):
+        fill_cell(cell, text, style_id, width, bold=True)
+        shade(cell, "E7E6E6")
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for row in table.rows:
+        for cell, text, width in zip(grid.add_row().cells, row, widths, strict=True):
+            fill_cell(cell, text, style_id, width)
+    body.paragraph()
+
+
+EM_CM = SIZES.table * 2.54 / 72
+"""A Chinese character at the table's 五号 (10.5 pt)."""
+LATIN_EM = 0.65
+"""A Latin letter or digit, in ems: 0.5 in Times New Roman, up to 0.65 in the fonts a machine
+without it falls back to (DejaVu), so that a date fits wherever the file is opened."""
+CELL_PADDING_CM = 0.45
+"""Word's cell margins, 0.19 cm each side, and a little air."""
+LEAST_TEXT = "两字"
+"""No column is narrower than two Chinese characters."""
+UNBREAKABLE = re.compile(r"[!-~]+")
+"""A run Word will not break inside: a date, a number, a reference such as 3.1#7."""
+
+
+def column_widths(table: Table, available: float) -> list[float]:
+    """Each column's width in cm, the table as wide as the text block.
+
+    A column wants its longest cell on one line. When they all fit, each gets its share of the
+    spare room; when not, each keeps at least its longest unbreakable run (so a date never
+    wraps) and its header on two lines (逾期/天数), and the rest of the room goes to the long
+    texts, as they want it.
+    """
+    columns = list(zip(table.headers, *table.rows, strict=True))
+    wanted = [max(map(set_width, column)) for column in columns]
+    least = [min(want, _least_width(column)) for want, column in zip(wanted, columns, strict=True)]
+    if sum(wanted) <= available:
+        return [want * available / sum(wanted) for want in wanted]
+    spare = available - sum(least)
+    if spare <= 0:
+        return [width * available / sum(least) for width in least]
+    give = [want - width for want, width in zip(wanted, least, strict=True)]
+    return [width + spare * more / sum(give) for width, more in zip(least, give, strict=True)]
+
+
+def _least_width(column: tuple[str, ...]) -> float:
+    header, *cells = column
+    runs = (set_width(run) for cell in cells for run in UNBREAKABLE.findall(cell))
+    first_line = header[: -(-len(header) // 2)]
+    return max([set_width(LEAST_TEXT), set_width(first_line), *runs])
+
+
+def set_width(text: str) -> float:
+    """The cm a text takes on one line of a table cell, padding included."""
+    wide = text_width(text) - len(text)  # text_width counts a wide character twice
+    narrow = len(text) - wide
+    return (wide + narrow * LATIN_EM) * EM_CM + CELL_PADDING_CM
+
+
+def fill_cell(cell: Any, text: str, style_id: str, width: Any, bold: bool = False) -> None:
+    cell.width = width  # Word reads each cell's own width
+    paragraph = cell.paragraphs[0]
+    paragraph._p.style = style_id
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+
+
+def shade(cell: Any, colour: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)

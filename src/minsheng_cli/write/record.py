@@ -1,0 +1,323 @@
+"""Recording progress: the checks an update must pass, and the append-only writer.
+
+A record is one line added at the end of its 实事's file, under a top-level ``records:`` list, so
+a file's diff shows only the new line: comments, key order, quoting, BOM and CRLF stay as the
+person left them. The new text is parsed and validated before it replaces the old file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from minsheng_cli.core.evaluate import value_timeline
+from minsheng_cli.errors import LedgerProblems, MinshengError, UsageError
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger import yamltext
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Workspace, format_amount
+from minsheng_cli.render.labels import measure_name
+
+RECORDS_KEY = "records"
+DEFAULT_INDENT = "  "
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What the clerk asked to record, before it is checked."""
+
+    day: date
+    values: Mapping[str, float]
+    by: str = ""
+    note: str = ""
+    correct: bool = False
+
+
+@dataclass(slots=True)
+class Checked:
+    fields: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_update(item: Item, update: Update, workspace: Workspace, today: date) -> Checked:
+    """Refuse what cannot be true; warn about what is surprising (超额完成). Pure."""
+    _check_day(update.day, workspace, today)
+    if not update.values:
+        raise UsageError(_("nothing to record: give --percent P or --set INDICATOR=VALUE"))
+    if update.correct and not update.note:
+        raise UsageError(_("a correction needs --note saying why the earlier number was wrong"))
+    warnings: list[str] = []
+    for name, value in update.values.items():
+        warnings += _check_value(item, name, value, update)
+    fields: dict[str, Any] = {"date": update.day, "item": item.number}
+    if update.by:
+        fields["by"] = update.by
+    numbers = {k: _plain_number(v) for k, v in update.values.items() if k != PERCENT_KEY}
+    if numbers:
+        fields["set"] = numbers
+    if PERCENT_KEY in update.values:
+        fields["percent"] = _plain_number(update.values[PERCENT_KEY])
+    if update.correct:
+        fields["correct"] = True
+    if update.note:
+        fields["note"] = update.note
+    return Checked(fields, warnings)
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def _check_day(day: date, workspace: Workspace, today: date) -> None:
+    if day.year != workspace.year:
+        raise UsageError(
+            _(
+                "the date {day} is outside the ledger's year {year}; give the day it happened"
+                " with --date, e.g. --date {year}-06-30"
+            ).format(day=day.isoformat(), year=workspace.year)
+        )
+    if day > today:
+        raise UsageError(
+            _("the date {day} is in the future (today is {today})").format(
+                day=day.isoformat(), today=today.isoformat()
+            )
+        )
+
+
+def _check_value(item: Item, name: str, value: float, update: Update) -> list[str]:
+    if name == PERCENT_KEY:
+        if not 0 <= value <= 100:
+            raise UsageError(
+                _("--percent must be between 0 and 100, not {value}").format(
+                    value=format_amount(value)
+                )
+            )
+        if not item.uses_percent:
+            raise UsageError(
+                _(
+                    "{ref} has no milestone measured in percent of the work; record its"
+                    " indicators with --set"
+                ).format(ref=item.ref)
+            )
+        total, unit = 100.0, "%"
+    else:
+        indicator = item.indicator(name)
+        if indicator is None:
+            known = "、".join(i.name for i in item.indicators) or _("(none)")
+            raise UsageError(
+                _("{ref} has no indicator “{name}”; its indicators: {known}").format(
+                    ref=item.ref, name=name, known=known
+                )
+            )
+        total, unit = indicator.target, indicator.unit
+    if value < 0:
+        raise UsageError(
+            _("{name} cannot be negative ({value})").format(
+                name=measure_name(name), value=format_amount(value)
+            )
+        )
+    _check_against_history(item, name, value, update)
+    if value > total:
+        return [
+            _("{name} {value}{unit} exceeds the target {total}{unit} (超额完成)").format(
+                name=measure_name(name),
+                value=format_amount(value),
+                unit=unit,
+                total=format_amount(total),
+            )
+        ]
+    return []
+
+
+def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
+    """Values are cumulative: a lower number than before needs --correct and a note."""
+    timeline = value_timeline(item.records)
+    before = [values[name] for day, values in timeline if day <= update.day and name in values]
+    after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
+    if before and value < before[-1] and not update.correct:
+        raise UsageError(
+            _(
+                "{name} {value} is below the last recorded {last}; values are cumulative."
+                " If the earlier number was wrong, add --correct --note WHY"
+            ).format(
+                name=measure_name(name), value=format_amount(value), last=format_amount(before[-1])
+            )
+        )
+    if after and value > after[0][1] and not update.correct:
+        raise UsageError(
+            _(
+                "{name} {value} is above the {later} already recorded for {day}; values are"
+                " cumulative. Check --date (the day of this report), or if {later} was wrong,"
+                " record the right number with --correct --note WHY"
+            ).format(
+                name=measure_name(name),
+                value=format_amount(value),
+                later=format_amount(after[0][1]),
+                day=after[0][0].isoformat(),
+            )
+        )
+
+
+def check_tick(
+    item: Item,
+    milestone: Milestone,
+    day: date,
+    undo: bool,
+    period: int | None,
+    workspace: Workspace,
+    today: date,
+) -> None:
+    """done/undone: only milestones without numeric targets, never twice in a row."""
+    from minsheng_cli.core.evaluate import tick_date
+
+    _check_day(day, workspace, today)
+    if milestone.targets:
+        raise UsageError(
+            _(
+                "{ref}#{number} ({text}) is met when its numbers are reached, not by a tick;"
+                " record them with `minsheng update`"
+            ).format(ref=item.ref, number=milestone.number, text=milestone.text)
+        )
+    if period is not None and milestone.kind.value != "monthly":
+        raise UsageError(
+            _("--period is for monthly duties (逐月); {ref}#{number} has one due date").format(
+                ref=item.ref, number=milestone.number
+            )
+        )
+    if period is not None and not undo and day.year == workspace.year and period > day.month:
+        raise UsageError(
+            _(
+                "{month}月 is still to come on {day}: a month is ticked off once it is done"
+                " (check --period, or give the day it was done with --date)"
+            ).format(month=period, day=day.isoformat())
+        )
+    ticked = tick_date(milestone, item.records, period)
+    if undo and ticked is not None and day < ticked:
+        raise UsageError(
+            _(
+                "{ref}#{number} was ticked off on {ticked}; a tick cannot be taken back before it"
+                " was made ({day})"
+            ).format(
+                ref=item.ref,
+                number=milestone.number,
+                ticked=ticked.isoformat(),
+                day=day.isoformat(),
+            )
+        )
+    if undo and ticked is None:
+        raise UsageError(
+            _("{ref}#{number} is not ticked off; nothing to take back").format(
+                ref=item.ref, number=milestone.number
+            )
+        )
+    if not undo and ticked is not None:
+        which = f"{item.ref}#{milestone.number}" + (f"（{period}月）" if period else "")
+        raise UsageError(
+            _("{ref} was already ticked off on {day}").format(ref=which, day=ticked.isoformat())
+        )
+    last = max(
+        (r.date for r in item.records if r.period == period and r.ticks(milestone) is not None),
+        default=None,
+    )
+    if last is not None and day < last:
+        # ticks are read in date order: one dated before the last tick or take-back changes nothing
+        raise UsageError(
+            _(
+                "{ref}#{number} was last ticked or taken back on {last}; date this record"
+                " on or after it"
+            ).format(ref=item.ref, number=milestone.number, last=last.isoformat())
+        )
+
+
+def record_text(fields: Mapping[str, Any]) -> str:
+    """One record as a single flow-style YAML line; PyYAML does the quoting."""
+    dumped = yaml.safe_dump(
+        dict(fields), default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6
+    )
+    return dumped.strip()
+
+
+def appended(raw: bytes, fields: Mapping[str, Any], file: str) -> bytes:
+    """The file's bytes with one record added at the end, in the file's own line endings."""
+    newline = b"\r\n" if b"\r\n" in raw else b"\n"
+    text = yamltext.decode(raw)
+    indent = _records_indent(text, file)
+    head = raw if raw.endswith(b"\n") or not raw else raw + newline
+    if indent is None:
+        head += b"records:" + newline
+        indent = DEFAULT_INDENT
+    line = f"{indent}- {record_text(fields)}".encode()
+    return head + line + newline
+
+
+def _records_indent(text: str, file: str) -> str | None:
+    """The indentation of the existing records list, or None if the file has none yet."""
+    node = yamltext.compose(text)
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        raise MinshengError(_("{file} is not a task file (no top-level keys)").format(file=file))
+    keys = [k.value for k, _v in node.value]
+    if RECORDS_KEY not in keys:
+        return None
+    key_node, value_node = node.value[keys.index(RECORDS_KEY)]
+    if keys[-1] != RECORDS_KEY:
+        raise MinshengError(
+            _(
+                "{file}:{line}: records: must be the file's last key so that new records can be"
+                " appended; move it to the end"
+            ).format(file=file, line=key_node.start_mark.line + 1)
+        )
+    if isinstance(value_node, yaml.ScalarNode) and value_node.value == "":
+        return DEFAULT_INDENT
+    if not isinstance(value_node, yaml.SequenceNode) or value_node.flow_style:
+        raise MinshengError(
+            _(
+                "{file}:{line}: records: must be a block list; write “records:” alone on its"
+                " line (not “records: []”)"
+            ).format(file=file, line=key_node.start_mark.line + 1)
+        )
+    if not value_node.value:
+        return DEFAULT_INDENT
+    return " " * value_node.start_mark.column
+
+
+def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) -> None:
+    """Append one record; validate the whole new file first, so a refusal writes nothing.
+
+    The caller holds the workspace lock.
+    """
+    from minsheng_cli.ledger.build import build_project
+    from minsheng_cli.store.atomic import write_atomic
+    from minsheng_cli.store.load import read_project_data
+
+    shown = (
+        file.relative_to(workspace.root).as_posix()
+        if file.is_relative_to(workspace.root)
+        else str(file)
+    )
+    if not os.access(file, os.W_OK):  # a rename would replace it all the same
+        raise MinshengError(
+            _(
+                "{file} is read-only; make it writable if it should take records"
+                " (nothing was recorded)"
+            ).format(file=shown)
+        )
+    raw = file.read_bytes()
+    new = appended(raw, fields, shown)
+    data = read_project_data(file, new)
+    problems = data if isinstance(data, list) else build_project(data, file, workspace)[1]
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise LedgerProblems(errors, workspace.root)
+    try:
+        write_atomic(file, new)
+    except OSError as exc:
+        raise MinshengError(
+            _("could not write {file} ({error}); it is unchanged and nothing was recorded").format(
+                file=shown, error=exc.strerror or exc
+            )
+        ) from exc

@@ -1,0 +1,87 @@
+"""`minsheng init DIR`: a new, empty ledger workspace with its own git repository."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from minsheng_cli.errors import UsageError
+from minsheng_cli.i18n import _
+from minsheng_cli.store.atomic import LOCK_FILE
+from minsheng_cli.store.cache import CACHE_DIR
+from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE
+from minsheng_cli.write.audit import AuditError, _git, commit
+
+WORKSPACE_TEMPLATE = """\
+# 民生实事台账 — 工作区配置
+year: {year}
+title: {title}
+document: ""          # 文号，如 泾政办发〔{year}〕4号
+office: ""            # 印发机关
+warning_days: 10      # 到期前多少天亮黄灯
+tolerance_days: 15    # 序时进度滞后多少天亮黄灯
+# deadline_rules:     # 覆盖时限用语的默认解释（日）；last 表示当月最后一天
+#   月初: 10
+#   月中: 15
+"""
+
+EXAMPLE_TASK = """\
+# 1 示例实事（照此格式每项实事一个文件）
+id: 1
+name: 示例实事
+items:
+  - content: 完成示例改造100户。
+    leader: 某某
+    unit: 某某局
+    indicators:
+      - {name: 示例改造, target: 100, unit: 户}
+    milestones:
+      - {deadline: 3月底, text: 完成招投标工作}
+      - {deadline: 6月底, text: 完成示例改造50户, targets: {示例改造: 50}}
+      - {deadline: 年底, text: 完成示例改造100户, targets: {示例改造: 100}}
+"""
+
+
+GITIGNORE = f"{CACHE_DIR}/\n{LOCK_FILE}\n"
+"""What a workspace's git leaves out: the cache and the lock."""
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    root: Path
+    commit: str | None
+    note: str | None
+
+
+def create_workspace(directory: Path, year: int, title: str) -> Created:
+    root = directory.resolve()
+    if (root / WORKSPACE_FILE).exists():
+        raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
+    if not 2000 <= year <= 2100:
+        raise UsageError(_("--year must be between 2000 and 2100, not {year}").format(year=year))
+    (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
+    title = " ".join(title.split()) or f"{year}年民生实事任务清单"
+    # JSON's quoting is valid YAML: a title with ": " or "#" stays one value
+    quoted = json.dumps(title, ensure_ascii=False)
+    files = {
+        root / WORKSPACE_FILE: WORKSPACE_TEMPLATE.format(year=year, title=quoted),
+        root / TASKS_DIR / "01-示例实事.yaml": EXAMPLE_TASK,
+        root / ".gitignore": GITIGNORE,
+    }
+    for path, text in files.items():
+        if not path.exists():
+            path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        if not _is_repository_top(root):  # its own repository, even inside another one's tree
+            _git(root, "init", "--quiet")
+        hash_ = commit(root, list(files), f"init {title}", {})
+    except AuditError as error:
+        return Created(root, None, error.message)
+    return Created(root, hash_, None)
+
+
+def _is_repository_top(root: Path) -> bool:
+    """Whether ``root`` is already the top of a git repository (then its history is kept)."""
+    found = _git(root, "rev-parse", "--show-toplevel", check=False)
+    return found.returncode == 0 and Path(found.stdout.strip()).resolve() == root
