@@ -7,7 +7,11 @@ from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+"""Something is wrong that the clerk must fix: the ledger, a refused write, git."""
 EXIT_USAGE = 2
+"""The command line asked for something impossible."""
+EXIT_INTERNAL = 70
+"""A bug (EX_SOFTWARE): no input from the files, the command line or the cache should cause it."""
 
 
 class Problem(NamedTuple):
@@ -60,3 +64,11 @@ class LedgerProblems(MinshengError):
         self.problems = problems
         self.root = root
         super().__init__("\n".join(p.render(root) for p in problems))
+
+
+class WriteRefused(MinshengError):
+    """A write was refused before anything changed: the file on disk is as it was (exit 1)."""
+
+
+class GitError(MinshengError):
+    """git could not record or read the change; a record being written is already safe on disk."""

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from minsheng_cli.errors import MinshengError
+from minsheng_cli.errors import WriteRefused
 from minsheng_cli.i18n import _
 
 LOCK_FILE = ".minsheng.lock"
@@ -65,7 +65,7 @@ def workspace_lock(root: Path) -> Iterator[None]:
         with lock:
             yield
     except Timeout as exc:
-        raise MinshengError(
+        raise WriteRefused(
             _("another minsheng command has held the ledger for {seconds:.0f}s; try again").format(
                 seconds=LOCK_TIMEOUT_SECONDS
             )

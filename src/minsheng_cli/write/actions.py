@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from minsheng_cli.errors import UsageError
+from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, format_amount
 from minsheng_cli.ledger.refs import resolve_item, resolve_milestone
@@ -21,7 +21,6 @@ from minsheng_cli.store.load import load_for_ref
 from minsheng_cli.write.audit import (
     ITEM_TRAILER,
     REPORTER_TRAILER,
-    AuditError,
     commit,
     has_changes,
     in_work_tree,
@@ -151,7 +150,7 @@ def _commit_pending(root: Path, file: Path, make_commit: bool) -> str | None:
     message = f"pending changes to {relative}, committed before the next record"
     try:
         return commit(root, [file], message, {})
-    except AuditError:
+    except GitError:
         return None  # the record's own commit will fail the same way and say why
 
 
@@ -165,5 +164,5 @@ def _commit(root: Path, outcome: Outcome, by: str, body: str, make_commit: bool)
     trailers = {ITEM_TRAILER: outcome.item.ref, REPORTER_TRAILER: by}
     try:
         outcome.commit = commit(root, [outcome.item.file], message, trailers)
-    except AuditError as error:
+    except GitError as error:
         outcome.audit_problem = error.message

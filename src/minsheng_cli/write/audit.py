@@ -8,17 +8,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import MinshengError
+from minsheng_cli.errors import GitError
 from minsheng_cli.i18n import _
 
 ITEM_TRAILER = "Minsheng-Item"
 REPORTER_TRAILER = "Reported-by"
 FIELD = "\x1f"
 RECORD = "\x1e"
-
-
-class AuditError(MinshengError):
-    """git could not record the change; the change itself is already safe on disk."""
 
 
 class Entry(NamedTuple):
@@ -35,7 +31,7 @@ class Entry(NamedTuple):
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
-        raise AuditError(_("git is not installed; the change is saved but not committed"))
+        raise GitError(_("git is not installed; the change is saved but not committed"))
     result = subprocess.run(
         ["git", "-c", "core.quotepath=false", *args],
         cwd=root,
@@ -45,7 +41,7 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
         check=False,
     )
     if check and result.returncode != 0:
-        raise AuditError(result.stderr.strip() or result.stdout.strip())
+        raise GitError(result.stderr.strip() or result.stdout.strip())
     return result
 
 
@@ -74,7 +70,7 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
                 "the repository around this folder ignores it (its .gitignore); give the"
                 " workspace a repository of its own: run git init in it"
             )
-        raise AuditError(_saved_but(paths, detail))
+        raise GitError(_saved_but(paths, detail))
     trailer_args = [
         arg
         for key, value in trailers.items()
@@ -91,7 +87,7 @@ def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[st
                 'git does not know who you are: run git config user.name "Your Name" and'
                 ' git config user.email "you@example.org"'
             )
-        raise AuditError(_saved_but(paths, detail))
+        raise GitError(_saved_but(paths, detail))
     return _git(root, "rev-parse", "--short", "HEAD").stdout.strip()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from minsheng_cli.core.evaluate import value_timeline
-from minsheng_cli.errors import LedgerProblems, MinshengError, UsageError
+from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
 from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Workspace, format_amount
@@ -259,13 +259,13 @@ def _records_indent(text: str, file: str) -> str | None:
     """The indentation of the existing records list, or None if the file has none yet."""
     node = yamltext.compose(text)
     if not isinstance(node, yaml.MappingNode) or not node.value:
-        raise MinshengError(_("{file} is not a task file (no top-level keys)").format(file=file))
+        raise WriteRefused(_("{file} is not a task file (no top-level keys)").format(file=file))
     keys = [k.value for k, _v in node.value]
     if RECORDS_KEY not in keys:
         return None
     key_node, value_node = node.value[keys.index(RECORDS_KEY)]
     if keys[-1] != RECORDS_KEY:
-        raise MinshengError(
+        raise WriteRefused(
             _(
                 "{file}:{line}: records: must be the file's last key so that new records can be"
                 " appended; move it to the end"
@@ -274,7 +274,7 @@ def _records_indent(text: str, file: str) -> str | None:
     if isinstance(value_node, yaml.ScalarNode) and value_node.value == "":
         return DEFAULT_INDENT
     if not isinstance(value_node, yaml.SequenceNode) or value_node.flow_style:
-        raise MinshengError(
+        raise WriteRefused(
             _(
                 "{file}:{line}: records: must be a block list; write “records:” alone on its"
                 " line (not “records: []”)"
@@ -300,7 +300,7 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
         else str(file)
     )
     if not os.access(file, os.W_OK):  # a rename would replace it all the same
-        raise MinshengError(
+        raise WriteRefused(
             _(
                 "{file} is read-only; make it writable if it should take records"
                 " (nothing was recorded)"
@@ -316,7 +316,7 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
     try:
         write_atomic(file, new)
     except OSError as exc:
-        raise MinshengError(
+        raise WriteRefused(
             _("could not write {file} ({error}); it is unchanged and nothing was recorded").format(
                 file=shown, error=exc.strerror or exc
             )

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from minsheng_cli.errors import UsageError
+from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.store.atomic import LOCK_FILE
 from minsheng_cli.store.cache import CACHE_DIR
 from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE
-from minsheng_cli.write.audit import AuditError, _git, commit
+from minsheng_cli.write.audit import _git, commit
 
 WORKSPACE_TEMPLATE = """\
 # 民生实事台账 — 工作区配置
@@ -76,7 +76,7 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
         if not _is_repository_top(root):  # its own repository, even inside another one's tree
             _git(root, "init", "--quiet")
         hash_ = commit(root, list(files), f"init {title}", {})
-    except AuditError as error:
+    except GitError as error:
         return Created(root, None, error.message)
     return Created(root, hash_, None)
 
