@@ -577,18 +577,10 @@ def test_state_as_of_the_due_day_is_overdue_by_its_end(ledger_dir: Path) -> None
     assert state("2023-04-01") == ("overdue", 1)
 
 
-class FrozenToday(date):
-    """date with today() fixed at 2023-03-31, for the commands' "no date given"."""
-
-    @classmethod
-    def today(cls) -> FrozenToday:
-        return cls(2023, 3, 31)
-
-
 def test_without_a_date_today_is_still_running(
     ledger_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("minsheng_cli.cli.app.date", FrozenToday)
+    monkeypatch.setenv("MINSHENG_TODAY", "2023-03-31")  # the commands' "no date given"
 
     def state(*args: str) -> tuple[str, int]:
         rows = json_of(ledger_dir, "list", *args, "--unit", "司法局")

@@ -1,7 +1,7 @@
 """`minsheng report` (月通报, 季度报告) and `minsheng export` (the 台账 as xlsx, csv or json).
 
-Registered on the main app by ``register``. Only typer, pathlib and i18n are imported at the top,
-so that every other command starts as fast as before; the work is imported when a command runs.
+Only what parses the command line is imported at the top: the ledger, evaluation and the
+renderers (python-docx, openpyxl) are imported when one of these commands runs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from minsheng_cli.cli.common import console, ledger_today, say, workspace
 from minsheng_cli.cli.options import AsOfOption, MonthOption, month_value
+from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
     from minsheng_cli.paperwork.outline import Report
 
+commands = typer.Typer()
 REPORT_FORMATS = ("md", "html", "docx")
 EXPORT_FORMATS = ("xlsx", "csv", "json")
 BINARY_FORMATS = ("docx", "xlsx")
@@ -50,8 +53,6 @@ ForceOption = Annotated[
 
 def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str | None:
     """--format, else the output file's extension; None when neither says (the caller decides)."""
-    from minsheng_cli.errors import UsageError
-
     if fmt is not None and fmt.lower() not in allowed:
         raise UsageError(
             _("unknown format “{format}”; use one of: {formats}").format(
@@ -76,8 +77,6 @@ def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]
 
 def check_output(output: Path | None, fmt: str, force: bool) -> None:
     """Refuse before any work: binary to a terminal, an existing file without --force."""
-    from minsheng_cli.errors import UsageError
-
     if output is None:
         if fmt in BINARY_FORMATS:
             raise UsageError(
@@ -97,16 +96,13 @@ def deliver(content: str | bytes, output: Path | None) -> None:
     if output is None:
         typer.echo(content, nl=False)
         return
-    from minsheng_cli.cli.app import say
     from minsheng_cli.store.atomic import write_atomic
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         write_atomic(output, data)
     except OSError as exc:
-        from minsheng_cli.errors import MinshengError
-
-        raise MinshengError(
+        raise WriteRefused(
             _("could not write {file} ({error})").format(file=output, error=exc.strerror or exc)
         ) from exc
     say(_("wrote {file}").format(file=output), err=True)
@@ -122,8 +118,6 @@ def progress_steps(*steps: str) -> Iterator[Callable[[], None]]:
         yield lambda: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from minsheng_cli.cli.app import console
 
     with Progress(
         TextColumn("{task.description}"),
@@ -141,6 +135,12 @@ def progress_steps(*steps: str) -> Iterator[Callable[[], None]]:
         yield step_done
 
 
+@commands.command(
+    help=_(
+        "The monthly bulletin (--month N) or quarterly report (--quarter Q) as of the"
+        " period's last day: Markdown, HTML or Word."
+    )
+)
 def report(
     ctx: typer.Context,
     month: Annotated[
@@ -166,7 +166,6 @@ def report(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    from minsheng_cli.cli.app import workspace
     from minsheng_cli.paperwork.outline import period_of, period_request
 
     kind, number = period_request(month, quarter)
@@ -200,6 +199,9 @@ def render_report(paper: Report, fmt: str) -> str | bytes:
     return report_markdown(paper)
 
 
+@commands.command(
+    help=_("The 台账, one row per milestone, as Excel (xlsx), CSV or JSON, for any date.")
+)
 def export(
     ctx: typer.Context,
     fmt: Annotated[
@@ -211,37 +213,19 @@ def export(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    from datetime import date
-
-    from minsheng_cli.cli.app import workspace
-    from minsheng_cli.errors import UsageError
-
     chosen = choose_format(fmt, output, EXPORT_FORMATS)
     if chosen is None:
         raise UsageError(_("give --format (xlsx, csv or json) or -o FILE"))
     check_output(output, chosen, force)
     with progress_steps(_("loading the ledger"), _("evaluating"), _("rendering")) as step_done:
-        ledger = workspace(ctx).ledger()
+        ledger, today = ledger_today(ctx, as_of, month)
         step_done()
         from minsheng_cli.core.asof import snapshot_as_of
 
-        snapshot = snapshot_as_of(ledger, as_of, month, date.today())
+        snapshot = snapshot_as_of(ledger, as_of, month, today)
         step_done()
         from minsheng_cli.paperwork.export import export_content
 
         content = export_content(snapshot, chosen)
         step_done()
     deliver(content, output)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `report` and `export` to the main app."""
-    app.command(
-        help=_(
-            "The monthly bulletin (--month N) or quarterly report (--quarter Q) as of the"
-            " period's last day: Markdown, HTML or Word."
-        )
-    )(report)
-    app.command(
-        help=_("The 台账, one row per milestone, as Excel (xlsx), CSV or JSON, for any date.")
-    )(export)

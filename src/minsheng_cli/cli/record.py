@@ -1,0 +1,204 @@
+"""The commands that write: update (a unit's report) and done (销号), each a git commit."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from minsheng_cli import clock
+from minsheng_cli.cli.common import say, workspace
+from minsheng_cli.cli.options import clean_text, month_value, percent_value
+from minsheng_cli.errors import GitError, UsageError
+from minsheng_cli.i18n import _
+
+commands = typer.Typer()
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, float]:
+    """--set 户厕改造=900 --set 示范村=10 → {"户厕改造": 900.0, "示范村": 10.0}."""
+    values: dict[str, float] = {}
+    for pair in pairs:
+        # a Chinese input method types ＝ and full-width digits; the name is kept as written
+        name, sep, raw = pair.replace("＝", "=").partition("=")
+        name = clean_text(name, "--set", one_line=True)
+        if name in values:
+            raise UsageError(
+                _("--set names {name} twice; give each indicator once").format(name=name)
+            )
+        raw = unicodedata.normalize("NFKC", raw)
+        try:
+            if not sep or not name:
+                raise ValueError(pair)
+            values[name] = float(raw.strip())
+        except ValueError:
+            raise UsageError(
+                _("--set takes INDICATOR=VALUE (e.g. 户厕改造=900), not “{pair}”").format(pair=pair)
+            ) from None
+        if values[name] != values[name] or values[name] in (float("inf"), float("-inf")):
+            raise UsageError(_("--set needs a finite number, not “{pair}”").format(pair=pair))
+    return values
+
+
+def record_day(day: str | None) -> date:
+    from minsheng_cli.core.asof import parse_day
+
+    return parse_day(day) if day is not None else clock.today()
+
+
+def report_outcome(outcome: Any) -> None:
+    say(_("recorded: {summary}").format(summary=outcome.summary))
+    for warning in outcome.warnings:
+        say(_("warning: {message}").format(message=warning), err=True)
+    if outcome.pending:
+        say(
+            _(
+                "note: the file had changes git had not seen (an edit, or a record made with"
+                " --no-commit); they were committed first, as {commit}"
+            ).format(commit=outcome.pending),
+            err=True,
+        )
+    if outcome.commit:
+        say(_("committed {commit}").format(commit=outcome.commit))
+    elif outcome.audit_off:
+        say(
+            _(
+                "note: this workspace is not in a git repository, so no audit trail is kept"
+                " (`minsheng init DIR` creates a workspace with one)"
+            ),
+            err=True,
+        )
+    if outcome.audit_problem:
+        raise GitError(outcome.audit_problem)
+
+
+ByOption = Annotated[str, typer.Option("--by", help=_("Who reported it (unit, person)."))]
+
+
+NoteOption = Annotated[str, typer.Option("--note", help=_("A note kept with the record."))]
+
+
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help=_("The day it was reported (YYYY-MM-DD); default today.")),
+]
+
+
+NoCommitOption = Annotated[
+    bool, typer.Option("--no-commit", help=_("Write the record but make no git commit."))
+]
+
+
+@commands.command(
+    help=_("Record what a unit reported: cumulative values or the share of work done.")
+)
+def update(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
+    percent: Annotated[
+        float | None,
+        typer.Option(
+            "--percent",
+            "-p",
+            help=_("Share of the work done so far, in percent (0–100)."),
+            parser=percent_value,
+            metavar="P",
+        ),
+    ] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option("--set", help=_("INDICATOR=VALUE, cumulative; may be repeated.")),
+    ] = None,
+    day: DateOption = None,
+    by: ByOption = "",
+    note: NoteOption = "",
+    correct: Annotated[
+        bool,
+        typer.Option(
+            "--correct",
+            help=_("Correct an earlier number that was too high (needs --note saying why)."),
+        ),
+    ] = False,
+    no_commit: NoCommitOption = False,
+) -> None:
+    from minsheng_cli.ledger.model import PERCENT_KEY
+    from minsheng_cli.write.actions import record_update
+    from minsheng_cli.write.record import Update
+
+    values = parse_assignments(assignments or [])
+    if percent is not None:
+        values[PERCENT_KEY] = percent
+    change = Update(
+        record_day(day),
+        values,
+        clean_text(by, "--by", one_line=True),
+        clean_text(note, "--note"),
+        correct,
+    )
+    root = workspace(ctx).root()
+    report_outcome(record_update(root, ref, change, clock.today(), make_commit=not no_commit))
+
+
+@commands.command(
+    help=_("Tick a milestone off (销号); --undo takes a tick back, as a record of its own.")
+)
+def done(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
+    milestone: Annotated[
+        str | None,
+        typer.Argument(
+            help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
+        ),
+    ] = None,
+    day: DateOption = None,
+    evidence: Annotated[
+        str, typer.Option("--evidence", help=_("What shows it is done (document, photo, report)."))
+    ] = "",
+    by: ByOption = "",
+    note: NoteOption = "",
+    period: Annotated[
+        int | None,
+        typer.Option(
+            "--period",
+            parser=month_value("--period"),
+            metavar="M",
+            help=_(
+                "For a monthly (逐月) milestone: the month being ticked off"
+                " (default: the month of --date)."
+            ),
+        ),
+    ] = None,
+    undo: Annotated[
+        bool,
+        typer.Option(
+            "--undo", help=_("Undo a tick-off (kept as a record of its own; needs --note).")
+        ),
+    ] = False,
+    no_commit: NoCommitOption = False,
+) -> None:
+    from minsheng_cli.ledger.refs import split_milestone
+    from minsheng_cli.write.actions import record_tick
+
+    ref, in_ref = split_milestone(ref)
+    milestone = milestone or in_ref
+    if milestone is None:
+        raise UsageError(_("name the milestone: `minsheng done 3.1 7` or `minsheng done 3.1#7`"))
+
+    root = workspace(ctx).root()
+    outcome = record_tick(
+        root,
+        ref,
+        milestone,
+        record_day(day),
+        clock.today(),
+        undo=undo,
+        period=period,
+        by=clean_text(by, "--by", one_line=True),
+        note=clean_text(note, "--note"),
+        evidence=clean_text(evidence, "--evidence"),
+        make_commit=not no_commit,
+    )
+    report_outcome(outcome)
