@@ -23,13 +23,8 @@ from minsheng_cli.ledger.model import Ledger
 from minsheng_cli.store import snapshot as ledger_cache
 from minsheng_cli.store.cache import read_entry, write_entry
 from minsheng_cli.store.codec import pack, unpack
-from minsheng_cli.store.load import (
-    WORKSPACE_FILE,
-    load_ledger,
-    load_sources,
-    read_source,
-    task_files,
-)
+from minsheng_cli.store.files import WORKSPACE_FILE, load_sources, read_source, task_files
+from minsheng_cli.store.load import load_ledger
 from tests.conftest import copy_ledger, run_cli
 from tests.halfyear import apply_half_year
 from tests.test_ledger_codec import assert_identical

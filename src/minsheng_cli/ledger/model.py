@@ -12,10 +12,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
+from minsheng_cli.i18n import _
 from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
 
 PERCENT_KEY = "percent"
+"""The key a work percentage is recorded under, beside the indicators' names."""
 NO_AMOUNTS: Mapping[str, float] = MappingProxyType({})
+
+
+def measure_name(name: str) -> str:
+    """What the clerk calls a recorded measure: an indicator's name, or 工程进度 for the work."""
+    return _("work done") if name == PERCENT_KEY else name
 
 
 class Workspace(NamedTuple):

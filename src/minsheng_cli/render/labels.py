@@ -7,7 +7,7 @@ from datetime import date
 
 from minsheng_cli.core.evaluate import Light, MilestoneStatus, State
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, format_amount
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, format_amount, measure_name
 
 
 def state_label(state: State) -> str:
@@ -27,10 +27,6 @@ def light_label(light: Light) -> str:
         Light.RED: _("red"),
         Light.DONE: "✓",
     }[light]
-
-
-def measure_name(name: str) -> str:
-    return _("work done") if name == PERCENT_KEY else name
 
 
 def deadline_label(status: MilestoneStatus) -> str:

@@ -18,14 +18,13 @@ from minsheng_cli.core.evaluate import (
     grouped_by_leader_then_unit,
 )
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item, Record, format_amount
+from minsheng_cli.ledger.model import Item, Record, format_amount, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
     iso,
     labelled,
     light_label,
-    measure_name,
     numbered_track,
     planned_amount,
     recorded_text,

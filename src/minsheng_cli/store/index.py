@@ -18,7 +18,7 @@ from typing import Any
 from minsheng_cli.errors import Problem
 from minsheng_cli.store.atomic import write_atomic
 from minsheng_cli.store.cache import CACHE_DIR, code_fingerprint
-from minsheng_cli.store.load import TASKS_DIR
+from minsheng_cli.store.files import TASKS_DIR
 
 INDEX_FILE = "index.json"
 _NUMBERED = re.compile(r"^(\d+)(?:\.\d+)?$")

@@ -1,212 +1,43 @@
-"""Find the workspace, read every file, and build the Ledger, reporting all problems at once."""
+"""The store's front door: the ledger for a command, through the caches that make it fast.
+
+Every command loads through here: ``load_ledger`` (the whole-ledger snapshot when nothing
+changed), ``load_for_ref`` (only the file that holds a reference, found by the index), ``load``
+(every file, every problem: `check`), and ``resolve_root``. The files themselves are read by
+``store.files``.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from minsheng_cli.errors import LedgerProblems, Problem, UsageError
-from minsheng_cli.i18n import _
-from minsheng_cli.ledger.deadlines import LAST_DAY, DeadlineError, DeadlineRules
-from minsheng_cli.ledger.model import Ledger, Project, Workspace
+from minsheng_cli.ledger.model import Ledger
+from minsheng_cli.store.files import (
+    TASKS_DIR,
+    WORKSPACE_FILE,
+    LoadResult,
+    cache_enabled,
+    find_root,
+    ledger_of,
+    load,
+    read_cached,
+    read_project_data,
+    resolve_root,
+    task_files,
+)
 
-WORKSPACE_FILE = "minsheng.yaml"
-TASKS_DIR = "tasks"
-
-
-class LoadResult(NamedTuple):
-    """What loading found: the ledger (possibly partial) and every problem, errors and warnings."""
-
-    ledger: Ledger
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` holding minsheng.yaml."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / WORKSPACE_FILE).is_file():
-            return folder
-    raise UsageError(
-        _(
-            "no minsheng.yaml in {folder} or above: run inside a ledger workspace,"
-            " give one with -C DIR, or create one with `minsheng init DIR`"
-        ).format(folder=here)
-    )
-
-
-def resolve_root(directory: Path | None) -> Path:
-    """-C DIR names the workspace itself; without it, walk up from the current folder."""
-    if directory is None:
-        return find_root()
-    if not (directory / WORKSPACE_FILE).is_file():
-        raise UsageError(
-            _("{folder} is not a ledger workspace: it has no minsheng.yaml").format(
-                folder=directory
-            )
-        )
-    return directory.resolve()
-
-
-def task_files(root: Path) -> list[Path]:
-    """tasks/*.yaml and *.yml in Path order (by name, as the system compares names).
-
-    Listed with scandir, which knows a file from a folder without a stat per entry, and sorted by
-    name rather than by comparing Paths: a tenth of the time for a province's thousands of files.
-    """
-    folder = root / TASKS_DIR
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:
-        files = [folder / e.name for e in entries if e.is_file()]
-    tasks = [p for p in files if p.suffix in (".yaml", ".yml")]
-    return sorted(tasks, key=lambda p: os.path.normcase(p.name))
-
-
-def read_source(file: Path) -> tuple[Path, bytes | None]:
-    """A file and its bytes, read once (None: it cannot be read; loading it will say why)."""
-    try:
-        with file.open("rb", buffering=0) as handle:  # one read of the whole file, no buffer
-            return file, handle.readall()
-    except OSError:
-        return file, None
-
-
-def load_workspace(root: Path, raw: bytes | None = None) -> tuple[Workspace, list[Problem]]:
-    """minsheng.yaml (``raw``: its bytes, if already read), or LedgerProblems if it is broken."""
-    data = _read_cached(root, root / WORKSPACE_FILE, read_workspace_data, raw)
-    if isinstance(data, list):
-        raise LedgerProblems(data, root)
-    return workspace_from_data(root, data)
-
-
-def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
-    """minsheng.yaml → validated plain data, or its problems."""
-    from minsheng_cli.ledger.validate import validate_workspace
-
-    return _read_validated(file, raw, validate_workspace)
-
-
-def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, list[Problem]]:
-    problems: list[Problem] = []
-    overrides = {
-        word: LAST_DAY if day == "last" else int(day)
-        for word, day in data.get("deadline_rules", {}).items()
-    }
-    try:
-        rules = DeadlineRules.with_overrides(overrides)
-    except DeadlineError as exc:
-        line = data.get("lines", {}).get("deadline_rules")
-        problems.append(Problem(root / WORKSPACE_FILE, line, str(exc)))
-        rules = DeadlineRules()
-    issued = data.get("issued")
-    workspace = Workspace(
-        root=root,
-        year=data["year"],
-        title=data["title"],
-        document=data.get("document", ""),
-        office=data.get("office", ""),
-        issued=date.fromisoformat(issued) if issued else None,
-        warning_days=data.get("warning_days", 10),
-        tolerance_days=data.get("tolerance_days", 15),
-        rules=rules,
-    )
-    return workspace, problems
-
-
-def read_project_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
-    """One task file → validated plain data, or its problems."""
-    from minsheng_cli.ledger.validate import validate_project
-
-    return _read_validated(file, raw, validate_project)
-
-
-def _read_validated(
-    file: Path, raw: bytes | None, validate: Callable[[Path, Any], dict[str, Any] | list[Problem]]
-) -> dict[str, Any] | list[Problem]:
-    from minsheng_cli.ledger import yamltext
-
-    try:
-        raw = file.read_bytes() if raw is None else raw
-        document = yamltext.parse(yamltext.decode(raw))
-    except yamltext.YamlProblem as exc:
-        return [Problem(file, line, message) for line, message in exc.all()]
-    except OSError as exc:
-        return [Problem(file, None, _("cannot read the file: {error}").format(error=exc))]
-    checked = validate(file, document)
-    if not document.duplicates:
-        return checked
-    duplicates = [Problem(file, line, message) for line, message in document.duplicates]
-    return sorted([*duplicates, *(checked if isinstance(checked, list) else [])], key=_by_line)
-
-
-def _by_line(problem: Problem) -> int:
-    return problem.line or 0
-
-
-def cache_enabled() -> bool:
-    """The caches in .minsheng-cache/ are used (and filled) unless MINSHENG_NO_CACHE=1."""
-    return os.environ.get("MINSHENG_NO_CACHE") != "1"
-
-
-def _read_cached(
-    root: Path,
-    file: Path,
-    read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]],
-    raw: bytes | None = None,
-) -> dict[str, Any] | list[Problem]:
-    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1."""
-    if not cache_enabled():
-        return read(file, raw)
-    from minsheng_cli.store.cache import cached_data
-
-    return cached_data(root, file, read, raw)
-
-
-def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
-    """Read the workspace (or only ``files`` of it); problems in task files are collected."""
-    listed = task_files(root) if files is None else files
-    return load_sources(root, None, ((file, None) for file in listed))
-
-
-def load_sources(
-    root: Path, workspace_raw: bytes | None, sources: Iterable[tuple[Path, bytes | None]]
-) -> LoadResult:
-    """As ``load``, from task files whose bytes may have been read already (None: read them here).
-
-    The whole-ledger cache hashes the bytes it then loads, so a file changing meanwhile can never
-    be stored under its old content's key.
-    """
-    from minsheng_cli.ledger.build import build_project, check_across_projects
-
-    workspace, problems = load_workspace(root, workspace_raw)
-    projects: list[Project] = []
-    for file, raw in sources:
-        data = _read_cached(root, file, read_project_data, raw)
-        if isinstance(data, list):
-            problems.extend(data)
-            continue
-        project, found = build_project(data, file, workspace)
-        projects.append(project)
-        problems.extend(found)
-    problems.extend(check_across_projects(projects))
-    projects.sort(key=lambda p: p.id)
-    return LoadResult(Ledger(workspace, tuple(projects)), _in_file_order(problems))
-
-
-def _in_file_order(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (str(p.file), p.line or 0))
+__all__ = [
+    "TASKS_DIR",
+    "WORKSPACE_FILE",
+    "LoadResult",
+    "find_root",
+    "load",
+    "load_for_ref",
+    "load_ledger",
+    "read_project_data",
+    "resolve_root",
+    "task_files",
+]
 
 
 def load_ledger(root: Path, files: Sequence[Path] | None = None) -> Ledger:
@@ -215,17 +46,10 @@ def load_ledger(root: Path, files: Sequence[Path] | None = None) -> Ledger:
     The whole ledger comes from its snapshot when no file has changed since it was built.
     """
     if files is None and cache_enabled():
-        from minsheng_cli.store.snapshot import cached_ledger
+        from minsheng_cli.store.snapshot import cached_ledger  # its codec: not for `check`
 
         return cached_ledger(root)
     return ledger_of(load(root, files), root)
-
-
-def ledger_of(result: LoadResult, root: Path) -> Ledger:
-    """The loaded ledger, or LedgerProblems listing every error the load found."""
-    if result.errors:
-        raise LedgerProblems(result.errors, root)
-    return result.ledger
 
 
 def load_for_ref(root: Path, ref: str) -> Ledger:
@@ -235,7 +59,7 @@ def load_for_ref(root: Path, ref: str) -> Ledger:
     not sure (unknown, ambiguous, or a file it cannot read), the whole ledger is loaded, so that
     every message about the reference is the same as with a full load.
     """
-    from minsheng_cli.store.index import file_for_ref
+    from minsheng_cli.store.index import file_for_ref  # only update and done look a file up
 
-    file = file_for_ref(root, ref, lambda f: _read_cached(root, f, read_project_data))
+    file = file_for_ref(root, ref, lambda f: read_cached(root, f, read_project_data))
     return load_ledger(root, None if file is None else [file])

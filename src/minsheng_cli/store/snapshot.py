@@ -34,7 +34,13 @@ from minsheng_cli.store.cache import (
     write_entry,
 )
 from minsheng_cli.store.codec import NotEncodable, decode, encode
-from minsheng_cli.store.load import WORKSPACE_FILE, ledger_of, load_sources, read_source, task_files
+from minsheng_cli.store.files import (
+    WORKSPACE_FILE,
+    ledger_of,
+    load_sources,
+    read_source,
+    task_files,
+)
 
 FORMAT = 1
 Source = tuple[Path, bytes | None]

@@ -20,8 +20,14 @@ from minsheng_cli.core.evaluate import value_timeline
 from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Workspace, format_amount
-from minsheng_cli.render.labels import measure_name
+from minsheng_cli.ledger.model import (
+    PERCENT_KEY,
+    Item,
+    Milestone,
+    Workspace,
+    format_amount,
+    measure_name,
+)
 
 RECORDS_KEY = "records"
 DEFAULT_INDENT = "  "
