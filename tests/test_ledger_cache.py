@@ -501,7 +501,8 @@ def test_no_cache_neither_reads_nor_writes_the_snapshot(ledger_dir: Path) -> Non
     truth = fresh(ledger_dir)
     assert not (ledger_dir / CACHE).exists()
     entry = warm(ledger_dir)
-    edited(lambda value: value["workspace"].__setitem__(1, "伪造的清单"))(entry)
+    # the title is the first text the entry stores (the workspace's row comes first)
+    edited(lambda value: value["texts"].__setitem__(1, "伪造的清单"))(entry)
     assert (
         "伪造的清单" in outputs(ledger_dir)[("status", "--month", "6")][1]
     )  # what a forger can do

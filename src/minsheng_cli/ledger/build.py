@@ -81,25 +81,21 @@ def build_project(
     return project, found.problems
 
 
+def given(raw: Mapping[str, Any], kind: type[tuple[Any, ...]]) -> dict[str, Any]:
+    """The fields of ``kind`` that ``raw`` gives (validated data leaves defaults out): the rest
+    take the defaults ``ledger.model`` defines, the format's only ones."""
+    fields: tuple[str, ...] = getattr(kind, "_fields")  # noqa: B009 - any NamedTuple class
+    return {field: raw[field] for field in fields if field in raw}
+
+
 def _record(raw: Mapping[str, Any]) -> Record:
     values = dict(raw.get("set", {}))
     if raw.get("percent") is not None:
         values[PERCENT_KEY] = raw["percent"]
-    return Record(
-        date=date.fromisoformat(raw["date"]),
-        item=raw["item"],
-        by=raw.get("by", ""),
-        note=raw.get("note", ""),
-        values=values,
-        correct=raw.get("correct", False),
-        done=raw.get("done"),
-        undone=raw.get("undone"),
-        period=raw.get("period"),
-        evidence=raw.get("evidence", ""),
-        line=raw.get("line"),
-        track=raw.get("track"),
-        deadline=str(raw["deadline"]) if raw.get("deadline") is not None else None,
-    )
+    fields = given(raw, Record) | {"date": date.fromisoformat(raw["date"]), "values": values}
+    if raw.get("deadline") is not None:
+        fields["deadline"] = str(raw["deadline"])
+    return Record(**fields)
 
 
 def _item(
@@ -111,12 +107,10 @@ def _item(
     records: tuple[Record, ...],
     found: _Collector,
 ) -> Item:
-    indicators = tuple(
-        Indicator(i["name"], i["target"], i.get("unit", "")) for i in raw.get("indicators", [])
-    )
+    indicators = tuple(Indicator(**given(i, Indicator)) for i in raw.get("indicators", []))
     _check_indicator_names(indicators, raw.get("line"), found)
     groups: list[tuple[str | None, list[Mapping[str, Any]]]] = [(None, raw.get("milestones", []))]
-    tracks = tuple(Track(t["heading"], t.get("text", "")) for t in raw.get("tracks", []))
+    tracks = tuple(Track(**given(t, Track)) for t in raw.get("tracks", []))
     groups += [(t["heading"], t.get("milestones", [])) for t in raw.get("tracks", [])]
     milestones: list[Milestone] = []
     for heading, group in groups:

@@ -1,6 +1,8 @@
 """The domain objects every command works on: a frozen, plain-Python view of the workspace.
 
-Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer or Rich.
+Built by ``store`` from validated files; knows nothing of YAML, pydantic, Typer or Rich. The
+defaults here are the format's: ``schema`` and ``build`` take theirs from these classes, and the
+snapshot codec reads each field's stored form off its type.
 """
 
 from __future__ import annotations

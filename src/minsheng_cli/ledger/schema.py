@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import CONTROL_CHARACTERS
+from minsheng_cli.ledger.model import CONTROL_CHARACTERS, Indicator, Record, Track, Workspace
 
 
 def no_controls(value: str) -> str:
@@ -42,6 +42,10 @@ Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
+RECORD_DEFAULTS = Record._field_defaults
+"""A record's defaults are the domain's (``ledger.model``): `build` leans on them too."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,15 +58,17 @@ class WorkspaceFile(Strict):
     document: Text = ""
     office: Text = ""
     issued: dt.date | None = None
-    warning_days: Annotated[int, Field(ge=0, le=366)] = 10
-    tolerance_days: Annotated[int, Field(ge=0, le=366)] = 15
+    warning_days: Annotated[int, Field(ge=0, le=366)] = Workspace._field_defaults["warning_days"]
+    tolerance_days: Annotated[int, Field(ge=0, le=366)] = Workspace._field_defaults[
+        "tolerance_days"
+    ]
     deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
 
 
 class IndicatorModel(Strict):
     name: Name
     target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    unit: Text = ""
+    unit: Text = Indicator._field_defaults["unit"]
 
 
 class MilestoneModel(Strict):
@@ -74,7 +80,7 @@ class MilestoneModel(Strict):
 
 class TrackModel(Strict):
     heading: Name
-    text: Text = ""
+    text: Text = Track._field_defaults["text"]
     milestones: list[MilestoneModel] = []
 
 
@@ -101,17 +107,17 @@ class RecordModel(Strict):
 
     date: dt.date
     item: Annotated[int, Field(ge=1)]
-    by: Text = ""
-    note: Text = ""
+    by: Text = RECORD_DEFAULTS["by"]
+    note: Text = RECORD_DEFAULTS["note"]
     set: dict[Name, Amount] = {}
     percent: Percent | None = None
-    correct: bool = False
-    done: Name | None = None
-    undone: Name | None = None
-    period: Annotated[int, Field(ge=1, le=12)] | None = None
-    track: Name | None = None
-    deadline: str | Annotated[dt.date, StrictType()] | None = None
-    evidence: Text = ""
+    correct: bool = RECORD_DEFAULTS["correct"]
+    done: Name | None = RECORD_DEFAULTS["done"]
+    undone: Name | None = RECORD_DEFAULTS["undone"]
+    period: Annotated[int, Field(ge=1, le=12)] | None = RECORD_DEFAULTS["period"]
+    track: Name | None = RECORD_DEFAULTS["track"]
+    deadline: str | Annotated[dt.date, StrictType()] | None = RECORD_DEFAULTS["deadline"]
+    evidence: Text = RECORD_DEFAULTS["evidence"]
 
     @model_validator(mode="after")
     def one_kind(self) -> Self:

@@ -2,7 +2,8 @@
 
 Column-wise, so that reading 100,000 milestones back is a few C loops per field rather than a
 Python call per object. Each type is one table (every milestone of the ledger in one), stored as
-one column per field in field order, as its ``Table`` below says how:
+one column per field in field order. How each field is stored is read off the field's type
+in ``ledger.model`` (``table_of``), so the model is the one definition of the format:
 
 - text is an index into one list of distinct strings, a date an index into one list of day
   ordinals (index 0 is None in both), a milestone's kind its index in ``KINDS``, a task file
@@ -11,7 +12,8 @@ one column per field in field order, as its ``Table`` below says how:
   rows of the child's table;
 - a column of indexes or counts is one packed string (``pack``), which JSON reads far faster
   than as many numbers; amounts stay JSON objects, other numbers and flags stay as they are;
-- an item's project, project name and file are its project's, so they are not stored.
+- an item's project, project name and file are its project's, and the workspace's root is
+  given to ``decode``, so they are not stored.
 
 Decoding gives back exactly what ``build`` made: the same types (dicts for amounts, tuples for
 sequences, ``DueKind``, ``date`` or None) and one Path per task file, shared by the project and
@@ -27,19 +29,12 @@ from datetime import date
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from types import NoneType, UnionType
+from typing import Any, NamedTuple, cast, get_args, get_origin, get_type_hints
 
+from minsheng_cli.ledger import model
 from minsheng_cli.ledger.deadlines import DEFAULT_RULES, DeadlineRules, DueKind
-from minsheng_cli.ledger.model import (
-    Indicator,
-    Item,
-    Ledger,
-    Milestone,
-    Project,
-    Record,
-    Track,
-    Workspace,
-)
+from minsheng_cli.ledger.model import Item, Ledger, Project, Workspace
 
 PLAIN = "plain"
 """A number, a flag or None, stored as it is."""
@@ -53,6 +48,8 @@ KIND = "kind"
 """A DueKind, stored as its index in ``KINDS``."""
 FILE = "file"
 """A task file, stored as its name; read back as the workspace's Path of that name."""
+RULES = "rules"
+"""The workspace's deadline rules: None for the defaults, else the mapping of word to day."""
 KINDS: tuple[DueKind, ...] = tuple(DueKind)
 _KIND_INDEX = {kind: index for index, kind in enumerate(KINDS)}
 _NUMBERS = frozenset((int, float))
@@ -95,29 +92,48 @@ class Table(NamedTuple):
         return len(self.stored_forms)
 
 
-INDICATORS = Table("indicators", Indicator, (TEXT, PLAIN, TEXT))
-MILESTONES = Table(
-    "milestones", Milestone, (PLAIN, TEXT, KIND, DAY, TEXT, AMOUNTS, TEXT, PLAIN, PLAIN)
+ITEM_FROM_PROJECT = {"project": "id", "project_name": "name", "file": "file"}
+"""An item's fields that are its project's: checked when encoding, not stored."""
+WORKSPACE_GIVEN = {"root": "root"}
+"""The workspace's root is not stored: ``decode`` is given it."""
+
+
+def table_of(kind: type[tuple[Any, ...]], parents: Mapping[str, str] | None = None) -> Table:
+    """How ``kind`` is stored, read off its type annotations: the model in ``ledger.model`` is
+    the one definition of every field, and a field added there is stored without a line here."""
+    hints = get_type_hints(kind, globalns=vars(model), localns={})
+    fields: tuple[str, ...] = cast(Any, kind)._fields
+    forms = tuple(
+        Parent(parents[field]) if parents and field in parents else form_of(kind, field, hints)
+        for field in fields
+    )
+    return Table(kind.__name__.lower() + "s", kind, forms)
+
+
+def form_of(kind: type, field: str, hints: Mapping[str, Any]) -> str | Table:
+    hint = hints[field]
+    if get_origin(hint) is tuple:  # tuple[Child, ...]: the child's table
+        child = get_args(hint)[0]
+        return table_of(child, ITEM_FROM_PROJECT if child is Item else None)
+    if get_origin(hint) is Mapping:
+        return AMOUNTS
+    kinds = set(get_args(hint) if isinstance(hint, UnionType) else (hint,)) - {NoneType}
+    for form, types in FORM_TYPES:
+        if kinds <= types:
+            return form
+    raise TypeError(f"{kind.__name__}.{field}: no stored form for {hint}")
+
+
+FORM_TYPES: tuple[tuple[str, set[type]], ...] = (
+    (TEXT, {str}),
+    (DAY, {date}),
+    (KIND, {DueKind}),
+    (FILE, {Path}),
+    (RULES, {DeadlineRules}),
+    (PLAIN, {int, float, bool}),
 )
-TRACKS = Table("tracks", Track, (TEXT, TEXT))
-RECORDS = Table(
-    "records",
-    Record,
-    (DAY, PLAIN, TEXT, TEXT, AMOUNTS, PLAIN, TEXT, TEXT, PLAIN, TEXT, PLAIN, TEXT, TEXT),
-)
-ITEMS = Table(
-    "items",
-    Item,
-    (
-        *(Parent("id"), Parent("name"), PLAIN, TEXT, TEXT, TEXT, TEXT),
-        *(INDICATORS, MILESTONES, TRACKS, RECORDS, Parent("file"), PLAIN),
-    ),
-)
-PROJECTS = Table("projects", Project, (PLAIN, TEXT, ITEMS, FILE, PLAIN))
-TABLES = (PROJECTS, ITEMS, INDICATORS, MILESTONES, TRACKS, RECORDS)
-for _table in TABLES:
-    if len(_table.forms) != len(_table.fields):
-        raise TypeError(f"the {_table.name} table does not list every field of its type")
+PROJECTS = table_of(Project)
+WORKSPACE = table_of(Workspace, WORKSPACE_GIVEN)
 
 
 class Undecodable(ValueError):
@@ -179,6 +195,9 @@ class _Encoder:
             names = set(map(type, chain.from_iterable(column)))
             amounts = set(map(type, chain.from_iterable(map(dict.values, column))))
             _require(names <= {str} and amounts <= _NUMBERS, "amounts that are not amounts")
+        elif form == RULES:
+            _require(types <= {DeadlineRules}, "rules that are not DeadlineRules")
+            return [None if r.days is DEFAULT_RULES else dict(r.days) for r in column]
         elif form == FILE:
             for file in column:
                 _require(self.files.get(file.name) == file, f"{file} is not a task file now")
@@ -198,7 +217,7 @@ class _Encoder:
 
     @staticmethod
     def stored(form: str | Table, column: list[Any], index: Mapping[Any, int] | None) -> Any:
-        if form in (PLAIN, AMOUNTS):
+        if form in (PLAIN, AMOUNTS, RULES):
             return column
         return pack(column if index is None else list(map(index.__getitem__, column)))
 
@@ -216,17 +235,12 @@ def encode(ledger: Ledger, files: Mapping[str, Path]) -> dict[str, Any]:
     """``ledger`` as JSON values; NotEncodable unless its projects come from ``files`` (by name)
     and every value reads back as the same value of the same type."""
     encoder = _Encoder(files)
+    encoder.table(WORKSPACE, [ledger.workspace], {"root": [ledger.workspace.root]})
     encoder.table(PROJECTS, ledger.projects, {})
-    w = ledger.workspace
-    encoder.checked(DAY, [w.issued])
-    days = _positions(encoder.days)
-    tables = encoder.tables(_positions(encoder.texts), days)
-    rules = None if w.rules.days is DEFAULT_RULES else dict(w.rules.days)
-    workspace = [w.year, w.title, w.document, w.office, days[w.issued], w.warning_days]
+    tables = encoder.tables(_positions(encoder.texts), _positions(encoder.days))
     return {
         "texts": list(encoder.texts),
         "days": [0 if day is None else day.toordinal() for day in encoder.days],
-        "workspace": [*workspace, w.tolerance_days, rules],
         **tables,
     }
 
@@ -277,6 +291,8 @@ class _Decoder:
         """A stored column as its values (for a Table form: its counts)."""
         if form in (PLAIN, AMOUNTS):
             return stored
+        if form == RULES:
+            return [DeadlineRules() if r is None else DeadlineRules(dict(r)) for r in stored]
         column = unpack(stored)
         if form == TEXT:
             return map(self.texts.__getitem__, column)
@@ -294,17 +310,10 @@ def decode(value: Any, root: Path, files: Mapping[str, Path]) -> Ledger:
     ``files``; Undecodable if ``value`` is anything else."""
     try:
         decoder = _Decoder(value, files)
-        projects = decoder.rows(PROJECTS, {})
-        return Ledger(_workspace(root, value["workspace"], decoder), projects)
+        (workspace,) = decoder.rows(WORKSPACE, {"root": [root]})
+        return Ledger(workspace, decoder.rows(PROJECTS, {}))
     except (ValueError, TypeError, LookupError, ArithmeticError) as exc:
         raise Undecodable(f"not an encoded ledger: {exc}") from exc
-
-
-def _workspace(root: Path, row: list[Any], decoder: _Decoder) -> Workspace:
-    year, title, document, office, issued, warning, tolerance, rules = row
-    rules = DeadlineRules() if rules is None else DeadlineRules(dict(rules))
-    day = decoder.days[issued]
-    return Workspace(root, year, title, document, office, day, warning, tolerance, rules)
 
 
 def _split(children: tuple[Any, ...], counts: Sequence[int]) -> list[tuple[Any, ...]]:

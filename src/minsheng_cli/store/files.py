@@ -118,11 +118,11 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         root=root,
         year=data["year"],
         title=data["title"],
-        document=data.get("document", ""),
-        office=data.get("office", ""),
+        document=data["document"],
+        office=data["office"],
         issued=date.fromisoformat(issued) if issued else None,
-        warning_days=data.get("warning_days", 10),
-        tolerance_days=data.get("tolerance_days", 15),
+        warning_days=data["warning_days"],
+        tolerance_days=data["tolerance_days"],
         rules=rules,
     )
     return workspace, problems
