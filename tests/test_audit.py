@@ -54,7 +54,7 @@ def test_an_update_makes_one_commit_of_exactly_its_file(git_ledger: Path) -> Non
     assert commit_count(git_ledger) == 2
     assert head_files(git_ledger) == [TOILETS]
     assert head_message(git_ledger) == (
-        "update 3.1 户厕改造 900/1310 (2023-07-28)\n\n7月报\n\n"
+        "update 3.1 户厕改造 900/1310 (2023-07-28)\n\n    7月报\n\n"
         "Minsheng-Item: 3.1\nReported-by: 农业农村局\n\n"
     )
     assert git(git_ledger, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip() == (
@@ -112,15 +112,15 @@ def test_a_correction_and_ticks_are_committed_with_their_own_subjects(git_ledger
         assert en(git_ledger, *step).exit_code == 0
         messages.append(head_message(git_ledger))
     assert messages[1] == (
-        "correct 9.1 法律援助案件 50/240 (2023-04-10)\n\n重复统计\n\n"
+        "correct 9.1 法律援助案件 50/240 (2023-04-10)\n\n    重复统计\n\n"
         "Minsheng-Item: 9.1\nReported-by: 司法局\n\n"
     )
     assert messages[2] == (
-        "done 7.2#2 按时兑付 3月 (2023-03-31)\n\n兑付清单\n\n"
+        "done 7.2#2 按时兑付 3月 (2023-03-31)\n\n    兑付清单\n\n"
         "Minsheng-Item: 7.2\nReported-by: 人社局\n\n"
     )
     assert messages[4] == (
-        "undo 4.1#1 完成项目立项、设计、审批等工作 (2023-01-25)\n\n批复未下达\n\n"
+        "undo 4.1#1 完成项目立项、设计、审批等工作 (2023-01-25)\n\n    批复未下达\n\n"
         "Minsheng-Item: 4.1\n\n"
     )
     assert commit_count(git_ledger) == 1 + len(steps)

@@ -825,6 +825,8 @@ def run() -> None:
     app()
 
 
+from minsheng_cli.cli.doctor import register as _register_doctor  # noqa: E402
 from minsheng_cli.cli.paperwork import register as _register_paperwork  # noqa: E402
 
 _register_paperwork(app)
+_register_doctor(app)
