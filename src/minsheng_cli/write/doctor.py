@@ -61,11 +61,8 @@ class Finding(NamedTuple):
 def examine(root: Path, fix: bool = False) -> list[Finding]:
     """Every check, in the order a clerk reads them; with ``fix``, repairs what is safe."""
     with workspace_lock(root):
-        return [
-            *_repository(root, fix),
-            *_temporary_files(root, fix),
-            *_cache(root, fix),
-        ]
+        cache = list(_cache(root, fix))  # first: loading the ledger would mend what it finds
+        return [*_repository(root, fix), *_temporary_files(root, fix), *cache]
 
 
 def problems_remain(findings: Sequence[Finding]) -> bool:
