@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +57,7 @@ def test_an_update_makes_one_commit_of_exactly_its_file(git_ledger: Path) -> Non
     assert commit_count(git_ledger) == 2
     assert head_files(git_ledger) == [TOILETS]
     assert head_message(git_ledger) == (
-        "update 3.1 户厕改造 900/1310 (2023-07-28)\n\n7月报\n\n"
+        "update 3.1 户厕改造 900/1310 (2023-07-28)\n\n    7月报\n\n"
         "Minsheng-Item: 3.1\nReported-by: 农业农村局\n\n"
     )
     assert git(git_ledger, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip() == (
@@ -112,15 +115,15 @@ def test_a_correction_and_ticks_are_committed_with_their_own_subjects(git_ledger
         assert en(git_ledger, *step).exit_code == 0
         messages.append(head_message(git_ledger))
     assert messages[1] == (
-        "correct 9.1 法律援助案件 50/240 (2023-04-10)\n\n重复统计\n\n"
+        "correct 9.1 法律援助案件 50/240 (2023-04-10)\n\n    重复统计\n\n"
         "Minsheng-Item: 9.1\nReported-by: 司法局\n\n"
     )
     assert messages[2] == (
-        "done 7.2#2 按时兑付 3月 (2023-03-31)\n\n兑付清单\n\n"
+        "done 7.2#2 按时兑付 3月 (2023-03-31)\n\n    兑付清单\n\n"
         "Minsheng-Item: 7.2\nReported-by: 人社局\n\n"
     )
     assert messages[4] == (
-        "undo 4.1#1 完成项目立项、设计、审批等工作 (2023-01-25)\n\n批复未下达\n\n"
+        "undo 4.1#1 完成项目立项、设计、审批等工作 (2023-01-25)\n\n    批复未下达\n\n"
         "Minsheng-Item: 4.1\n\n"
     )
     assert commit_count(git_ledger) == 1 + len(steps)
@@ -408,17 +411,15 @@ def test_init_without_a_git_identity_reports_it_and_exits_1(
     assert "git config user.name" in chinese.stderr
 
 
-def test_changes_git_has_not_seen_get_a_commit_of_their_own(git_ledger: Path) -> None:
-    """A --no-commit record must not ride along in the next record's commit."""
+def test_a_record_saved_but_not_committed_gets_its_own_commit_with_its_trailers(
+    git_ledger: Path,
+) -> None:
+    """A --no-commit record (or one a crash left uncommitted) must not ride along in the next
+    record's commit, nor lose its reporter: it is committed as it would have been."""
     quiet = en(
         git_ledger,
-        "update",
-        "9.1",
-        "--set",
-        "法律援助案件=130",
-        "--date",
-        "2023-07-20",
-        "--no-commit",
+        *("update", "9.1", "--set", "法律援助案件=130", "--date", "2023-07-20"),
+        *("--by", "司法局", "--note", "补报", "--no-commit"),
     )
     assert quiet.exit_code == 0, quiet.stderr
     assert commit_count(git_ledger) == 1
@@ -426,15 +427,238 @@ def test_changes_git_has_not_seen_get_a_commit_of_their_own(git_ledger: Path) ->
     result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=140", "--date", "2023-07-25")
 
     assert result.exit_code == 0, result.stderr
-    pending, record = git(git_ledger, "log", "-2", "--format=%h %s").splitlines()[::-1]
-    assert pending.split(" ", 1)[1] == (
-        f"pending changes to {LEGAL_AID}, committed before the next record"
+    pending, record = git(git_ledger, "log", "-2", "--format=%h").split()[::-1]
+    assert git(git_ledger, "log", "-1", "--format=%B", pending) == (
+        "update 9.1 法律援助案件 130/240 (2023-07-20)\n\n    补报\n\n"
+        "Minsheng-Item: 9.1\nReported-by: 司法局\n\n"
     )
-    assert record.split(" ", 1)[1] == "update 9.1 法律援助案件 140/240 (2023-07-25)"
+    assert git(git_ledger, "log", "-1", "--format=%s", record) == (
+        "update 9.1 法律援助案件 140/240 (2023-07-25)\n"
+    )
     assert flat(result.stderr) == flat(
         "note: the file had changes git had not seen (an edit, or a record made with"
-        f" --no-commit); they were committed first, as {pending.split()[0]}"
+        f" --no-commit); they were committed first, as {pending}"
     )
     numstat = git(git_ledger, "show", "--numstat", "--format=", "HEAD").split()
     assert numstat[:2] == ["1", "0"]  # the record's commit adds its own line and nothing else
     assert "法律援助案件: 130" in git(git_ledger, "show", "HEAD~1")
+    assert git(git_ledger, "status", "--porcelain") == ""
+    entries = json.loads(en(git_ledger, "log", "9.1", "--json").stdout)
+    assert [(e["commit"], e["reported_by"]) for e in entries[:2]] == [
+        (record, ""),
+        (pending, "司法局"),
+    ]
+
+
+def test_a_hand_edit_git_has_not_seen_gets_a_pending_commit_of_its_own(git_ledger: Path) -> None:
+    file = git_ledger / LEGAL_AID
+    file.write_text(file.read_text(encoding="utf-8") + "# 手工备注\n", encoding="utf-8")
+    result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=140", "--date", "2023-07-25")
+    assert result.exit_code == 0, result.stderr
+    shown = git(git_ledger, "log", "-2", "--format=%s|%(trailers:only,unfold,separator=;)")
+    assert shown.splitlines()[::-1] == [
+        f"pending changes to {LEGAL_AID}, committed before the next record|",
+        "update 9.1 法律援助案件 140/240 (2023-07-25)|Minsheng-Item: 9.1",
+    ]
+
+
+# --- forged trailers -----------------------------------------------------------------------------
+
+
+def parsed_trailers(root: Path, commit: str = "HEAD") -> str:
+    """The trailers `git interpret-trailers` reads in a commit's message."""
+    message = git(root, "log", "-1", "--format=%B", commit)
+    result = subprocess.run(
+        ["git", "interpret-trailers", "--parse"],
+        input=message,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Minsheng-Item: 9.1",
+        "7月报\n\nMinsheng-Item: 9.1\nReported-by: 县长",
+        "7月报\n---\nMinsheng-Item: 9.1\nReported-by: 县长",
+        "Reported-by: 县长\n\n\n",
+    ],
+)
+def test_a_note_cannot_forge_the_trailers(git_ledger: Path, note: str) -> None:
+    run = ["update", "2.1", "--percent", "30", "--date", "2023-04-28", "--by", "住建局"]
+    result = run_cli(git_ledger, [*run, "--note", note])
+    assert result.exit_code == 0, result.stderr
+    head = git(git_ledger, "rev-parse", "--short", "HEAD").strip()
+
+    entries = json.loads(en(git_ledger, "log", "--json").stdout)
+    assert (entries[0]["commit"], entries[0]["items"], entries[0]["reported_by"]) == (
+        head,
+        ["2.1"],
+        "住建局",
+    )
+    of_9_1 = json.loads(en(git_ledger, "log", "9.1", "--json").stdout)
+    assert head not in [e["commit"] for e in of_9_1]
+    assert parsed_trailers(git_ledger) == "Minsheng-Item: 2.1\nReported-by: 住建局\n"
+
+
+def test_evidence_and_a_tick_note_cannot_forge_the_trailers(git_ledger: Path) -> None:
+    result = en(
+        git_ledger,
+        *("done", "4.1", "1", "--date", "2023-01-20"),
+        *("--evidence", "批复\n\nMinsheng-Item: 9.1", "--note", "Reported-by: 县长"),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert parsed_trailers(git_ledger) == "Minsheng-Item: 4.1\n"
+    assert json.loads(en(git_ledger, "log", "--json").stdout)[0]["reported_by"] == ""
+
+
+# --- git killed, locked, missing -----------------------------------------------------------------
+
+REAL_GIT = shutil.which("git") or "git"
+
+
+def killing_git(folder: Path, subcommand: str) -> Path:
+    """A git that, asked to ``subcommand``, leaves index.lock and dies of SIGXFSZ, as real git
+    does under `prlimit --fsize`."""
+    folder.mkdir()
+    script = folder / "git"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'case " $* " in *" {subcommand} "*)\n'
+        f'  : > "$({REAL_GIT} rev-parse --absolute-git-dir)/index.lock"; kill -XFSZ $$;;\n'
+        "esac\n"
+        f'exec {REAL_GIT} "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return folder
+
+
+def test_a_git_killed_by_a_signal_is_reported_with_the_records_fate(
+    git_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_folder = killing_git(tmp_path / "bin", "commit")
+    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+    result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["recorded: update 9.1 法律援助案件 18/240 (2023-01-31)"]
+    assert flat(result.stderr) == (
+        f"error: the change is saved in {LEGAL_AID}, but git could not commit it:"
+        " git was killed by signal SIGXFSZ (a resource limit, or the system stopped it);"
+        " run `minsheng doctor` to see what is left to repair"
+    )
+    assert (git_ledger / LEGAL_AID).read_text(encoding="utf-8").endswith("{法律援助案件: 18}}\n")
+    chinese = run_cli(git_ledger, ["done", "4.1", "1", "--date", "2023-01-20"])
+    assert chinese.exit_code == 1
+    assert chinese.stderr.startswith("错误：改动已保存到 tasks/04-办学条件改善工程.yaml")
+    assert "minsheng doctor" in chinese.stderr
+    assert commit_count(git_ledger) == 1
+
+
+def test_a_stale_index_lock_is_said_in_the_clerks_language_with_the_way_out(
+    git_ledger: Path,
+) -> None:
+    lock = git_ledger / ".git" / "index.lock"
+    lock.touch()
+    result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31")
+    assert result.exit_code == 1
+    assert flat(result.stderr) == (
+        f"error: the change is saved in {LEGAL_AID}, but git could not commit it:"
+        f" git's index is locked by {lock}, left by a git that was stopped (or a git still at"
+        " work); when no git is running, `minsheng doctor --fix` removes it and commits what"
+        " is saved"
+    )
+    chinese = run_cli(git_ledger, ["done", "4.1", "1", "--date", "2023-01-20"])
+    assert chinese.exit_code == 1
+    assert "remove the file manually" not in chinese.stderr
+    assert flat(chinese.stderr) == (
+        "错误：改动已保存到 tasks/04-办学条件改善工程.yaml，但 git 提交失败：git 索引被"
+        f" {lock} 锁定，这是中途终止的 git 留下的（或有 git 正在运行）；确认没有 git 在运行后，"
+        "运行 `minsheng doctor --fix` 即可删除该锁并提交已保存的内容"
+    )
+    assert commit_count(git_ledger) == 1
+
+    fixed = run_cli(git_ledger, ["doctor", "--fix"])
+    assert fixed.exit_code == 0, fixed.stdout
+    assert not lock.exists()
+    assert commit_count(git_ledger) == 3
+    assert git(git_ledger, "status", "--porcelain") == ""
+
+
+def test_git_missing_inside_a_repository_is_an_error_and_the_record_stays(
+    git_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    file = git_ledger / LEGAL_AID
+    result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == ["recorded: update 9.1 法律援助案件 18/240 (2023-01-31)"]
+    assert flat(result.stderr) == (
+        f"error: the change is saved in {LEGAL_AID}, but git could not commit it: this"
+        " workspace is in a git repository, but git is not installed (not found on PATH);"
+        " install git, then run `minsheng doctor`"
+    )
+    assert file.read_text(encoding="utf-8").endswith("{法律援助案件: 18}}\n")
+    logged = en(git_ledger, "log")
+    assert (logged.exit_code, logged.stdout) == (1, "")
+    assert "install git" in logged.stderr
+    chinese = run_cli(git_ledger, ["log"])
+    assert chinese.exit_code == 1
+    assert "请安装 git" in chinese.stderr
+
+
+# --- the same record again -----------------------------------------------------------------------
+
+
+def test_the_same_record_again_is_refused(git_ledger: Path) -> None:
+    run = ("update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31", "--by", "司法局")
+    assert en(git_ledger, *run).exit_code == 0
+    file = git_ledger / LEGAL_AID
+    before = file.read_bytes()
+    again = en(git_ledger, *run)
+    assert (again.exit_code, again.stdout) == (2, "")
+    assert flat(again.stderr) == (
+        "error: the same record (update 9.1 法律援助案件 18/240 (2023-01-31)) is already in"
+        f" {LEGAL_AID}:16; nothing new was recorded"
+    )
+    assert file.read_bytes() == before
+    assert commit_count(git_ledger) == 2
+    other_reporter = en(git_ledger, *run[:-1], "律师协会")
+    assert other_reporter.exit_code == 0
+
+
+def test_the_same_record_saved_but_not_committed_is_committed_not_repeated(
+    git_ledger: Path,
+) -> None:
+    run = ("update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31", "--by", "司法局")
+    lock = git_ledger / ".git" / "index.lock"
+    lock.touch()
+    assert en(git_ledger, *run).exit_code == 1  # saved, not committed
+    file = git_ledger / LEGAL_AID
+    before = file.read_bytes()
+
+    still_locked = en(git_ledger, *run)
+    assert (still_locked.exit_code, still_locked.stdout) == (2, "")
+    assert flat(still_locked.stderr) == (
+        "error: the same record (update 9.1 法律援助案件 18/240 (2023-01-31)) is already saved"
+        f" in {LEGAL_AID}:16, but not committed; nothing new was recorded. Run"
+        " `minsheng doctor --fix` to commit it"
+    )
+    lock.unlink()
+    retry = en(git_ledger, *run)
+    head = git(git_ledger, "rev-parse", "--short", "HEAD").strip()
+    assert (retry.exit_code, retry.stdout) == (2, "")
+    assert flat(retry.stderr) == (
+        "error: the same record (update 9.1 法律援助案件 18/240 (2023-01-31)) was already saved"
+        f" in {LEGAL_AID}:16 but not committed; it is now committed, as {head}. Nothing new"
+        " was recorded"
+    )
+    assert file.read_bytes() == before
+    assert commit_count(git_ledger) == 2
+    assert parsed_trailers(git_ledger) == "Minsheng-Item: 9.1\nReported-by: 司法局\n"

@@ -145,3 +145,10 @@ def write_entry(entry: Path, key: str, body: bytes) -> None:
         write_atomic(entry, key.encode() + b"\n" + _checksum(body) + b"\n" + body)
     except OSError:
         pass  # a read-only workspace still works, only slower
+
+
+def entry_is_whole(raw: bytes) -> bool:
+    """Whether ``raw`` is an entry as ``write_entry`` stores it (key, checksum, body), its body
+    matching its checksum: what `minsheng doctor` asks of every entry, whatever its key."""
+    parts = raw.split(b"\n", 2)
+    return len(parts) == 3 and parts[1] == _checksum(parts[2])

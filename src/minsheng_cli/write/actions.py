@@ -6,11 +6,13 @@ writes nothing; a failed commit leaves the recorded change on disk and says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import yaml
 
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
@@ -21,11 +23,24 @@ from minsheng_cli.store.load import load_for_ref
 from minsheng_cli.write.audit import (
     ITEM_TRAILER,
     REPORTER_TRAILER,
+    GitKilled,
     commit,
+    commit_content,
+    committed_text,
     has_changes,
     in_work_tree,
+    ready_to_commit,
+    refresh_index,
+    relative,
+    saved_but,
 )
-from minsheng_cli.write.record import Update, check_tick, check_update, write_record
+from minsheng_cli.write.record import (
+    Update,
+    check_tick,
+    check_update,
+    repeated_record,
+    write_record,
+)
 
 WORK_DONE = "工程进度"
 """The commit subject names the work percentage in the ledger's language, whatever the UI's."""
@@ -66,11 +81,12 @@ def record_update(
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         checked = check_update(item, update, ledger.workspace, today)
-        pending = _commit_pending(root, item.file, make_commit)
-        write_record(item.file, checked.fields, ledger.workspace)
+        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
         summary = update_message(item, checked.fields, update.day)
+        _refuse_repeat(root, item, update, summary, pending, make_commit)
+        write_record(item.file, checked.fields, ledger.workspace)
         outcome = Outcome(item, summary, checked.fields, checked.warnings, pending=pending)
-        _commit(root, outcome, update.by, update.note, make_commit)
+        _commit(root, outcome, update.by, update.note, make_commit, failed)
     return outcome
 
 
@@ -107,16 +123,25 @@ def record_tick(
             fields["evidence"] = evidence
         if note:
             fields["note"] = note
-        pending = _commit_pending(root, item.file, make_commit)
+        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
         write_record(item.file, fields, ledger.workspace)
-        month = f" {period}月" if period else ""
-        verb = "undo" if undo else "done"
-        summary = (
-            f"{verb} {item.ref}#{milestone.number} {milestone.text}{month} ({day.isoformat()})"
-        )
+        summary = tick_message(item, milestone, day, period, undo)
         outcome = Outcome(item, summary, fields, pending=pending)
-        _commit(root, outcome, by, "\n".join(x for x in (evidence, note) if x), make_commit)
+        _commit(root, outcome, by, tick_body(fields), make_commit, failed)
     return outcome
+
+
+def tick_message(
+    item: Item, milestone: Milestone, day: date, period: int | None, undo: bool
+) -> str:
+    """`done 7.2#2 按时兑付 3月 (2023-03-31)`: the commit subject and the echo to the clerk."""
+    month = f" {period}月" if period else ""
+    verb = "undo" if undo else "done"
+    return f"{verb} {item.ref}#{milestone.number} {milestone.text}{month} ({day.isoformat()})"
+
+
+def tick_body(fields: Mapping[str, Any]) -> str:
+    return "\n".join(str(fields[key]) for key in ("evidence", "note") if fields.get(key))
 
 
 def tick_identity(item: Item, milestone: Milestone) -> dict[str, str]:
@@ -138,31 +163,182 @@ def _period_for(kind: str, period: int | None, day: date) -> int | None:
     return period if period is not None else day.month
 
 
-def _commit_pending(root: Path, file: Path, make_commit: bool) -> str | None:
-    """Commit what the file already holds that git has not seen, in a commit of its own.
+def _refuse_repeat(
+    root: Path, item: Item, update: Update, summary: str, pending: str | None, make_commit: bool
+) -> None:
+    """The same report again (the usual retry after "saved but not committed") adds nothing."""
+    earlier = repeated_record(item, update)
+    if earlier is None:
+        return
+    where = (
+        f"{relative(root, item.file)}:{earlier.line}" if earlier.line else relative(root, item.file)
+    )
+    if pending is not None:
+        message = _(
+            "the same record ({summary}) was already saved in {where} but not committed; it is"
+            " now committed, as {commit}. Nothing new was recorded"
+        ).format(summary=summary, where=where, commit=pending)
+    elif make_commit and _uncommitted(root, item.file):
+        message = _(
+            "the same record ({summary}) is already saved in {where}, but not committed;"
+            " nothing new was recorded. Run `minsheng doctor --fix` to commit it"
+        ).format(summary=summary, where=where)
+    else:
+        message = _(
+            "the same record ({summary}) is already in {where}; nothing new was recorded"
+        ).format(summary=summary, where=where)
+    raise UsageError(message)
+
+
+def _uncommitted(root: Path, file: Path) -> bool:
+    try:
+        return in_work_tree(root) and has_changes(root, file)
+    except GitError:
+        return True
+
+
+def _commit_pending(
+    root: Path, file: Path, items: Sequence[Item], make_commit: bool
+) -> tuple[str | None, GitError | None]:
+    """Commit what the file already holds that git has not seen, before the new record.
 
     Otherwise the next record's commit would carry it, and `log` would credit an earlier
-    --no-commit record or a hand edit to the wrong report.
+    record or a hand edit to the wrong report. Records saved but not committed (a --no-commit
+    record, a crash) get their own commits with their trailers; anything else one commit.
+    A failure here stops nothing: it is returned, for the record's own commit to report.
     """
-    if not make_commit or not in_work_tree(root) or not has_changes(root, file):
-        return None
-    relative = file.resolve().relative_to(root.resolve()).as_posix()
-    message = f"pending changes to {relative}, committed before the next record"
+    if not make_commit:
+        return None, None
     try:
-        return commit(root, [file], message, {})
-    except GitError:
-        return None  # the record's own commit will fail the same way and say why
+        if not in_work_tree(root) or not has_changes(root, file):
+            return None, None
+        recovered = commit_saved_records(root, file, items)
+        if recovered:
+            return ", ".join(recovered), None
+        message = f"pending changes to {relative(root, file)}, committed before the next record"
+        return commit(root, [file], message, {}), None
+    except GitError as error:
+        return None, error
 
 
-def _commit(root: Path, outcome: Outcome, by: str, body: str, make_commit: bool) -> None:
+class SavedRecord(NamedTuple):
+    """A record line appended to a file since its last commit."""
+
+    end: int
+    """Where its line ends in the file's bytes: the file as it was once this record was saved."""
+    fields: dict[str, Any]
+
+
+def saved_records(committed: bytes, current: bytes) -> list[SavedRecord] | None:
+    """The records appended to ``committed`` to make ``current``; None if that is not all."""
+    if current == committed or not current.startswith(committed):
+        return None
+    offset = len(committed)
+    records: list[SavedRecord] = []
+    for line in current[offset:].splitlines(keepends=True):
+        offset += len(line)
+        text = line.decode("utf-8", "replace").strip()
+        if text in ("", "records:"):
+            continue
+        fields = _record_fields(text)
+        if fields is None:
+            return None
+        records.append(SavedRecord(offset, fields))
+    return records or None
+
+
+def _record_fields(text: str) -> dict[str, Any] | None:
+    if not text.startswith("- {"):
+        return None
+    try:
+        fields = yaml.safe_load(text[2:])
+    except yaml.YAMLError:
+        return None
+    if not isinstance(fields, dict) or not isinstance(fields.get("date"), date):
+        return None
+    number = fields.get("item")
+    return fields if isinstance(number, int) and not isinstance(number, bool) else None
+
+
+def record_commit_message(item: Item, fields: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The subject and body a record's commit has (None: it names no milestone of ``item``)."""
+    day: date = fields["date"]
+    ticked = fields.get("done") or fields.get("undone")
+    if ticked is None:
+        return update_message(item, fields, day), str(fields.get("note") or "")
+    milestone = next(
+        (
+            m
+            for m in item.milestones
+            if m.text == ticked
+            and fields.get("track") in (None, m.track)
+            and fields.get("deadline") in (None, m.deadline)
+        ),
+        None,
+    )
+    if milestone is None:
+        return None
+    period = fields.get("period")
+    subject = tick_message(
+        item, milestone, day, period if isinstance(period, int) else None, "undone" in fields
+    )
+    return subject, tick_body(fields)
+
+
+def commit_saved_records(root: Path, file: Path, items: Sequence[Item]) -> list[str] | None:
+    """Commit each record saved in ``file`` but not committed, as it would have been: its own
+    subject, the clerk's note, its ``Minsheng-Item`` and ``Reported-by``. The short hashes, or
+    None when the file's changes are not only appended records of its items.
+
+    The caller holds the workspace lock.
+    """
+    committed = committed_text(root, file)
+    current = file.read_bytes()
+    records = None if committed is None else saved_records(committed, current)
+    if records is None:
+        return None
+    own = {i.number: i for i in items if i.file.resolve() == file.resolve()}
+    commits: list[tuple[bytes, str, str, dict[str, str]]] = []
+    for record in records:
+        item = own.get(record.fields["item"])
+        message = None if item is None else record_commit_message(item, record.fields)
+        if item is None or message is None:
+            return None
+        by = str(record.fields.get("by") or "")
+        trailers = {ITEM_TRAILER: item.ref, REPORTER_TRAILER: by}
+        commits.append((current[: record.end], *message, trailers))
+    ready_to_commit(root)
+    try:
+        return [commit_content(root, file, *each) for each in commits]
+    finally:
+        refresh_index(root, file)
+
+
+def _commit(
+    root: Path,
+    outcome: Outcome,
+    by: str,
+    body: str,
+    make_commit: bool,
+    earlier: GitError | None = None,
+) -> None:
+    """Commit the record; a failure is said with the record's fate (saved, not committed).
+
+    A git killed earlier in the same command (its index.lock left behind) is the reason given.
+    """
     if not make_commit:
         return
-    if not in_work_tree(root):
-        outcome.audit_off = True
+    saved = [relative(root, outcome.item.file)]
+    try:
+        if not in_work_tree(root):
+            outcome.audit_off = True
+            return
+    except GitError as error:
+        outcome.audit_problem = saved_but(saved, error.message)
         return
-    message = outcome.summary + (f"\n\n{body}" if body else "")
     trailers = {ITEM_TRAILER: outcome.item.ref, REPORTER_TRAILER: by}
     try:
-        outcome.commit = commit(root, [outcome.item.file], message, trailers)
+        outcome.commit = commit(root, [outcome.item.file], outcome.summary, trailers, body)
     except GitError as error:
-        outcome.audit_problem = error.message
+        killed = earlier if isinstance(earlier, GitKilled) else None
+        outcome.audit_problem = saved_but(saved, killed.message) if killed else error.message

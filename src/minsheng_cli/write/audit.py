@@ -1,9 +1,20 @@
-"""git as the audit trail: one commit per recorded change, and the history read back."""
+"""git as the audit trail: one commit per recorded change, and the history read back.
+
+A commit's message is the program's subject, the clerk's words (a note, evidence) indented as a
+quotation, and last the program's trailer block (``Minsheng-Item``, ``Reported-by``). Nothing the
+clerk types can form or join a trailer block: under `git interpret-trailers` the trailers are
+read from the last paragraph only, an indented line is never a trailer, and an indented ``---``
+is not the patch divider.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +26,10 @@ ITEM_TRAILER = "Minsheng-Item"
 REPORTER_TRAILER = "Reported-by"
 FIELD = "\x1f"
 RECORD = "\x1e"
+QUOTE = "    "
+"""Each line of the clerk's text in a commit message starts with this: never a trailer."""
+COMMIT = ("commit", "--quiet", "--cleanup=verbatim", "--file=-")
+"""The message from standard input, kept as written: its last paragraph is the trailers."""
 
 
 class Entry(NamedTuple):
@@ -29,71 +44,241 @@ class Entry(NamedTuple):
     files: tuple[str, ...] = ()
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+class GitMissing(GitError):
+    """The workspace is in a git repository, but there is no git to run."""
+
+
+class GitKilled(GitError):
+    """A git child was stopped by a signal (a file-size limit, the out-of-memory killer, …)."""
+
+
+def _git(
+    root: Path,
+    *args: str,
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     if shutil.which("git") is None:
-        raise GitError(_("git is not installed; the change is saved but not committed"))
+        raise GitMissing(git_missing_message())
     result = subprocess.run(
         ["git", "-c", "core.quotepath=false", *args],
         cwd=root,
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",
         check=False,
+        env=None if env is None else dict(env),
+        input=stdin,
     )
+    if result.returncode < 0:
+        raise GitKilled(killed_message(-result.returncode))
     if check and result.returncode != 0:
-        raise GitError(result.stderr.strip() or result.stdout.strip())
+        raise GitError(_reason(result.stderr or result.stdout))
     return result
 
 
+def git_missing_message() -> str:
+    return _(
+        "this workspace is in a git repository, but git is not installed (not found on PATH);"
+        " install git, then run `minsheng doctor`"
+    )
+
+
+def killed_message(number: int) -> str:
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = str(number)
+    return _(
+        "git was killed by signal {signal} (a resource limit, or the system stopped it);"
+        " run `minsheng doctor` to see what is left to repair"
+    ).format(signal=name)
+
+
+def repository_above(root: Path) -> Path | None:
+    """The folder at or above ``root`` that holds ``.git``, found without running git.
+
+    As git searches: $GIT_DIR names one outright, and no folder in $GIT_CEILING_DIRECTORIES
+    (nor anything above it) is looked at.
+    """
+    named = os.environ.get("GIT_DIR")
+    if named:
+        return Path(named)
+    ceilings = {
+        Path(p).resolve() for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(":") if p
+    }
+    here = root.resolve()
+    for folder in (here, *here.parents):
+        if folder in ceilings:
+            return None
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def git_installed() -> bool:
+    return shutil.which("git") is not None
+
+
 def in_work_tree(root: Path) -> bool:
-    if shutil.which("git") is None:
+    """Whether ``root`` is in a git work tree; GitMissing if it is but git cannot be run."""
+    if not git_installed():
+        if repository_above(root) is not None:
+            raise GitMissing(git_missing_message())
         return False
     result = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
+def index_lock(root: Path) -> Path | None:
+    """The repository's ``index.lock`` if there is one (a git at work, or one that was stopped)."""
+    found = _git(root, "rev-parse", "--absolute-git-dir", check=False)
+    if found.returncode != 0:
+        return None
+    lock = Path(found.stdout.strip()) / "index.lock"
+    return lock if lock.exists() else None
+
+
+def locked_message(lock: Path) -> str:
+    return _(
+        "git's index is locked by {lock}, left by a git that was stopped (or a git still at"
+        " work); when no git is running, `minsheng doctor --fix` removes it and commits what"
+        " is saved"
+    ).format(lock=lock)
+
+
+def identity_known(root: Path) -> bool:
+    """Whether git can name the author and committer (asked of git, not read from its words)."""
+    return all(
+        _git(root, "var", variable, check=False).returncode == 0
+        for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+    )
+
+
+def identity_message() -> str:
+    return _(
+        'git does not know who you are: run git config user.name "Your Name" and'
+        ' git config user.email "you@example.org"'
+    )
+
+
 def has_changes(root: Path, file: Path) -> bool:
     """Whether git would see ``file`` differ from the last commit (edited, staged or untracked)."""
-    relative = str(file.resolve().relative_to(root.resolve()))
-    return bool(_git(root, "status", "--porcelain", "--", relative).stdout.strip())
+    return bool(_git(root, "status", "--porcelain", "--", relative(root, file)).stdout.strip())
 
 
-def commit(root: Path, files: Sequence[Path], message: str, trailers: Mapping[str, str]) -> str:
+def uncommitted_files(
+    root: Path, paths: Sequence[str], leave_out: re.Pattern[str] | None = None
+) -> list[Path]:
+    """The files under ``paths`` that differ from the last commit (edited, staged or untracked),
+    but those whose name ``leave_out`` matches."""
+    listed = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip())
+    found = set()
+    entries = iter(listed.stdout.split("\0"))
+    for entry in entries:
+        if entry[:1] in ("R", "C"):
+            next(entries, None)  # the name it had before: gone
+        name = entry[3:]
+        if name and not (leave_out and leave_out.match(Path(name).name)):
+            found.add((top / name).resolve())
+    return sorted(found)
+
+
+def relative(root: Path, file: Path) -> str:
+    return file.resolve().relative_to(root.resolve()).as_posix()
+
+
+def commit_message(subject: str, body: str, trailers: Mapping[str, str]) -> str:
+    """The subject on one line, the clerk's text quoted, the program's trailers last."""
+    paragraphs = [" ".join(subject.split())]
+    quoted = quotation(body)
+    if quoted:
+        paragraphs.append(quoted)
+    block = "\n".join(
+        f"{key}: {' '.join(value.split())}" for key, value in trailers.items() if value.strip()
+    )
+    if block:
+        paragraphs.append(block)
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def quotation(text: str) -> str:
+    """The clerk's text with every line indented, blank lines kept single."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.rstrip()
+        if stripped:
+            lines.append(QUOTE + stripped)
+        elif lines and lines[-1]:
+            lines.append("")
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def commit(
+    root: Path,
+    files: Sequence[Path],
+    subject: str,
+    trailers: Mapping[str, str],
+    body: str = "",
+) -> str:
     """Commit exactly ``files`` (nothing else that may be staged) and return the short hash."""
-    paths = [str(f.resolve().relative_to(root.resolve())) for f in files]
+    paths = [relative(root, f) for f in files]
+    try:
+        ready_to_commit(root)
+        _add(root, paths)
+        message = commit_message(subject, body, trailers)
+        result = _git(root, *COMMIT, "--", *paths, check=False, stdin=message)
+        if result.returncode != 0:
+            raise GitError(_after_failure(root, result))
+        return short_head(root)
+    except GitError as error:
+        raise type(error)(saved_but(paths, error.message)) from error
+
+
+def ready_to_commit(root: Path) -> None:
+    """GitError unless a commit can be made: no index.lock, an identity git knows."""
+    lock = index_lock(root)
+    if lock is not None:
+        raise GitError(locked_message(lock))
+    if not identity_known(root):
+        raise GitError(identity_message())
+
+
+def _add(root: Path, paths: Sequence[str]) -> None:
     added = _git(root, "add", "--", *paths, check=False)
-    if added.returncode != 0:
-        detail = (added.stderr or added.stdout).strip()
-        ignored = _git(root, "check-ignore", "--quiet", "--", *paths, check=False)
-        if ignored.returncode == 0:  # asked, not read from git's words (they may be Chinese)
-            detail = _(
+    if added.returncode == 0:
+        return
+    ignored = _git(root, "check-ignore", "--quiet", "--", *paths, check=False)
+    if ignored.returncode == 0:  # asked, not read from git's words (they may be Chinese)
+        raise GitError(
+            _(
                 "the repository around this folder ignores it (its .gitignore); give the"
                 " workspace a repository of its own: run git init in it"
             )
-        raise GitError(_saved_but(paths, detail))
-    trailer_args = [
-        arg
-        for key, value in trailers.items()
-        if value
-        for arg in ("--trailer", f"{key}: {' '.join(value.split())}")  # one line, always
-    ]
-    result = _git(
-        root, "commit", "--quiet", "-m", message, *trailer_args, "--", *paths, check=False
-    )
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip()
-        if "Please tell me who you are" in detail or "user.email" in detail:
-            detail = _(
-                'git does not know who you are: run git config user.name "Your Name" and'
-                ' git config user.email "you@example.org"'
-            )
-        raise GitError(_saved_but(paths, detail))
+        )
+    raise GitError(_after_failure(root, added))
+
+
+def _after_failure(root: Path, result: subprocess.CompletedProcess[str]) -> str:
+    """git's reason; a lock it left behind is named, with the way out."""
+    lock = index_lock(root)
+    if lock is not None:
+        return locked_message(lock)
+    return _reason(result.stderr or result.stdout)
+
+
+def short_head(root: Path) -> str:
     return _git(root, "rev-parse", "--short", "HEAD").stdout.strip()
 
 
-def _saved_but(paths: Sequence[str], detail: str) -> str:
+def saved_but(paths: Sequence[str], detail: str) -> str:
     return _("the change is saved in {files}, but git could not commit it: {detail}").format(
-        files=", ".join(paths), detail=_reason(detail)
+        files=", ".join(paths), detail=detail
     )
 
 
@@ -103,8 +288,62 @@ def _reason(detail: str) -> str:
     return " ".join(line for line in lines if line and not line.startswith("hint:")) or "?"
 
 
+def committed_text(root: Path, file: Path) -> bytes | None:
+    """``file`` as the last commit has it (as checked out), or None if it has none."""
+    shown = subprocess.run(
+        ["git", "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    if shown.returncode < 0:
+        raise GitKilled(killed_message(-shown.returncode))
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def commit_content(
+    root: Path, file: Path, content: bytes, subject: str, body: str, trailers: Mapping[str, str]
+) -> str:
+    """Commit ``content`` as ``file`` (a state it passed through), leaving the file alone.
+
+    Through an index of its own, so nothing else staged is swept in; the hooks run as usual.
+    """
+    path = relative(root, file)
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
+        staged = Path(folder) / "content"
+        staged.write_bytes(content)
+        blob = _git(root, "hash-object", "-w", f"--path={path}", "--", str(staged))
+        listed = _git(root, "ls-tree", "HEAD", "--", path).stdout.split()
+        mode = listed[0] if listed else "100644"
+        _git(root, "read-tree", "HEAD", env=env)
+        entry = f"{mode},{blob.stdout.strip()},{path}"
+        _git(root, "update-index", "--add", "--cacheinfo", entry, env=env)
+        message = commit_message(subject, body, trailers)
+        result = _git(root, *COMMIT, check=False, env=env, stdin=message)
+        if result.returncode != 0:
+            raise GitError(_reason(result.stderr or result.stdout))
+    return short_head(root)
+
+
+def refresh_index(root: Path, file: Path) -> None:
+    """The real index's entry for ``file`` set to the last commit's (after ``commit_content``)."""
+    _git(root, "reset", "--quiet", "--", relative(root, file))
+
+
+def init_repository(root: Path) -> None:
+    """A repository of the workspace's own, unless ``root`` already is the top of one."""
+    found = _git(root, "rev-parse", "--show-toplevel", check=False)
+    if found.returncode == 0 and Path(found.stdout.strip()).resolve() == root.resolve():
+        return  # its history is kept
+    _git(root, "init", "--quiet")
+
+
 def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:
-    """Every commit that touched the ledger, newest first."""
+    """Every commit that touched the ledger, newest first.
+
+    Trailers are read from the message's last paragraph only: the block the program wrote.
+    """
     fmt = FIELD.join(
         [
             "%h",

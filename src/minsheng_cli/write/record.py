@@ -24,6 +24,7 @@ from minsheng_cli.ledger.model import (
     PERCENT_KEY,
     Item,
     Milestone,
+    Record,
     Workspace,
     format_amount,
     measure_name,
@@ -73,6 +74,18 @@ def check_update(item: Item, update: Update, workspace: Workspace, today: date) 
     if update.note:
         fields["note"] = update.note
     return Checked(fields, warnings)
+
+
+def repeated_record(item: Item, update: Update) -> Record | None:
+    """An earlier record of ``item`` that says the same: same day, reporter and values. Pure."""
+    for record in item.records:
+        if record.done is not None or record.undone is not None:
+            continue
+        if (record.date, record.by, record.correct) != (update.day, update.by, update.correct):
+            continue
+        if dict(record.values) == dict(update.values):
+            return record
+    return None
 
 
 def _plain_number(value: float) -> int | float:

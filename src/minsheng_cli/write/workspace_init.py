@@ -11,7 +11,7 @@ from minsheng_cli.i18n import _
 from minsheng_cli.store.atomic import LOCK_FILE
 from minsheng_cli.store.cache import CACHE_DIR
 from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE
-from minsheng_cli.write.audit import _git, commit
+from minsheng_cli.write.audit import commit, init_repository
 
 WORKSPACE_TEMPLATE = """\
 # 民生实事台账 — 工作区配置
@@ -73,15 +73,8 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
         if not path.exists():
             path.write_text(text, encoding="utf-8", newline="\n")
     try:
-        if not _is_repository_top(root):  # its own repository, even inside another one's tree
-            _git(root, "init", "--quiet")
+        init_repository(root)  # its own repository, even inside another one's tree
         hash_ = commit(root, list(files), f"init {title}", {})
     except GitError as error:
         return Created(root, None, error.message)
     return Created(root, hash_, None)
-
-
-def _is_repository_top(root: Path) -> bool:
-    """Whether ``root`` is already the top of a git repository (then its history is kept)."""
-    found = _git(root, "rev-parse", "--show-toplevel", check=False)
-    return found.returncode == 0 and Path(found.stdout.strip()).resolve() == root
