@@ -13,6 +13,16 @@ import io
 import re
 from typing import Any, NamedTuple
 
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+
 from minsheng_cli.paperwork.outline import (
     Chart,
     Field,
@@ -66,7 +76,6 @@ SIZES = Sizes()
 
 
 def report_docx(report: Report) -> bytes:
-    from docx import Document
 
     document = Document()
     setup_page(document)
@@ -94,7 +103,6 @@ def report_docx(report: Report) -> bytes:
 
 
 def setup_page(document: Any) -> None:
-    from docx.shared import Cm
 
     for section in document.sections:
         section.page_width, section.page_height = Cm(PAGE.width), Cm(PAGE.height)
@@ -105,10 +113,6 @@ def setup_page(document: Any) -> None:
 
 def add_page_number(paragraph: Any) -> None:
     """— 1 — centred at the foot of every page, as a PAGE field."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run("— ")
     field = OxmlElement("w:fldSimple")
@@ -123,9 +127,6 @@ def add_page_number(paragraph: Any) -> None:
 
 
 def setup_styles(document: Any) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Pt, RGBColor
 
     set_default_fonts(document, BODY_FONT)
     normal = document.styles["Normal"]
@@ -159,7 +160,6 @@ def setup_styles(document: Any) -> None:
 
 
 def style_font(style: Any, east_asia: str, size: float) -> None:
-    from docx.shared import Pt
 
     style.font.name = LATIN_FONT
     style.font.size = Pt(size)
@@ -169,8 +169,6 @@ def style_font(style: Any, east_asia: str, size: float) -> None:
 def set_east_asia(rpr: Any, east_asia: str) -> None:
     """Latin letters in Times New Roman, Chinese in ``east_asia`` (w:eastAsia); no theme fonts,
     which would take precedence over the names."""
-    from docx.oxml.ns import qn
-
     fonts = rpr.get_or_add_rFonts()
     for attribute in THEME_ATTRIBUTES:
         fonts.attrib.pop(qn(attribute), None)
@@ -182,8 +180,6 @@ def set_east_asia(rpr: Any, east_asia: str) -> None:
 
 def set_default_fonts(document: Any, east_asia: str) -> None:
     """The document defaults too: otherwise their theme fonts show through in table cells."""
-    from docx.oxml.ns import qn
-
     defaults = document.styles.element.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     rpr = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
@@ -193,8 +189,6 @@ def set_default_fonts(document: Any, east_asia: str) -> None:
 
 def remove_border(style: Any) -> None:
     """The template's Title has a blue rule under it; an office document has none."""
-    from docx.oxml.ns import qn
-
     ppr = style.element.pPr
     if ppr is not None:
         for border in ppr.findall(qn("w:pBdr")):
@@ -204,11 +198,6 @@ def remove_border(style: Any) -> None:
 def add_font_fallbacks(document: Any) -> None:
     """Name each Chinese font in the font table with its alternative (w:altName) and GB2312
     charset, so that Word and WPS substitute 仿宋 for a missing 仿宋_GB2312."""
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.oxml import serialize_part_xml
-    from docx.oxml import OxmlElement, parse_xml
-    from docx.oxml.ns import qn
-
     part = document.part.part_related_by(RELATIONSHIP_TYPE.FONT_TABLE)
     fonts = parse_xml(part.blob)
     known = {font.get(qn("w:name")) for font in fonts.findall(qn("w:font"))}
@@ -250,8 +239,6 @@ class Body:
         return self.style_ids[name]
 
     def paragraph(self, text: str = "", style: str | None = None) -> Any:
-        from docx.oxml import OxmlElement
-        from docx.text.paragraph import Paragraph as DocxParagraph
 
         element = OxmlElement("w:p")
         self.end.addprevious(element)
@@ -269,7 +256,6 @@ def add_heading(body: Body, heading: Heading) -> None:
 
 
 def add_paragraph(body: Body, paragraph: Paragraph) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     added = body.paragraph(paragraph.text)
     if paragraph.centered:
@@ -279,7 +265,6 @@ def add_paragraph(body: Body, paragraph: Paragraph) -> None:
 
 
 def indent_first_line(paragraph: Any) -> None:
-    from docx.shared import Pt
 
     paragraph.paragraph_format.first_line_indent = Pt(SIZES.body * 2)
 
@@ -297,9 +282,6 @@ def add_field(body: Body, field: Field) -> None:
 
 
 def add_table(body: Body, table: Table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
 
     grid = body.document.add_table(rows=1, cols=len(table.headers))
     grid._tbl.tblPr.style = body.style_id("Table Grid")
@@ -378,8 +360,6 @@ def fill_cell(cell: Any, text: str, style_id: str, width: Any, bold: bool = Fals
 
 
 def shade(cell: Any, colour: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
