@@ -5,6 +5,7 @@ Built by ``load`` from validated files; knows nothing of YAML, pydantic, Typer o
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -170,8 +171,15 @@ def without_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub("\ufffd", text)
 
 
+EXACT_WHOLE_NUMBERS = 2.0**53
+"""Beyond this a float is no longer every whole number: 1e300 is shown as 1e+300, not 301 digits."""
+
+
 def format_amount(value: float) -> str:
-    """1310.0 → "1310", 2.2 → "2.2": numbers as a clerk writes them."""
+    """1310.0 → "1310", 2.2 → "2.2": numbers as a clerk writes them; any float at all, even
+    nan, inf or 1e300, is shown rather than raising."""
+    if not math.isfinite(value) or abs(value) >= EXACT_WHOLE_NUMBERS:
+        return f"{value:g}"
     if value == int(value):
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
