@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 """More nodes than any real ledger file has: a bound against alias bombs."""
-_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -105,6 +104,7 @@ def parse(text: str) -> Document:
     document = Document(None)
     if node is None:
         return document
+    refuse_tags(text)
     builder = _Builder(document)
     document.data = builder.build(node, ())
     document.duplicates = builder.duplicates
@@ -125,12 +125,6 @@ class _Builder:
                 node.start_mark.line + 1, _("the file expands to too many values (alias bomb?)")
             )
         self.document.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
-            problem = f"the tag {node.tag!r} is not allowed in a ledger"
-            raise YamlProblem(
-                node.start_mark.line + 1,
-                _("unsupported YAML value: {problem}").format(problem=problem),
-            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -164,12 +158,30 @@ class _Builder:
                 node.start_mark.line + 1,
                 _("unsupported YAML value: {problem}").format(problem=exc.problem),
             ) from exc
-        except (ValueError, OverflowError) as exc:  # 2023-02-30 reads as a date that cannot be
-            if node.tag == TIMESTAMP_TAG:
+        except Exception as exc:  # 2023-02-30 reads as a date that cannot be; and any other
+            if node.tag == TIMESTAMP_TAG:  # value PyYAML's constructors cannot make
                 message = _("“{value}” is not a real date; write a day that exists, as YYYY-MM-DD")
             else:
                 message = _("“{value}” cannot be read as a value; write it in quotes if it is text")
             raise YamlProblem(node.start_mark.line + 1, message.format(value=node.value)) from exc
+
+
+def refuse_tags(text: str) -> None:
+    """YamlProblem at the first explicit tag (``!!bool``, ``!custom``, the bare ``!``): nothing
+    in a ledger needs one, and PyYAML's constructors fail on mistyped values (``!!bool maybe``)
+    with errors that say nothing of the file. ``text`` has been composed without error."""
+    if "!" not in text:  # no tag without one: the usual file is not parsed twice
+        return
+    for event in yaml.parse(text, Loader=SafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem(
+                event.start_mark.line + 1,
+                _("the YAML tag {tag} is not allowed in a ledger; remove the tag").format(
+                    tag=shown
+                ),
+            )
 
 
 def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
