@@ -7,6 +7,7 @@ into a huge one. The C parser is used where libyaml is installed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,6 +106,7 @@ def parse(text: str) -> Document:
     if node is None:
         return document
     refuse_tags(text)
+    refuse_document_end(text)
     builder = _Builder(document)
     document.data = builder.build(node, ())
     document.duplicates = builder.duplicates
@@ -182,6 +184,24 @@ def refuse_tags(text: str) -> None:
                     tag=shown
                 ),
             )
+
+
+_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\r\n]|$)", re.MULTILINE)
+"""YAML's document end marker: “...” at the start of a line (nowhere else can it start one)."""
+
+
+def refuse_document_end(text: str) -> None:
+    """YamlProblem at a “...” line: `update` appends records at the end of the file, after the
+    marker, where they would be a second document."""
+    found = _DOCUMENT_END.search(text)
+    if found is not None:
+        raise YamlProblem(
+            text.count("\n", 0, found.start()) + 1,
+            _(
+                "“...” ends the YAML document here, and records are appended at the end of the"
+                " file; delete this line"
+            ),
+        )
 
 
 def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
