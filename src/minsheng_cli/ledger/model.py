@@ -160,12 +160,18 @@ class Ledger(NamedTuple):
         return self.workspace.year
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""C0 and C1 controls but tab and newline: ESC and CSI could drive the clerk's terminal."""
+_DIRECTION_MARKS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+DIRECTION_MARKS = re.compile(f"[{_DIRECTION_MARKS}]")
+"""Unicode's invisible bidirectional marks, embeddings, overrides and isolates: U+202E shows
+“exe.txt” for “txt.exe”, and can make a report or a message read otherwise than it is."""
+CONTROL_CHARACTERS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_DIRECTION_MARKS}]")
+"""C0 and C1 controls but tab and newline (ESC and CSI could drive the clerk's terminal), and
+the text-direction marks."""
 
 
 def without_controls(text: str) -> str:
-    """``text`` safe to print: every control character but tab and newline shown as �."""
+    """``text`` safe to print: every control character but tab and newline, and every
+    text-direction mark, shown as �."""
     if text.isprintable():  # the common case, at C speed (False for any control, and newline)
         return text
     return CONTROL_CHARACTERS.sub("\ufffd", text)

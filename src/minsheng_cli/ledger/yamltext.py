@@ -178,8 +178,9 @@ def refuse_tags(text: str) -> None:
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
+            mark = event.start_mark
             raise YamlProblem(
-                event.start_mark.line + 1,
+                mark.line + 1 if mark is not None else None,
                 _("the YAML tag {tag} is not allowed in a ledger; remove the tag").format(
                     tag=shown
                 ),
