@@ -50,13 +50,22 @@ def resolve_root(directory: Path | None) -> Path:
     """-C DIR names the workspace itself; without it, walk up from the current folder."""
     if directory is None:
         return find_root()
-    if not (directory / WORKSPACE_FILE).is_file():
+    try:
+        found = (directory / WORKSPACE_FILE).is_file()
+        root = directory.resolve()
+    except OSError as exc:  # a name too long for the system, a loop of links
+        raise UsageError(
+            _("cannot use {folder} as the workspace ({error})").format(
+                folder=directory, error=exc.strerror or exc
+            )
+        ) from exc
+    if not found:
         raise UsageError(
             _("{folder} is not a ledger workspace: it has no minsheng.yaml").format(
                 folder=directory
             )
         )
-    return directory.resolve()
+    return root
 
 
 def task_files(root: Path) -> list[Path]:
