@@ -12,6 +12,7 @@ from minsheng_cli.errors import LedgerProblems, Problem, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.deadlines import LAST_DAY, DeadlineError, DeadlineRules
 from minsheng_cli.ledger.model import Ledger, Project, Workspace
+from minsheng_cli.store.shape import conforms
 
 WORKSPACE_FILE = "minsheng.yaml"
 TASKS_DIR = "tasks"
@@ -92,12 +93,47 @@ def read_source(file: Path) -> tuple[Path, bytes | None]:
         return file, None
 
 
+CACHE_DAMAGE = (LookupError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError)
+"""What building from a cache entry that holds the wrong data can raise (the cache is untrusted
+input: anyone who can write the folder can put any JSON there under a right checksum)."""
+
+
 def load_workspace(root: Path, raw: bytes | None = None) -> tuple[Workspace, list[Problem]]:
     """minsheng.yaml (``raw``: its bytes, if already read), or LedgerProblems if it is broken."""
-    data = _read_cached(root, root / WORKSPACE_FILE, read_workspace_data, raw)
+    file = root / WORKSPACE_FILE
+    data = _read_cached(root, file, read_workspace_data, raw)
+    if not isinstance(data, list):
+        try:
+            built = workspace_from_data(root, data)
+            if conforms([built[0]], Workspace):
+                return built
+        except CACHE_DAMAGE:
+            pass  # read the file itself
+        data = _read_cached(root, file, read_workspace_data, raw, stored=False)
     if isinstance(data, list):
         raise LedgerProblems(data, root)
     return workspace_from_data(root, data)
+
+
+def project_from(
+    root: Path, file: Path, raw: bytes | None, workspace: Workspace
+) -> tuple[Project | None, list[Problem]]:
+    """One task file's project (None if the file has errors) and its problems; built from the
+    cache where it can be, from the file itself when the cache holds anything else."""
+    from minsheng_cli.ledger.build import build_project
+
+    data = _read_cached(root, file, read_project_data, raw)
+    if not isinstance(data, list):
+        try:
+            built = build_project(data, file, workspace)
+            if conforms([built[0]], Project):
+                return built
+        except CACHE_DAMAGE:
+            pass  # read the file itself
+        data = _read_cached(root, file, read_project_data, raw, stored=False)
+    if isinstance(data, list):
+        return None, data
+    return build_project(data, file, workspace)
 
 
 def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
@@ -174,13 +210,16 @@ def _read_cached(
     file: Path,
     read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]],
     raw: bytes | None = None,
+    *,
+    stored: bool = True,
 ) -> dict[str, Any] | list[Problem]:
-    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1."""
+    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1 (``stored=False``: the
+    cache's entry is not to be used, only replaced)."""
     if not cache_enabled():
         return read(file, raw)
     from minsheng_cli.store.cache import cached_data
 
-    return cached_data(root, file, read, raw)
+    return cached_data(root, file, read, raw, stored=stored)
 
 
 def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
@@ -197,17 +236,14 @@ def load_sources(
     The whole-ledger cache hashes the bytes it then loads, so a file changing meanwhile can never
     be stored under its old content's key.
     """
-    from minsheng_cli.ledger.build import build_project, check_across_projects
+    from minsheng_cli.ledger.build import check_across_projects
 
     workspace, problems = load_workspace(root, workspace_raw)
     projects: list[Project] = []
     for file, raw in sources:
-        data = _read_cached(root, file, read_project_data, raw)
-        if isinstance(data, list):
-            problems.extend(data)
-            continue
-        project, found = build_project(data, file, workspace)
-        projects.append(project)
+        project, found = project_from(root, file, raw, workspace)
+        if project is not None:
+            projects.append(project)
         problems.extend(found)
     problems.extend(check_across_projects(projects))
     projects.sort(key=lambda p: p.id)
@@ -242,9 +278,15 @@ def load_for_ref(root: Path, ref: str) -> Ledger:
 
     Recording one number must not read a province's thousands of files. Whenever the index is
     not sure (unknown, ambiguous, or a file it cannot read), the whole ledger is loaded, so that
-    every message about the reference is the same as with a full load.
+    every message about the reference is the same as with a full load. Nor when the file it
+    picked does not hold the reference after all (the index is a cache: stale, or forged).
     """
-    from minsheng_cli.store.index import file_for_ref
+    from minsheng_cli.store.index import file_for_ref, forget, holds_ref
 
     file = file_for_ref(root, ref, lambda f: _read_cached(root, f, read_project_data))
-    return load_ledger(root, None if file is None else [file])
+    if file is not None:
+        ledger = load_ledger(root, [file])
+        if holds_ref(ledger.projects, ref):
+            return ledger
+        forget(root)
+    return load_ledger(root)
