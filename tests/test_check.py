@@ -106,8 +106,7 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "python_tag_mapping.yaml": [
         Expected(
             5,
-            "the YAML tag !!python/object:builtins.dict is not allowed in a ledger;"
-            " remove the tag",
+            "the YAML tag !!python/object:builtins.dict is not allowed in a ledger; remove the tag",
             "python/object:builtins.dict",
         )
     ],
