@@ -95,8 +95,8 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "python_tag.yaml": [
         Expected(
             3,
-            "unsupported YAML value: the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
-            " is not allowed in a ledger",
+            "the YAML tag !!python/object/apply:os.system is not allowed in a ledger;"
+            " remove the tag",
             "python/object/apply:os.system",
         )
     ],
@@ -106,8 +106,7 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "python_tag_mapping.yaml": [
         Expected(
             5,
-            "unsupported YAML value: the tag 'tag:yaml.org,2002:python/object:builtins.dict'"
-            " is not allowed in a ledger",
+            "the YAML tag !!python/object:builtins.dict is not allowed in a ledger; remove the tag",
             "python/object:builtins.dict",
         )
     ],
@@ -264,8 +263,8 @@ def test_python_tags_run_nothing(
     assert calls == []
     assert not (tmp_path / "minsheng-pwned").exists()
     assert not (ledger_dir / "minsheng-pwned").exists()
-    assert "tasks/python_tag.yaml:3: unsupported YAML value" in result.stderr
-    assert "tasks/python_tag_mapping.yaml:5: unsupported YAML value" in result.stderr
+    assert "tasks/python_tag.yaml:3: the YAML tag !!python/" in result.stderr
+    assert "tasks/python_tag_mapping.yaml:5: the YAML tag !!python/" in result.stderr
 
 
 @pytest.mark.parametrize(

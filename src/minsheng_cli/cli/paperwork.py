@@ -83,11 +83,17 @@ def check_output(output: Path | None, fmt: str, force: bool) -> None:
                 _("the {format} format is a binary file: give -o FILE").format(format=fmt)
             )
         return
-    if output.is_dir():
+    try:
+        is_folder, exists, has_folder = output.is_dir(), output.exists(), output.parent.is_dir()
+    except OSError as exc:  # a name too long for the system, a loop of links
+        raise UsageError(
+            _("cannot write to “{file}” ({error})").format(file=output, error=exc.strerror or exc)
+        ) from exc
+    if is_folder:
         raise UsageError(_("“{file}” is a folder, not a file").format(file=output))
-    if output.exists() and not force:
+    if exists and not force:
         raise UsageError(_("“{file}” exists; use --force to overwrite").format(file=output))
-    if not output.parent.is_dir():
+    if not has_folder:
         raise UsageError(_("the folder of “{file}” does not exist").format(file=output))
 
 

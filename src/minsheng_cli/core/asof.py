@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -41,10 +42,13 @@ def parse_month(text: str) -> int:
 
 
 def parse_percent(text: str) -> float:
-    """--percent 55, 55% or ５５％."""
+    """--percent 55, 55% or ５５％; a finite number (nan, inf and 1e400 are not percentages)."""
     bare = unicodedata.normalize("NFKC", text).strip().removesuffix("%").strip()
     try:
-        return float(bare)
+        value = float(bare)
+        if not math.isfinite(value):
+            raise ValueError(bare)
+        return value
     except ValueError as exc:
         raise UsageError(
             _("“{text}” is not a percentage; write a number from 0 to 100, e.g. 55").format(

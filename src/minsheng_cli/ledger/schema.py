@@ -23,12 +23,26 @@ from pydantic import (
 )
 
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import CONTROL_CHARACTERS, Indicator, Record, Track, Workspace
+from minsheng_cli.ledger.model import (
+    CONTROL_CHARACTERS,
+    DIRECTION_MARKS,
+    Indicator,
+    Record,
+    Track,
+    Workspace,
+)
 
 
 def no_controls(value: str) -> str:
     """Ledger text may hold tabs and newlines but no control character (ESC would reach the
-    clerk's terminal, and Excel refuses them)."""
+    clerk's terminal, and Excel refuses them), nor an invisible text-direction mark."""
+    mark = DIRECTION_MARKS.search(value)
+    if mark is not None:
+        raise ValueError(
+            _("contains an invisible text-direction mark ({code}); delete it").format(
+                code=f"U+{ord(mark.group()):04X}"
+            )
+        )
     if CONTROL_CHARACTERS.search(value):
         raise ValueError(_("contains a control character (such as ESC); delete it"))
     return value

@@ -7,6 +7,7 @@ into a huge one. The C parser is used where libyaml is installed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 """More nodes than any real ledger file has: a bound against alias bombs."""
-_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -105,6 +105,8 @@ def parse(text: str) -> Document:
     document = Document(None)
     if node is None:
         return document
+    refuse_tags(text)
+    refuse_document_end(text)
     builder = _Builder(document)
     document.data = builder.build(node, ())
     document.duplicates = builder.duplicates
@@ -125,12 +127,6 @@ class _Builder:
                 node.start_mark.line + 1, _("the file expands to too many values (alias bomb?)")
             )
         self.document.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
-            problem = f"the tag {node.tag!r} is not allowed in a ledger"
-            raise YamlProblem(
-                node.start_mark.line + 1,
-                _("unsupported YAML value: {problem}").format(problem=problem),
-            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -164,12 +160,49 @@ class _Builder:
                 node.start_mark.line + 1,
                 _("unsupported YAML value: {problem}").format(problem=exc.problem),
             ) from exc
-        except (ValueError, OverflowError) as exc:  # 2023-02-30 reads as a date that cannot be
-            if node.tag == TIMESTAMP_TAG:
+        except Exception as exc:  # 2023-02-30 reads as a date that cannot be; and any other
+            if node.tag == TIMESTAMP_TAG:  # value PyYAML's constructors cannot make
                 message = _("“{value}” is not a real date; write a day that exists, as YYYY-MM-DD")
             else:
                 message = _("“{value}” cannot be read as a value; write it in quotes if it is text")
             raise YamlProblem(node.start_mark.line + 1, message.format(value=node.value)) from exc
+
+
+def refuse_tags(text: str) -> None:
+    """YamlProblem at the first explicit tag (``!!bool``, ``!custom``, the bare ``!``): nothing
+    in a ledger needs one, and PyYAML's constructors fail on mistyped values (``!!bool maybe``)
+    with errors that say nothing of the file. ``text`` has been composed without error."""
+    if "!" not in text:  # no tag without one: the usual file is not parsed twice
+        return
+    for event in yaml.parse(text, Loader=SafeLoader):
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            mark = event.start_mark
+            raise YamlProblem(
+                mark.line + 1 if mark is not None else None,
+                _("the YAML tag {tag} is not allowed in a ledger; remove the tag").format(
+                    tag=shown
+                ),
+            )
+
+
+_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\r\n]|$)", re.MULTILINE)
+"""YAML's document end marker: “...” at the start of a line (nowhere else can it start one)."""
+
+
+def refuse_document_end(text: str) -> None:
+    """YamlProblem at a “...” line: `update` appends records at the end of the file, after the
+    marker, where they would be a second document."""
+    found = _DOCUMENT_END.search(text)
+    if found is not None:
+        raise YamlProblem(
+            text.count("\n", 0, found.start()) + 1,
+            _(
+                "“...” ends the YAML document here, and records are appended at the end of the"
+                " file; delete this line"
+            ),
+        )
 
 
 def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:

@@ -57,16 +57,37 @@ def _fsync_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def workspace_lock(root: Path) -> Iterator[None]:
-    """Serialise every write (and its git commit) in one workspace across processes."""
+    """Serialise every write (and its git commit) in one workspace across processes.
+
+    WriteRefused, before anything is written, if the lock cannot be taken: held too long by
+    another command, or its file cannot be made (a read-only workspace, a folder in its place).
+    """
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT_SECONDS)
+    path = root / LOCK_FILE
+    lock = FileLock(str(path), timeout=LOCK_TIMEOUT_SECONDS)
     try:
-        with lock:
-            yield
+        lock.acquire()
     except Timeout as exc:
         raise WriteRefused(
             _("another minsheng command has held the ledger for {seconds:.0f}s; try again").format(
                 seconds=LOCK_TIMEOUT_SECONDS
             )
         ) from exc
+    except OSError as exc:
+        raise WriteRefused(lock_problem(path, exc)) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def lock_problem(path: Path, error: OSError) -> str:
+    """Why the lock file cannot be taken, in one line that says nothing was written."""
+    if path.is_dir():
+        return _(
+            "cannot lock the workspace: {file} is a folder; remove it (nothing was recorded)"
+        ).format(file=path.name)
+    return _(
+        "cannot lock the workspace: cannot create {file} ({error}); nothing was recorded"
+    ).format(file=path.name, error=error.strerror or error)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,9 @@ except ImportError:  # a Python built without it
 
 CACHE_DIR = ".minsheng-cache"
 FORMAT = 2
+ENTRY_LIMIT = 64 << 20
+"""The largest entry read for one task file: far beyond any real one (a task file of a few
+thousand lines makes tens of kilobytes)."""
 ProjectData = dict[str, Any] | list[Problem]
 SHAPING_PACKAGES = ("ledger", "store")
 """The subpackages whose code decides what a file's cached data, or a built ledger, holds and how
@@ -82,10 +86,14 @@ def cached_data(
     file: Path,
     read: Callable[[Path, bytes | None], ProjectData],
     raw: bytes | None = None,
+    *,
+    stored: bool = True,
 ) -> ProjectData:
     """``read(file, raw)``, or what it returned last time for exactly these bytes.
 
     ``raw`` is the file's content when the caller has read it already (None: read it here).
+    ``stored=False``: read the file even if an entry exists, and replace the entry (the caller
+    found what it held unusable).
     """
     if raw is None:
         try:
@@ -94,7 +102,7 @@ def cached_data(
             return read(file, None)
     key = content_key(raw)
     entry = entry_path(root, file)
-    hit = _lookup(entry, key)
+    hit = _lookup(entry, key) if stored else None
     if hit is not None:
         return hit
     data = read(file, raw)
@@ -109,7 +117,7 @@ def _lookup(entry: Path, key: str) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return None
     return data if isinstance(data, dict) else None
 
@@ -123,15 +131,40 @@ def _checksum(body: bytes) -> bytes:
     return blake2b(body, digest_size=16).hexdigest().encode()
 
 
-def read_entry(entry: Path, key: str) -> bytes | None:
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
+
+    Opened without blocking and checked before reading: a named pipe in the cache's place must
+    not hang a command, nor a huge file fill its memory.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb", buffering=0) as handle:
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+                return None
+            data = handle.read(limit + 1)
+        except OSError:
+            return None
+    return data if data is not None and len(data) <= limit else None
+
+
+def read_entry(entry: Path, key: str, limit: int = ENTRY_LIMIT) -> bytes | None:
     """The body stored in ``entry`` under exactly ``key``, or None.
 
     Anything but the three parts with the right key and checksum (a truncated write, stray bytes,
-    hand edits, an older format, an unreadable file) is a miss.
+    hand edits, an older format, an unreadable file, something not a regular file, more than
+    ``limit`` bytes) is a miss.
     """
+    stored = read_regular(entry, limit)
+    if stored is None:
+        return None
     try:
-        stored_key, checksum, body = entry.read_bytes().split(b"\n", 2)
-    except (OSError, ValueError):
+        stored_key, checksum, body = stored.split(b"\n", 2)
+    except ValueError:
         return None
     if stored_key != key.encode() or checksum != _checksum(body):
         return None

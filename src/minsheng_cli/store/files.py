@@ -15,6 +15,7 @@ from minsheng_cli.errors import LedgerProblems, Problem, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.deadlines import LAST_DAY, DeadlineError, DeadlineRules
 from minsheng_cli.ledger.model import Ledger, Project, Workspace
+from minsheng_cli.store.shape import conforms
 
 WORKSPACE_FILE = "minsheng.yaml"
 TASKS_DIR = "tasks"
@@ -53,13 +54,22 @@ def resolve_root(directory: Path | None) -> Path:
     """-C DIR names the workspace itself; without it, walk up from the current folder."""
     if directory is None:
         return find_root()
-    if not (directory / WORKSPACE_FILE).is_file():
+    try:
+        found = (directory / WORKSPACE_FILE).is_file()
+        root = directory.resolve()
+    except OSError as exc:  # a name too long for the system, a loop of links
+        raise UsageError(
+            _("cannot use {folder} as the workspace ({error})").format(
+                folder=directory, error=exc.strerror or exc
+            )
+        ) from exc
+    if not found:
         raise UsageError(
             _("{folder} is not a ledger workspace: it has no minsheng.yaml").format(
                 folder=directory
             )
         )
-    return directory.resolve()
+    return root
 
 
 def task_files(root: Path) -> list[Path]:
@@ -86,12 +96,47 @@ def read_source(file: Path) -> tuple[Path, bytes | None]:
         return file, None
 
 
+CACHE_DAMAGE = (LookupError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError)
+"""What building from a cache entry that holds the wrong data can raise (the cache is untrusted
+input: anyone who can write the folder can put any JSON there under a right checksum)."""
+
+
 def load_workspace(root: Path, raw: bytes | None = None) -> tuple[Workspace, list[Problem]]:
     """minsheng.yaml (``raw``: its bytes, if already read), or LedgerProblems if it is broken."""
-    data = read_cached(root, root / WORKSPACE_FILE, read_workspace_data, raw)
+    file = root / WORKSPACE_FILE
+    data = read_cached(root, file, read_workspace_data, raw)
+    if not isinstance(data, list):
+        try:
+            built = workspace_from_data(root, data)
+            if conforms([built[0]], Workspace):
+                return built
+        except CACHE_DAMAGE:
+            pass  # read the file itself
+        data = read_cached(root, file, read_workspace_data, raw, stored=False)
     if isinstance(data, list):
         raise LedgerProblems(data, root)
     return workspace_from_data(root, data)
+
+
+def project_from(
+    root: Path, file: Path, raw: bytes | None, workspace: Workspace
+) -> tuple[Project | None, list[Problem]]:
+    """One task file's project (None if the file has errors) and its problems; built from the
+    cache where it can be, from the file itself when the cache holds anything else."""
+    from minsheng_cli.ledger.build import build_project  # a snapshot hit never builds
+
+    data = read_cached(root, file, read_project_data, raw)
+    if not isinstance(data, list):
+        try:
+            built = build_project(data, file, workspace)
+            if conforms([built[0]], Project):
+                return built
+        except CACHE_DAMAGE:
+            pass  # read the file itself
+        data = read_cached(root, file, read_project_data, raw, stored=False)
+    if isinstance(data, list):
+        return None, data
+    return build_project(data, file, workspace)
 
 
 def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
@@ -118,11 +163,11 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         root=root,
         year=data["year"],
         title=data["title"],
-        document=data["document"],
-        office=data["office"],
+        document=data.get("document", ""),
+        office=data.get("office", ""),
         issued=date.fromisoformat(issued) if issued else None,
-        warning_days=data["warning_days"],
-        tolerance_days=data["tolerance_days"],
+        warning_days=data.get("warning_days", 10),
+        tolerance_days=data.get("tolerance_days", 15),
         rules=rules,
     )
     return workspace, problems
@@ -168,13 +213,16 @@ def read_cached(
     file: Path,
     read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]],
     raw: bytes | None = None,
+    *,
+    stored: bool = True,
 ) -> dict[str, Any] | list[Problem]:
-    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1."""
+    """Through the cache of validated files, unless MINSHENG_NO_CACHE=1 (``stored=False``: the
+    cache's entry is not to be used, only replaced)."""
     if not cache_enabled():
         return read(file, raw)
     from minsheng_cli.store.cache import cached_data  # not with MINSHENG_NO_CACHE=1
 
-    return cached_data(root, file, read, raw)
+    return cached_data(root, file, read, raw, stored=stored)
 
 
 def load(root: Path, files: Sequence[Path] | None = None) -> LoadResult:
@@ -191,20 +239,14 @@ def load_sources(
     The whole-ledger cache hashes the bytes it then loads, so a file changing meanwhile can never
     be stored under its old content's key.
     """
-    from minsheng_cli.ledger.build import (  # a snapshot hit never builds
-        build_project,
-        check_across_projects,
-    )
+    from minsheng_cli.ledger.build import check_across_projects  # a snapshot hit never builds
 
     workspace, problems = load_workspace(root, workspace_raw)
     projects: list[Project] = []
     for file, raw in sources:
-        data = read_cached(root, file, read_project_data, raw)
-        if isinstance(data, list):
-            problems.extend(data)
-            continue
-        project, found = build_project(data, file, workspace)
-        projects.append(project)
+        project, found = project_from(root, file, raw, workspace)
+        if project is not None:
+            projects.append(project)
         problems.extend(found)
     problems.extend(check_across_projects(projects))
     projects.sort(key=lambda p: p.id)

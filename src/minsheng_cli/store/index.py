@@ -8,19 +8,24 @@ picks a file: the file is then loaded and the reference resolved again on its re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from minsheng_cli.errors import Problem
+from minsheng_cli.ledger.model import Project
 from minsheng_cli.store.atomic import write_atomic
-from minsheng_cli.store.cache import CACHE_DIR, code_fingerprint
+from minsheng_cli.store.cache import CACHE_DIR, code_fingerprint, read_regular
 from minsheng_cli.store.files import TASKS_DIR
 
 INDEX_FILE = "index.json"
+INDEX_LIMIT = 256 << 20
+"""The largest index read: a province's 10,000 task files make a few megabytes."""
+_ENTRY_KEYS = {"size", "mtime_ns", "id", "name", "items"}
 _NUMBERED = re.compile(r"^(\d+)(?:\.\d+)?$")
 Reader = Callable[[Path], dict[str, Any] | list[Problem]]
 Entry = dict[str, Any]
@@ -41,6 +46,25 @@ def file_for_ref(root: Path, ref: str, read: Reader) -> Path | None:
     return root / TASKS_DIR / found[0] if len(found) == 1 else None
 
 
+def holds_ref(projects: Iterable[Project], ref: str) -> bool:
+    """Whether ``projects`` (loaded from the file the index picked) really hold what ``ref``
+    names, as ``file_for_ref`` matched it: the index may be stale or forged."""
+    text = ref.strip()
+    numbered = _NUMBERED.match(text)
+    if numbered:
+        return any(project.id == int(numbered.group(1)) for project in projects)
+    return any(
+        text in project.name or any(text in i.content or text in i.unit for i in project.items)
+        for project in projects
+    )
+
+
+def forget(root: Path) -> None:
+    """Drop the index (it pointed at the wrong file): the next look-up rebuilds every entry."""
+    with contextlib.suppress(OSError):  # a read-only workspace: only slower
+        _path(root).unlink(missing_ok=True)
+
+
 def _mentions(entry: Entry, fragment: str) -> bool:
     if fragment in entry["name"]:
         return True
@@ -53,18 +77,18 @@ def current_index(root: Path, read: Reader) -> dict[str, Entry] | None:
     stored = _load(root)
     fresh: dict[str, Entry] = {}
     changed = False
-    try:
+    try:  # regular files only, as the full load lists them: a named pipe would hang the read
         listing = [e for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))]
+        listing = [e for e in listing if e.is_file()]
+        stats = [e.stat() for e in listing]
     except OSError:
         return None
-    for item in listing:
-        stat = item.stat()
+    for item, stat in zip(listing, stats, strict=True):
         entry = stored.get(item.name)
         if entry is None or (entry["size"], entry["mtime_ns"]) != (stat.st_size, stat.st_mtime_ns):
-            data = read(Path(item.path))
-            if isinstance(data, list):
+            entry = _entry(read(Path(item.path)), stat.st_size, stat.st_mtime_ns)
+            if entry is None:
                 return None
-            entry = _entry(data, stat.st_size, stat.st_mtime_ns)
             changed = True
         fresh[item.name] = entry
     if changed or fresh.keys() != stored.keys():
@@ -72,15 +96,38 @@ def current_index(root: Path, read: Reader) -> dict[str, Entry] | None:
     return fresh
 
 
-def _entry(data: dict[str, Any], size: int, mtime_ns: int) -> Entry:
-    items = [[item["content"], item.get("unit", "")] for item in data["items"]]
-    return {
-        "size": size,
-        "mtime_ns": mtime_ns,
-        "id": data["id"],
-        "name": data["name"],
-        "items": items,
-    }
+def _entry(data: dict[str, Any] | list[Problem], size: int, mtime_ns: int) -> Entry | None:
+    """A file's entry from its validated data; None if it has problems, or if the data (from
+    the per-file cache, untrusted) is not the shape validation gives."""
+    if isinstance(data, list):
+        return None
+    try:
+        items = [[item["content"], item.get("unit", "")] for item in data["items"]]
+        entry = {
+            "size": size,
+            "mtime_ns": mtime_ns,
+            "id": data["id"],
+            "name": data["name"],
+            "items": items,
+        }
+    except (LookupError, TypeError, AttributeError):
+        return None
+    return entry if _is_entry(entry) else None
+
+
+def _is_entry(entry: Any) -> bool:
+    """Whether ``entry`` is what ``_entry`` makes: the index is untrusted input too."""
+    return (
+        isinstance(entry, dict)
+        and entry.keys() == _ENTRY_KEYS
+        and all(type(entry[key]) is int for key in ("size", "mtime_ns", "id"))
+        and type(entry["name"]) is str
+        and type(entry["items"]) is list
+        and all(
+            type(item) is list and len(item) == 2 and all(type(text) is str for text in item)
+            for item in entry["items"]
+        )
+    )
 
 
 def _path(root: Path) -> Path:
@@ -88,14 +135,19 @@ def _path(root: Path) -> Path:
 
 
 def _load(root: Path) -> dict[str, Entry]:
+    """The stored entries that have the right shape (the others are rebuilt from their files);
+    nothing if the index is not a regular file of at most INDEX_LIMIT bytes of the right JSON."""
+    raw = read_regular(_path(root), INDEX_LIMIT)
     try:
-        stored = json.loads(_path(root).read_bytes())
-        if stored.get("code") == code_fingerprint() and isinstance(stored.get("files"), dict):
-            files: dict[str, Entry] = stored["files"]
-            return files
-    except (OSError, ValueError, AttributeError):
-        pass
-    return {}
+        stored = json.loads(raw) if raw is not None else None
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("code") != code_fingerprint():
+        return {}
+    files = stored.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {name: entry for name, entry in files.items() if _is_entry(entry)}
 
 
 def _save(root: Path, entries: dict[str, Entry]) -> None:

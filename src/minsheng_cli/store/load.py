@@ -57,9 +57,15 @@ def load_for_ref(root: Path, ref: str) -> Ledger:
 
     Recording one number must not read a province's thousands of files. Whenever the index is
     not sure (unknown, ambiguous, or a file it cannot read), the whole ledger is loaded, so that
-    every message about the reference is the same as with a full load.
+    every message about the reference is the same as with a full load. Nor when the file it
+    picked does not hold the reference after all (the index is a cache: stale, or forged).
     """
-    from minsheng_cli.store.index import file_for_ref  # only update and done look a file up
+    from minsheng_cli.store.index import file_for_ref, forget, holds_ref  # only update and done
 
     file = file_for_ref(root, ref, lambda f: read_cached(root, f, read_project_data))
-    return load_ledger(root, None if file is None else [file])
+    if file is not None:
+        ledger = load_ledger(root, [file])
+        if holds_ref(ledger.projects, ref):
+            return ledger
+        forget(root)
+    return load_ledger(root)

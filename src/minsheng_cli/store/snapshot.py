@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from minsheng_cli.ledger.model import Ledger
+from minsheng_cli.ledger.model import Ledger, Project, Workspace
 from minsheng_cli.store.cache import (
     CACHE_DIR,
     content_hash,
@@ -41,8 +41,11 @@ from minsheng_cli.store.files import (
     read_source,
     task_files,
 )
+from minsheng_cli.store.shape import conforms
 
 FORMAT = 1
+SNAPSHOT_LIMIT = 2 << 30
+"""The largest snapshot read: 100,000 milestones make 20 MB."""
 Source = tuple[Path, bytes | None]
 
 
@@ -95,14 +98,19 @@ def _each_once(sources: list[Source]) -> Iterator[Source]:
 
 
 def _lookup(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Ledger | None:
-    body = read_entry(entry, key)
+    """The stored ledger, if the entry holds one whose every field has its model type (the
+    entry is untrusted input: numbers and flags are stored as they are, and could be anything)."""
+    body = read_entry(entry, key, SNAPSHOT_LIMIT)
     if body is None:
         return None
     try:
         with _collector_paused():
-            return decode(json.loads(body), root, files)
+            ledger = decode(json.loads(body), root, files)
     except (ValueError, RecursionError):  # not JSON (too deeply nested), or Undecodable
         return None
+    if not conforms([ledger.workspace], Workspace) or not conforms(ledger.projects, Project):
+        return None
+    return ledger
 
 
 @contextmanager

@@ -55,12 +55,25 @@ class Created:
 
 
 def create_workspace(directory: Path, year: int, title: str) -> Created:
-    root = directory.resolve()
-    if (root / WORKSPACE_FILE).exists():
-        raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
     if not 2000 <= year <= 2100:
         raise UsageError(_("--year must be between 2000 and 2100, not {year}").format(year=year))
-    (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
+    try:
+        root = directory.resolve()
+        if root.exists() and not root.is_dir():
+            raise UsageError(
+                _("{folder} is a file, not a folder; give a new or empty folder").format(
+                    folder=root
+                )
+            )
+        if (root / WORKSPACE_FILE).exists():
+            raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
+        (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a name too long for the system, a parent that is a file
+        raise UsageError(
+            _("cannot create a workspace in {folder} ({error})").format(
+                folder=directory, error=exc.strerror or exc
+            )
+        ) from exc
     title = " ".join(title.split()) or f"{year}年民生实事任务清单"
     # JSON's quoting is valid YAML: a title with ": " or "#" stays one value
     quoted = json.dumps(title, ensure_ascii=False)
