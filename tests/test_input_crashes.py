@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from minsheng_cli.core.asof import parse_percent
 from minsheng_cli.errors import UsageError
 from minsheng_cli.ledger import yamltext
-from minsheng_cli.ledger.model import format_amount, without_controls
 from minsheng_cli.store.cache import CACHE_DIR, _checksum, content_key, entry_path
 from minsheng_cli.store.index import INDEX_FILE
 from minsheng_cli.store.snapshot import snapshot_path
+from minsheng_cli.text import format_amount, without_controls
 from tests.conftest import run_cli
 
 PROJECT_2 = "tasks/02-城市基础设施补短板工程.yaml"

@@ -53,7 +53,7 @@ def say(message: str, *, err: bool = False) -> None:
     A message is not a table: it needs no layout, and a long one is left for the terminal to
     wrap (and stays one line in a log). Control characters are shown as �.
     """
-    from minsheng_cli.ledger.model import without_controls
+    from minsheng_cli.text import without_controls
 
     typer.echo(without_controls(message), err=err)
 

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
+from minsheng_cli.text import CONTROL_CHARACTERS
 
 DirectoryOption = Annotated[
     Path | None,
@@ -32,9 +34,6 @@ def clean_text(text: str, option: str, *, one_line: bool = False) -> str:
     """What the clerk typed for a text option, or a usage error: no control characters (ESC
     would reach terminals and git), text a terminal mis-decoded, or a line break where the
     value must stay on one line (--by becomes a git trailer)."""
-    from minsheng_cli.errors import UsageError
-    from minsheng_cli.ledger.model import CONTROL_CHARACTERS
-
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -54,8 +53,7 @@ def month_value(option: str) -> Callable[[str], int]:
     """A parser for a month option that names the option in its error: --period: 没有13月."""
 
     def parse(text: str) -> int:
-        from minsheng_cli.core.asof import parse_month
-        from minsheng_cli.errors import UsageError
+        from minsheng_cli.core.asof import parse_month  # dateutil: only when a month is given
 
         try:
             return parse_month(text)
@@ -66,7 +64,7 @@ def month_value(option: str) -> Callable[[str], int]:
 
 
 def percent_value(text: str) -> float:
-    from minsheng_cli.core.asof import parse_percent
+    from minsheng_cli.core.asof import parse_percent  # dateutil: only for --percent
 
     return parse_percent(text)
 

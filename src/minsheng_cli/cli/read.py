@@ -1,4 +1,8 @@
-"""The commands that read the ledger: check, status, list, show, overdue, agenda, log."""
+"""The commands that read the ledger: check, status, list, show, overdue, agenda, log.
+
+Each command imports the work it does when it runs: the console script registers only the
+command it was given, so `status` never loads git's, Word's or pydantic's code.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The commands that write: update (a unit's report) and done (销号), each a git commit."""
+"""The commands that write: update (a unit's report) and done (销号), each a git commit.
+
+Each command imports the work it does when it runs: the console script registers only the
+command it was given, so `status` never loads git's, Word's or pydantic's code.
+"""
 
 from __future__ import annotations
 

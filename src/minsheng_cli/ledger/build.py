@@ -24,8 +24,8 @@ from minsheng_cli.ledger.model import (
     Record,
     Track,
     Workspace,
-    format_amount,
 )
+from minsheng_cli.text import format_amount
 
 YEAR_END_WORDS = "年底"
 

@@ -7,8 +7,6 @@ snapshot codec reads each field's stored form off its type.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -167,34 +165,3 @@ class Ledger(NamedTuple):
     @property
     def year(self) -> int:
         return self.workspace.year
-
-
-_DIRECTION_MARKS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-DIRECTION_MARKS = re.compile(f"[{_DIRECTION_MARKS}]")
-"""Unicode's invisible bidirectional marks, embeddings, overrides and isolates: U+202E shows
-“exe.txt” for “txt.exe”, and can make a report or a message read otherwise than it is."""
-CONTROL_CHARACTERS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_DIRECTION_MARKS}]")
-"""C0 and C1 controls but tab and newline (ESC and CSI could drive the clerk's terminal), and
-the text-direction marks."""
-
-
-def without_controls(text: str) -> str:
-    """``text`` safe to print: every control character but tab and newline, and every
-    text-direction mark, shown as �."""
-    if text.isprintable():  # the common case, at C speed (False for any control, and newline)
-        return text
-    return CONTROL_CHARACTERS.sub("\ufffd", text)
-
-
-EXACT_WHOLE_NUMBERS = 2.0**53
-"""Beyond this a float is no longer every whole number: 1e300 is shown as 1e+300, not 301 digits."""
-
-
-def format_amount(value: float) -> str:
-    """1310.0 → "1310", 2.2 → "2.2": numbers as a clerk writes them; any float at all, even
-    nan, inf or 1e300, is shown rather than raising."""
-    if not math.isfinite(value) or abs(value) >= EXACT_WHOLE_NUMBERS:
-        return f"{value:g}"
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -23,14 +23,8 @@ from pydantic import (
 )
 
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import (
-    CONTROL_CHARACTERS,
-    DIRECTION_MARKS,
-    Indicator,
-    Record,
-    Track,
-    Workspace,
-)
+from minsheng_cli.ledger.model import Indicator, Record, Track, Workspace
+from minsheng_cli.text import CONTROL_CHARACTERS, DIRECTION_MARKS
 
 
 def no_controls(value: str) -> str:

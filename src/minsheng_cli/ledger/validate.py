@@ -1,6 +1,7 @@
 """Parsed YAML → validated plain data, with pydantic's errors mapped back to file lines.
 
-The only module that imports pydantic (through ``schema``); its output is plain dicts and lists
+The only module that imports pydantic (with ``schema``), and it is itself imported only on a
+cache miss (``store.files``); its output is plain dicts and lists
 (JSON-safe, dates as ISO strings, each item, milestone and record carrying its ``line``), so that it
 can be cached and so that commands that hit the cache never pay pydantic's import.
 """
@@ -8,12 +9,15 @@ can be cached and so that commands that hit the cache never pay pydantic's impor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
 
 from minsheng_cli.errors import Problem
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import format_amount
+from minsheng_cli.ledger.schema import ProjectFile, WorkspaceFile
 from minsheng_cli.ledger.yamltext import Document, Path_
+from minsheng_cli.text import format_amount
 
 PlainData = dict[str, Any]
 
@@ -47,10 +51,6 @@ def allowed_keys(model: Any, loc: Path_) -> list[str]:
 
 def _model_in(annotation: Any) -> Any:
     """The pydantic model inside list[X] or X | None, if any."""
-    from typing import get_args
-
-    from pydantic import BaseModel
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for argument in get_args(annotation):
@@ -118,10 +118,6 @@ def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Prob
 
 
 def validate_workspace(file: Path, document: Document) -> PlainData | list[Problem]:
-    from pydantic import ValidationError
-
-    from minsheng_cli.ledger.schema import WorkspaceFile
-
     if not isinstance(document.data, dict):
         return [Problem(file, 1, _("minsheng.yaml must be a mapping of keys (year:, title:, …)"))]
     try:
@@ -135,10 +131,6 @@ def validate_workspace(file: Path, document: Document) -> PlainData | list[Probl
 
 def validate_project(file: Path, document: Document) -> PlainData | list[Problem]:
     """Validate one task file; return its plain data with lines, or every problem in it."""
-    from pydantic import ValidationError
-
-    from minsheng_cli.ledger.schema import ProjectFile
-
     if not isinstance(document.data, dict):
         return [Problem(file, 1, _("a task file must be a mapping with id:, name: and items:"))]
     try:

@@ -7,7 +7,8 @@ from datetime import date
 
 from minsheng_cli.core.evaluate import Light, MilestoneStatus, State
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, format_amount, measure_name
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, measure_name
+from minsheng_cli.text import format_amount
 
 
 def state_label(state: State) -> str:

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 
-from minsheng_cli.ledger.model import without_controls
 from minsheng_cli.render.sheet import Cell, Column, Part, Parts, Sheet, plain_text
+from minsheng_cli.text import without_controls
 
 GAP = "  "
 RULE = "-"

@@ -18,7 +18,7 @@ from minsheng_cli.core.evaluate import (
     grouped_by_leader_then_unit,
 )
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item, Record, format_amount, measure_name
+from minsheng_cli.ledger.model import Item, Record, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -33,6 +33,7 @@ from minsheng_cli.render.labels import (
     units_of,
 )
 from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
+from minsheng_cli.text import format_amount
 
 LIGHT_STYLE = {
     Light.GREEN: "bold green",

@@ -11,8 +11,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from minsheng_cli.ledger.model import without_controls
 from minsheng_cli.render.sheet import Cell, Part, Parts, Sheet, spans
+from minsheng_cli.text import without_controls
 
 
 def to_rich(parts: Parts) -> list[Table | Text]:

@@ -16,10 +16,11 @@ import yaml
 
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, format_amount
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone
 from minsheng_cli.ledger.refs import resolve_item, resolve_milestone
 from minsheng_cli.store.atomic import workspace_lock
 from minsheng_cli.store.load import load_for_ref
+from minsheng_cli.text import format_amount
 from minsheng_cli.write.audit import (
     ITEM_TRAILER,
     REPORTER_TRAILER,

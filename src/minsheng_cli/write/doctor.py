@@ -22,7 +22,7 @@ from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import Item
 from minsheng_cli.store.atomic import workspace_lock
 from minsheng_cli.store.cache import CACHE_DIR, entry_is_whole
-from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE
+from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE, load
 from minsheng_cli.write.actions import commit_saved_records, saved_records
 from minsheng_cli.write.audit import (
     committed_text,
@@ -218,7 +218,6 @@ def _saved_records(
 
 
 def _items(root: Path) -> Sequence[Item]:
-    from minsheng_cli.store.load import load
 
     try:
         return load(root).ledger.items

@@ -16,19 +16,15 @@ from typing import Any
 
 import yaml
 
-from minsheng_cli.core.evaluate import value_timeline
+from minsheng_cli.core.evaluate import tick_date, value_timeline
 from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
-from minsheng_cli.ledger.model import (
-    PERCENT_KEY,
-    Item,
-    Milestone,
-    Record,
-    Workspace,
-    format_amount,
-    measure_name,
-)
+from minsheng_cli.ledger.build import build_project
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Record, Workspace, measure_name
+from minsheng_cli.store.atomic import write_atomic
+from minsheng_cli.store.load import read_project_data
+from minsheng_cli.text import format_amount
 
 RECORDS_KEY = "records"
 DEFAULT_INDENT = "  "
@@ -192,8 +188,6 @@ def check_tick(
     today: date,
 ) -> None:
     """done/undone: only milestones without numeric targets, never twice in a row."""
-    from minsheng_cli.core.evaluate import tick_date
-
     _check_day(day, workspace, today)
     if milestone.targets:
         raise UsageError(
@@ -309,10 +303,6 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
 
     The caller holds the workspace lock.
     """
-    from minsheng_cli.ledger.build import build_project
-    from minsheng_cli.store.atomic import write_atomic
-    from minsheng_cli.store.load import read_project_data
-
     shown = (
         file.relative_to(workspace.root).as_posix()
         if file.is_relative_to(workspace.root)
