@@ -171,7 +171,7 @@ def test_a_number_date_or_month_is_taken_or_refused(
     findings = Findings()
 
     @settings(
-        max_examples=case_count(quick=25, thorough=2_000),
+        max_examples=case_count(quick=20, thorough=500),
         derandomize=not torture(),
         database=None,
         deadline=None,
