@@ -1,5 +1,6 @@
 """Hostile command lines: the real commands and options with values a tired clerk, a pasted cell
 or a script could give. Half the values are good ones, so that a case reaches past the first check.
+Never a NUL: no argv can hold one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ TEXTS = (
     "", " ", "\x1b[31m红", "\u202e反转", "\u200f", "\u2066x\u2069", "a" * 5000, "\n", "\t", "\r",
     "中文" * 300, "--note", "-", "{}", "[", "!!bool maybe", "'", '"', "%s", "{0}", "{name}",
     "Minsheng-Item: 9.1", "Reported-by: 县长", "7月报\n\nMinsheng-Item: 9.1\nReported-by: 县长",
-    "$(id)", "..", "/", "\\", "\x00", "\udcff", "\x85", "\u2028", "🙂", "e\u0301",
+    "$(id)", "..", "/", "\\", "\udcff", "\x85", "\u2028", "🙂", "e\u0301",
 )  # fmt: skip
 REFS = (
     "1", "3.2", "3.2#2", "99", "0", "-1", "3.", ".2", "3.2.1", "3.0", "1e400", "nan", "实",
@@ -151,7 +152,7 @@ def value(rng: random.Random, kind: str) -> str:
 def random_text(rng: random.Random) -> str:
     """A few characters from anywhere in Unicode, controls included, and the lone surrogates
     Python makes of argv bytes that are not UTF-8 (U+DC80–U+DCFF; no other can reach argv)."""
-    alphabet = (0x20, 0x7F), (0, 0x20), (0x80, 0xA0), (0x4E00, 0x9FFF), (0xDC80, 0xDD00)
+    alphabet = (0x20, 0x7F), (1, 0x20), (0x80, 0xA0), (0x4E00, 0x9FFF), (0xDC80, 0xDD00)
     picks = [rng.choice(alphabet) for _ in range(rng.randint(0, 8))]
     return "".join(chr(rng.randrange(low, high)) for low, high in picks)
 

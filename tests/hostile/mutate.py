@@ -238,9 +238,11 @@ MUTATIONS: tuple[Mutation, ...] = (
 
 
 def mutate(rng: random.Random, data: bytes) -> tuple[bytes, str]:
-    """One to three mutations in a row."""
+    """One to three mutations in a row (an earlier one may have left nothing to work on)."""
     steps = []
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
+        if not data:
+            break
         data, what = rng.choice(MUTATIONS)(rng, data)
         steps.append(what)
     return data, "; ".join(steps)

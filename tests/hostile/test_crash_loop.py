@@ -123,14 +123,18 @@ def loads_and_fsck(root: Path) -> list[str]:
 
 def leftovers(root: Path) -> list[str]:
     """What a kill left behind that issue 16 says must be recovered (items 5 and 10)."""
-    found = []
-    if (root / ".git" / "index.lock").exists():
-        found.append("a stale .git/index.lock")
+    found = [f"a stale .git/{lock.relative_to(root / '.git')}" for lock in git_locks(root)]
     if list((root / "tasks").glob(".*.tmp")):
         found.append("a temporary file left in tasks/")
     if git(root, "status", "--porcelain", "--", "tasks"):
         found.append("a record on disk but not committed")
     return found
+
+
+def git_locks(root: Path) -> list[Path]:
+    """index.lock, HEAD.lock, refs/heads/master.lock: what a git killed mid-commit leaves."""
+    git_dir = root / ".git"
+    return [*git_dir.glob("*.lock"), *(git_dir / "refs").rglob("*.lock")]
 
 
 def doctor_exists() -> bool:
@@ -160,9 +164,9 @@ def unreported(root: Path) -> list[str]:
 
 
 def crash_loop(root: Path, trials: int, *, doctor: bool) -> Findings:
-    """Each trial: one write killed at a random moment, then the invariants. Without `doctor`,
-    a stale .git/index.lock is removed by hand, as the clerk would be told to, so that later
-    trials still reach git."""
+    """Each trial: one write killed at a random moment, then the invariants. Without `doctor`, a
+    stale git lock (index.lock, HEAD.lock, a ref's lock) is removed by hand, as the clerk would be
+    told to, so that later trials still reach git."""
     rng = random.Random(SEED)
     findings = Findings()
     for trial in range(trials):
@@ -175,7 +179,8 @@ def crash_loop(root: Path, trials: int, *, doctor: bool) -> Findings:
         if doctor:
             found += nothing_pending_after_doctor(root)
         else:
-            (root / ".git" / "index.lock").unlink(missing_ok=True)
+            for lock in git_locks(root):
+                lock.unlink()
         findings.add(case, found)
     return findings
 
