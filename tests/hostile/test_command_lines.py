@@ -46,7 +46,8 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def task_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "tasks").iterdir())}
+    """The files in tasks/ (`init tasks` can put a folder or a repository there)."""
+    return {p.name: p.read_bytes() for p in sorted((root / "tasks").iterdir()) if p.is_file()}
 
 
 def back_to(root: Path, commit: str) -> None:
