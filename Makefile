@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update
+.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update torture
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ pytest: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Before a release: the hostile tests (tests/hostile/) with thousands of cases each instead of
+# make test's few hundred; TORTURE=N runs N cases of each, MINSHENG_FUZZ_SEED=S other cases.
+TORTURE ?= 1
+torture: $(STAMP)
+	MINSHENG_TORTURE=$(TORTURE) $(BIN)/python -m pytest tests/hostile -rfxXs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
