@@ -388,6 +388,20 @@ def test_init_refuses_an_existing_workspace(tmp_path: Path, identity: None) -> N
     assert git(folder, "log", "--format=%s").splitlines() == ["init 某县民生实事"]
 
 
+def test_init_refuses_a_folder_inside_a_workspace(tmp_path: Path, identity: None) -> None:
+    """`init tasks` run in a workspace would put a second ledger, and a repository, in tasks/."""
+    folder = tmp_path / "ws"
+    assert en(None, "init", str(folder), "--year", "2023").exit_code == 0
+    inner = en(None, "init", str(folder / "tasks"), "--year", "2024")
+    assert (inner.exit_code, inner.stdout) == (2, "")
+    assert flat(inner.stderr) == (
+        f"error: {folder / 'tasks'} is inside the ledger workspace {folder}; create the new"
+        " workspace outside it"
+    )
+    assert not (folder / "tasks" / "minsheng.yaml").exists()
+    assert not (folder / "tasks" / ".git").exists()
+
+
 def test_init_without_a_git_identity_reports_it_and_exits_1(
     tmp_path: Path, no_git_identity: None
 ) -> None:
@@ -559,16 +573,19 @@ def test_a_git_killed_by_a_signal_is_reported_with_the_records_fate(
     assert commit_count(git_ledger) == 1
 
 
-def test_a_stale_index_lock_is_said_in_the_clerks_language_with_the_way_out(
-    git_ledger: Path,
+@pytest.mark.parametrize("left", ["index.lock", "HEAD.lock", "refs/heads/master.lock"])
+def test_a_stale_git_lock_is_said_in_the_clerks_language_with_the_way_out(
+    git_ledger: Path, left: str
 ) -> None:
-    lock = git_ledger / ".git" / "index.lock"
+    """A git killed in the middle of a commit leaves one of these; each stops every commit."""
+    branch = git(git_ledger, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    lock = git_ledger / ".git" / left.replace("master", branch)
     lock.touch()
     result = en(git_ledger, "update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31")
     assert result.exit_code == 1
     assert flat(result.stderr) == (
         f"error: the change is saved in {LEGAL_AID}, but git could not commit it:"
-        f" git's index is locked by {lock}, left by a git that was stopped (or a git still at"
+        f" git's repository is locked by {lock}, left by a git that was stopped (or a git still at"
         " work); when no git is running, `minsheng doctor --fix` removes it and commits what"
         " is saved"
     )
@@ -576,7 +593,7 @@ def test_a_stale_index_lock_is_said_in_the_clerks_language_with_the_way_out(
     assert chinese.exit_code == 1
     assert "remove the file manually" not in chinese.stderr
     assert flat(chinese.stderr) == (
-        "错误：改动已保存到 tasks/04-办学条件改善工程.yaml，但 git 提交失败：git 索引被"
+        "错误：改动已保存到 tasks/04-办学条件改善工程.yaml，但 git 提交失败：git 仓库被"
         f" {lock} 锁定，这是中途终止的 git 留下的（或有 git 正在运行）；确认没有 git 在运行后，"
         "运行 `minsheng doctor --fix` 即可删除该锁并提交已保存的内容"
     )

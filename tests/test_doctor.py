@@ -29,7 +29,7 @@ def test_a_sound_workspace_is_all_ok(git_ledger: Path) -> None:
     assert result.stdout.splitlines() == [
         "ok: git is installed and the workspace is in a git repository",
         "ok: git knows who makes the commits",
-        "ok: no git index.lock left behind",
+        "ok: no git lock left behind (index.lock, HEAD.lock, a branch's lock)",
         "ok: every record on disk is committed",
         "ok: no temporary files left by a write that was stopped",
         "ok: the cache (.minsheng-cache) is sound",

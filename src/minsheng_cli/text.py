@@ -18,12 +18,18 @@ CONTROL_CHARACTERS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_DIRECTION_
 the text-direction marks."""
 
 
+UNPRINTABLE = re.compile(f"{CONTROL_CHARACTERS.pattern[:-1]}\\ud800-\\udfff]")
+"""What is never printed as it is: the control characters, and the lone surrogates by which
+Python carries bytes that are not UTF-8 in a file name or an argument (no terminal can show
+them, and writing them to a UTF-8 stream raises)."""
+
+
 def without_controls(text: str) -> str:
-    """``text`` safe to print: every control character but tab and newline, and every
-    text-direction mark, shown as �."""
+    """``text`` safe to print: every control character but tab and newline, every
+    text-direction mark, and every byte that is not UTF-8, shown as �."""
     if text.isprintable():  # the common case, at C speed (False for any control, and newline)
         return text
-    return CONTROL_CHARACTERS.sub("\ufffd", text)
+    return UNPRINTABLE.sub("\ufffd", text)
 
 
 EXACT_WHOLE_NUMBERS = 2.0**53

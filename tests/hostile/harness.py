@@ -168,21 +168,9 @@ def _leftover(what: str) -> Callable[[str, str], bool]:
     return lambda case, problem: problem.endswith(what)
 
 
-KNOWN_ISSUES = (
-    Known(10, "kill leftovers never cleaned", _leftover("a temporary file left in tasks/")),
-    Known(
-        10,
-        "records recovered without trailers",
-        _leftover("a record committed without its Reported-by trailer"),
-    ),
-    Known(1, "--percent nan|inf|1e400 → exit 70", _percent_not_finite),
-    Known(2, "explicit YAML tags crash loading", _explicit_tag),
-    Known(9, "long or odd paths → exit 70", _long_or_odd_path),
-    Known(11, "bidirectional overrides reach the terminal", _bidi),
-    Known(11, "a task file ending in `...` passes check, update refuses it", _document_end),
-    Known(0, "a task file value nested a few hundred deep → RecursionError", _deep_nesting),
-    Known(0, "init DIR not in UTF-8 → exit 70 printing it on a UTF-8 terminal", _init_bytes),
-)
+KNOWN_ISSUES: tuple[Known, ...] = ()
+"""Failures known and not yet fixed, each with its issue item: none at present. While one is
+listed, the test that meets it ends as xfail naming it instead of failing."""
 
 
 def known_issue(case: str, problem: str) -> Known | None:

@@ -102,9 +102,6 @@ def run_process(root: Path, args: list[bytes]) -> subprocess.CompletedProcess[by
     )
 
 
-ITEM_1 = "issue 16 item 1, fixed on another branch"
-ITEM_9 = "issue 16 item 9, fixed on another branch"
-NEW_INIT = "new (not in issue 16): init prints a DIR that is not UTF-8 and exits 70"
 BYTES_ARGV: list[tuple[list[bytes], str | None]] = [
     ([b"--lang"], None),
     ([b"--lang", b"\xff", b"status"], None),
@@ -114,10 +111,10 @@ BYTES_ARGV: list[tuple[list[bytes], str | None]] = [
     ([b"show", b"\xe4\xb8"], None),
     ([b"update", b"3.3", b"--note", b"\xff", b"--date", b"2023-06-30", b"--no-commit"], None),
     ([b"update", b"3.3", b"-p", b"5", b"--by", b"\xc0\x80", b"--date", b"2023-06-30"], None),
-    ([b"update", b"3.3", b"-p", b"nan", b"--date", b"2023-06-30", b"--no-commit"], ITEM_1),
-    ([b"-C", b"x" * 300, b"status"], ITEM_9),
+    ([b"update", b"3.3", b"-p", b"nan", b"--date", b"2023-06-30", b"--no-commit"], None),
+    ([b"-C", b"x" * 300, b"status"], None),
     ([b"list", b"--state", b"\xed\xa0\x80"], None),
-    ([b"init", b"\xff\xfe"], NEW_INIT),
+    ([b"init", b"\xff\xfe"], None),
     ([b"export", b"-o", b"\xff.csv"], None),
 ]
 

@@ -186,15 +186,19 @@ def crash_loop(root: Path, trials: int, *, doctor: bool) -> Findings:
 
 
 def test_kill_9_during_update_and_done_loses_nothing(git_ledger: Path) -> None:
-    """After the kills, the next write commits whatever a kill left on disk, with its reporter,
-    and cleans the kills' temporary files."""
+    """After the kills, the next write to each file commits whatever a kill left in it, with its
+    reporter, and cleans the kills' temporary files."""
     findings = crash_loop(git_ledger, case_count(quick=12, thorough=1_000), doctor=False)
-    args = ["update", "9.1", "--set", "法律援助案件=100000", "--date", DAY]
-    final = run_cli(git_ledger, args)
-    assert final.exit_code == 0, final.stderr
+    writes = (
+        ["update", "9.1", "--set", "法律援助案件=100000", "--date", DAY],
+        ["update", "3.3", "--percent", "100", "--date", DAY],
+    )
+    for args in writes:
+        final = run_cli(git_ledger, list(args))
+        assert final.exit_code == 0, final.stderr
     assert git(git_ledger, "status", "--porcelain", "--", "tasks") == ""
-    after = [f"after the next write: {what}" for what in leftovers(git_ledger)]
-    findings.add(shell_command(args), after + unreported(git_ledger))
+    after = [f"after the next writes: {what}" for what in leftovers(git_ledger)]
+    findings.add(" && ".join(map(shell_command, writes)), after + unreported(git_ledger))
     findings.settle()
 
 

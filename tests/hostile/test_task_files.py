@@ -131,7 +131,6 @@ def test_damaged_task_files_never_crash_a_command(tmp_path: Path) -> None:
     "value",
     ["!!bool maybe", "!!timestamp xx", '!!int ""', "!!int +", "!!float _"],
 )
-@pytest.mark.xfail(strict=False, reason="issue 16 item 2, fixed on another branch")
 def test_an_explicit_tag_is_a_problem_at_its_line(tmp_path: Path, value: str) -> None:
     """The issue's own examples: one tagged value makes `check` say where, with exit 1."""
     root = copy_ledger(tmp_path / "ledger")

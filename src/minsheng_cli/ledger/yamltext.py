@@ -92,6 +92,18 @@ def compose(text: str) -> yaml.Node | None:
         raise YamlProblem(line, _("YAML syntax error: {problem}").format(problem=problem)) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(None, _("YAML error: {problem}").format(problem=exc)) from exc
+    except RecursionError:  # brackets nested by the thousand: PyYAML's composer recurses
+        raise YamlProblem(None, _too_deep()) from None
+
+
+MAX_DEPTH = 64
+"""The deepest a value may be nested: the format needs 8 (items, tracks, milestones, targets)."""
+
+
+def _too_deep() -> str:
+    return _("values are nested more than {depth} deep; a ledger file needs far fewer").format(
+        depth=MAX_DEPTH
+    )
 
 
 def _tab_at(text: str, line: int) -> bool:
@@ -126,6 +138,8 @@ class _Builder:
             raise YamlProblem(
                 node.start_mark.line + 1, _("the file expands to too many values (alias bomb?)")
             )
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(node.start_mark.line + 1, _too_deep())
         self.document.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)

@@ -132,18 +132,23 @@ def in_work_tree(root: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
-def index_lock(root: Path) -> Path | None:
-    """The repository's ``index.lock`` if there is one (a git at work, or one that was stopped)."""
+def git_lock(root: Path) -> Path | None:
+    """A lock git holds in the repository, if there is one (a git at work, or one that was
+    stopped): ``index.lock``, ``HEAD.lock`` or a branch's ``refs/….lock``, each of which a git
+    killed in the middle of a commit can leave, and each of which stops every later commit."""
     found = _git(root, "rev-parse", "--absolute-git-dir", check=False)
     if found.returncode != 0:
         return None
-    lock = Path(found.stdout.strip()) / "index.lock"
-    return lock if lock.exists() else None
+    git_dir = Path(found.stdout.strip())
+    for lock in (git_dir / "index.lock", git_dir / "HEAD.lock"):
+        if lock.exists():
+            return lock
+    return next((git_dir / "refs").rglob("*.lock"), None)
 
 
 def locked_message(lock: Path) -> str:
     return _(
-        "git's index is locked by {lock}, left by a git that was stopped (or a git still at"
+        "git's repository is locked by {lock}, left by a git that was stopped (or a git still at"
         " work); when no git is running, `minsheng doctor --fix` removes it and commits what"
         " is saved"
     ).format(lock=lock)
@@ -241,8 +246,8 @@ def commit(
 
 
 def ready_to_commit(root: Path) -> None:
-    """GitError unless a commit can be made: no index.lock, an identity git knows."""
-    lock = index_lock(root)
+    """GitError unless a commit can be made: no lock left in git, an identity git knows."""
+    lock = git_lock(root)
     if lock is not None:
         raise GitError(locked_message(lock))
     if not identity_known(root):
@@ -266,7 +271,7 @@ def _add(root: Path, paths: Sequence[str]) -> None:
 
 def _after_failure(root: Path, result: subprocess.CompletedProcess[str]) -> str:
     """git's reason; a lock it left behind is named, with the way out."""
-    lock = index_lock(root)
+    lock = git_lock(root)
     if lock is not None:
         return locked_message(lock)
     return _reason(result.stderr or result.stdout)

@@ -27,11 +27,11 @@ from minsheng_cli.write.actions import commit_saved_records, saved_records
 from minsheng_cli.write.audit import (
     committed_text,
     git_installed,
+    git_lock,
     git_missing_message,
     identity_known,
     identity_message,
     in_work_tree,
-    index_lock,
     repository_above,
     uncommitted_files,
 )
@@ -40,7 +40,7 @@ TEMPORARY = re.compile(r"^\..+\.ya?ml\.[A-Za-z0-9_]+\.tmp$")
 """What store.atomic.write_atomic names its temporary files: .NAME.yaml.XXXXXXXX.tmp"""
 CACHE_ENTRY_LIMIT = 256 * 1024 * 1024
 LOCK_QUIET_SECONDS = 60.0
-"""Without /proc to ask, an index.lock untouched this long is taken to be left behind."""
+"""Without /proc to ask, a git lock untouched this long is taken to be left behind."""
 
 
 class Status(Enum):
@@ -88,7 +88,7 @@ def _repository(root: Path, fix: bool) -> Iterator[Finding]:
         if identity
         else Finding(Status.PROBLEM, identity_message())
     )
-    lock_left = yield from _index_lock(root, fix)
+    lock_left = yield from _git_lock(root, fix)
     yield from _uncommitted(root, fix and identity and not lock_left)
 
 
@@ -102,11 +102,13 @@ def _no_repository() -> Finding:
     )
 
 
-def _index_lock(root: Path, fix: bool) -> Generator[Finding, None, bool]:
-    """A Finding about .git/index.lock; returns whether one is still there."""
-    lock = index_lock(root)
+def _git_lock(root: Path, fix: bool) -> Generator[Finding, None, bool]:
+    """A Finding about a lock left in .git; returns whether one is still there."""
+    lock = git_lock(root)
     if lock is None:
-        yield Finding(Status.OK, _("no git index.lock left behind"))
+        yield Finding(
+            Status.OK, _("no git lock left behind (index.lock, HEAD.lock, a branch's lock)")
+        )
         return False
     if git_at_work(lock):
         yield Finding(

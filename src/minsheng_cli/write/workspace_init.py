@@ -67,6 +67,14 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
             )
         if (root / WORKSPACE_FILE).exists():
             raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
+        around = next((f for f in root.parents if (f / WORKSPACE_FILE).is_file()), None)
+        if around is not None:
+            raise UsageError(
+                _(
+                    "{folder} is inside the ledger workspace {workspace}; create the new"
+                    " workspace outside it"
+                ).format(folder=root, workspace=around)
+            )
         (root / TASKS_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a name too long for the system, a parent that is a file
         raise UsageError(
