@@ -73,7 +73,7 @@ def project_for(row: Row, projects: list[Project], source: str, flags: list[Flag
             )
         )
     if not name:
-        name = _("实事 {number}").format(number=number)
+        name = _("project {number}").format(number=number)
         flags.append(
             place(row, source, "name").flag("", _("no 实事名称: named “{name}”").format(name=name))
         )
@@ -130,6 +130,6 @@ def item_of(
 def note_of(row: Row) -> str:
     notes = [joined(row.get("note"))]
     if row.get("partners"):
-        notes.append(_("配合单位：{units}").format(units=squeeze(row.get("partners"))))
+        notes.append(_("partner units: {units}").format(units=squeeze(row.get("partners"))))
     notes.extend(f"{header}：{joined(text)}" for header, text in row.extra)
     return "；".join(note for note in notes if note)
