@@ -12,8 +12,10 @@ from tests.conftest import GIT_IDENTITY, REPO, git, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notice"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_e2b3581a32b51649.txt"
-COMPARED = ("project", "name", "item", "unit", "leader", "milestone", "track", "deadline")
-COMPARED += ("period", "due", "text")
+COMPARED = (
+    *("project", "name", "item", "unit", "leader", "milestone", "track", "deadline"),
+    *("period", "due", "text"),
+)
 TODAY = {"MINSHENG_TODAY": "2023-07-05"}
 
 
@@ -164,7 +166,11 @@ def test_one_line_of_clauses_and_targets(tmp_path: Path) -> None:
 
 
 def test_tab_separated_rows_and_control_characters(tmp_path: Path) -> None:
-    text = "2023年民生实事任务清单\n序号\t实事名称\t实事内容\t完成时限\n1\t示\x1b[31m范\t内容\t3月底，开工\n"
+    text = (
+        "2023年民生实事任务清单\n"
+        "序号\t实事名称\t实事内容\t完成时限\n"
+        "1\t示\x1b[31m范\t内容\t3月底，开工\n"
+    )
     root = imported(notice_file(tmp_path, "n.txt", text), tmp_path)
     assert rows(root, "list")[0]["name"] == "示[31m范"
 
