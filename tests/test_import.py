@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def test_the_shared_seed_imports_to_the_bundled_ledger(tmp_path: Path) -> None:
     assert dated(imported(SHARED_SEED, tmp_path)) == dated(REPO)
 
 
-@pytest.mark.parametrize("suffix", ["txt", "docx", "html", "xlsx"])
+@pytest.mark.parametrize("suffix", ["txt", "docx", "html", "xlsx", "pdf"])
 def test_every_format_of_the_seed_imports_to_the_bundled_ledger(
     suffix: str, tmp_path: Path
 ) -> None:
@@ -212,3 +213,25 @@ def test_into_adds_the_projects_to_a_workspace(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert (root / "tasks" / "11-示范工程.yaml").exists()
     assert run_cli(root, ["check"]).exit_code == 0
+
+
+def test_a_scanned_pdf_says_it_has_no_text(tmp_path: Path) -> None:
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    scan = tmp_path / "scan.pdf"
+    page = canvas.Canvas(str(scan))
+    page.rect(50, 50, 200, 200, fill=1)  # an image of text, as a scanner makes it
+    page.save()
+    result = run_cli(None, ["import", str(scan), str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert "没有文字层（扫描件）" in result.stderr
+    assert not (tmp_path / "w").exists()
+
+
+def test_an_old_word_file_needs_libreoffice(tmp_path: Path) -> None:
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        pytest.skip("LibreOffice is installed here: the .doc would be converted")
+    old = tmp_path / "通知.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    result = run_cli(None, ["import", str(old), str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert "请安装 LibreOffice，或另存为 .docx" in result.stderr
