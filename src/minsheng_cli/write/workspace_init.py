@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,9 +94,15 @@ def create_workspace(directory: Path, year: int, title: str) -> Created:
     for path, text in files.items():
         if not path.exists():
             path.write_text(text, encoding="utf-8", newline="\n")
+    return commit_new_files(root, list(files), f"init {title}")
+
+
+def commit_new_files(root: Path, files: Sequence[Path | str], subject: str) -> Created:
+    """The workspace's own repository (made unless ``root`` is the top of one) and a commit
+    of exactly ``files``; a git that cannot commit is a note, the files staying written."""
     try:
         init_repository(root)  # its own repository, even inside another one's tree
-        hash_ = commit(root, list(files), f"init {title}", {})
+        hash_ = commit(root, [root / f for f in files], subject, {})
     except GitError as error:
         return Created(root, None, error.message)
     return Created(root, hash_, None)
