@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minsheng_cli.ledger.model import CONTROL_CHARACTERS
+from minsheng_cli.text import CONTROL_CHARACTERS
 
 
 def clean(text: str) -> str:
