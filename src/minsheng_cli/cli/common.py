@@ -14,6 +14,7 @@ import typer
 from minsheng_cli import clock
 from minsheng_cli.errors import Problem, UsageError
 from minsheng_cli.i18n import _, ngettext
+from minsheng_cli.text import without_controls
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,7 +32,7 @@ PLAIN_WIDTH = 10_000
 
 def console(stderr: bool = False) -> Console:
     """Rich decides colour from the stream and NO_COLOR; a pipe gets plain, wide text."""
-    from rich.console import Console
+    from rich.console import Console  # only a terminal or a stderr progress bar needs Rich
 
     stream = sys.stderr if stderr else sys.stdout
     wide = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
@@ -53,7 +54,6 @@ def say(message: str, *, err: bool = False) -> None:
     A message is not a table: it needs no layout, and a long one is left for the terminal to
     wrap (and stays one line in a log). Control characters are shown as �.
     """
-    from minsheng_cli.text import without_controls
 
     typer.echo(without_controls(message), err=err)
 
@@ -64,12 +64,12 @@ class Context(NamedTuple):
     directory: Path | None
 
     def root(self) -> Path:
-        from minsheng_cli.store.load import resolve_root
+        from minsheng_cli.store.load import resolve_root  # not for --help or --version
 
         return resolve_root(self.directory)
 
     def ledger(self) -> Ledger:
-        from minsheng_cli.store.load import load_ledger
+        from minsheng_cli.store.load import load_ledger  # not for --help or --version
 
         return load_ledger(self.root())
 
@@ -82,7 +82,7 @@ def workspace(ctx: typer.Context) -> Context:
 def snapshot_for(
     ctx: typer.Context, as_of: str | None, month: int | None, ledger: Ledger | None = None
 ) -> Snapshot:
-    from minsheng_cli.core.asof import snapshot_as_of
+    from minsheng_cli.core.asof import snapshot_as_of  # evaluation: only the read commands
 
     ledger, today = ledger_today(ctx, as_of, month, ledger)
     return snapshot_as_of(ledger, as_of, month, today)
@@ -97,7 +97,7 @@ def milestones_for(
     only_due: bool = False,
 ) -> Milestones:
     """Only the milestones (list, overdue): half the work of a whole snapshot."""
-    from minsheng_cli.core.asof import milestones_as_of
+    from minsheng_cli.core.asof import milestones_as_of  # evaluation: only the read commands
 
     ledger, today = ledger_today(ctx, as_of, month, ledger)
     return milestones_as_of(ledger, as_of, month, today, only_due=only_due)
@@ -154,7 +154,7 @@ def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool
 
 def print_json(items: Iterable[Any]) -> None:
     """A JSON array on standard output, written as its elements are made."""
-    from minsheng_cli.render.json import array_chunks
+    from minsheng_cli.render.json import array_chunks  # only with --json
 
     for chunk in array_chunks(items):
         sys.stdout.write(chunk)
@@ -177,11 +177,11 @@ def terminal_width() -> int | None:
 def print_parts(parts: Parts) -> None:
     """Rich draws it for a terminal; a pipe or a file gets the same tables as aligned plain text."""
     if stdout_is_terminal():
-        from minsheng_cli.render.terminal import to_rich
+        from minsheng_cli.render.terminal import to_rich  # Rich's layout: only on a terminal
 
         console().print(*to_rich(parts))
         return
-    from minsheng_cli.render.plain import to_plain
+    from minsheng_cli.render.plain import to_plain  # only through a pipe
 
     typer.echo(to_plain(parts))
 
