@@ -119,16 +119,17 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def array_chunks(items: Iterable[Any]) -> Iterator[str]:
+def array_chunks(items: Iterable[Any], *, ascii_only: bool = False) -> Iterator[str]:
     """A JSON array with one element per line, written as the elements are made.
 
     At 100,000 milestones the whole array as one string (and the list of dicts behind it) took
     over 600 MB; one element at a time it is the size of one element. Each element is one line
     (a milestone greps as a whole) and is encoded by json's C encoder, which ``indent`` would
     swap for the pure-Python one: that was three quarters of `list --json` at 10,000.
+    ``ascii_only``: every other character as a \\u escape (for a stream that lacks some).
     """
     first = True
     for item in items:
-        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False)
+        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=ascii_only)
         first = False
     yield "[]" if first else "\n]"
