@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,9 @@ from minsheng_cli.i18n import _
 
 LOCK_FILE = ".minsheng.lock"
 LOCK_TIMEOUT_SECONDS = 60.0
+REPLACE_PAUSES = (0.1, 0.2, 0.4, 0.8)
+"""Between tries to replace a file another program holds open (1.5 s in all): on Windows an
+antivirus scan or a backup holds a file for a moment; WPS or Excel holds it until it is closed."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -31,11 +36,35 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
-        temporary.replace(path)
+        _replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    """Rename ``temporary`` over ``path``, trying again while another program holds ``path``.
+
+    On Windows a file open in another program (the clerk's WPS or Excel showing it) cannot be
+    replaced: os.replace raises PermissionError, and ``path`` is left as it was. Still held
+    after the pauses: PermissionError saying so, for the caller to name the file.
+    """
+    for pause in (*REPLACE_PAUSES, None):
+        try:
+            temporary.replace(path)
+            return
+        except PermissionError as exc:
+            if pause is None:
+                raise PermissionError(errno.EACCES, held_open_message(), str(path)) from exc
+            time.sleep(pause)
+
+
+def held_open_message() -> str:
+    return _(
+        "another program has it open, or it is read-only: if WPS or Excel shows it, close it"
+        " there and try again"
+    )
 
 
 def _new_file_mode() -> int:

@@ -138,7 +138,9 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     not hang a command, nor a huge file fill its memory.
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
     except OSError:
         return None
     with os.fdopen(descriptor, "rb", buffering=0) as handle:

@@ -59,10 +59,8 @@ def _git(
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    if shutil.which("git") is None:
-        raise GitMissing(git_missing_message())
     result = subprocess.run(
-        ["git", "-c", "core.quotepath=false", *args],
+        [git_program(), "-c", "core.quotepath=false", *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -77,6 +75,14 @@ def _git(
     if check and result.returncode != 0:
         raise GitError(_reason(result.stderr or result.stdout))
     return result
+
+
+def git_program() -> str:
+    """git as the system finds it on PATH (git.exe on Windows, by PATHEXT), or GitMissing."""
+    found = shutil.which("git")
+    if found is None:
+        raise GitMissing(git_missing_message())
+    return found
 
 
 def git_missing_message() -> str:
@@ -107,7 +113,9 @@ def repository_above(root: Path) -> Path | None:
     if named:
         return Path(named)
     ceilings = {
-        Path(p).resolve() for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(":") if p
+        Path(p).resolve()
+        for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep)
+        if p
     }
     here = root.resolve()
     for folder in (here, *here.parents):
@@ -296,7 +304,7 @@ def _reason(detail: str) -> str:
 def committed_text(root: Path, file: Path) -> bytes | None:
     """``file`` as the last commit has it (as checked out), or None if it has none."""
     shown = subprocess.run(
-        ["git", "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
+        [git_program(), "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
         cwd=root,
         capture_output=True,
         check=False,
