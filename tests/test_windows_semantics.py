@@ -165,6 +165,7 @@ def windows_git(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     return program
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows git.exe is found for real")
 def test_git_is_run_as_which_found_it_in_a_path_with_spaces_and_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
