@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update torture
+.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update torture offline offline-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ TORTURE ?= 1
 torture: $(STAMP)
 	MINSHENG_TORTURE=$(TORTURE) $(BIN)/python -m pytest tests/hostile -rfxXs
 
+# For an office network with no package index (政务内网): dist/minsheng-offline-<platform>.zip,
+# the project's and every dependency's wheel for CPython 3.11/3.12 with install.bat/install.sh.
+# Building needs the index; `make offline-test` installs the Linux x86_64 zip with it unreachable.
+OFFLINE_PLATFORMS ?= win_amd64 manylinux_x86_64 manylinux_aarch64
+
+offline: $(STAMP)
+	$(BIN)/python scripts/offline_bundle.py $(OFFLINE_PLATFORMS)
+
+offline-test: $(STAMP)
+	MINSHENG_OFFLINE_TEST=1 $(BIN)/python -m pytest tests/test_offline.py -rs
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
@@ -64,4 +75,4 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d src/minsheng_cli/locale -D minsheng
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .minsheng-cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .minsheng-cache dist
