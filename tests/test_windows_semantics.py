@@ -282,3 +282,39 @@ def test_the_cache_is_read_without_an_os_flag_only_posix_has(
 
     assert again.exit_code == 0, again.stderr
     assert again.stdout == first.stdout
+
+
+def test_init_on_a_machine_without_git_says_to_install_git_for_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no git here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+    result = run_cli(None, ["init", str(tmp_path / "台账 2024"), "--year", "2024"])
+
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert said.startswith("错误：未安装 git")
+    assert "Git for Windows" in said and "仓库中" not in said  # there is no repository yet
+    assert (tmp_path / "台账 2024" / "minsheng.yaml").is_file()
+
+
+def test_init_and_doctor_without_a_git_identity_say_how_to_set_it_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("AUTHOR", "COMMITTER"):
+        for part in ("NAME", "EMAIL"):
+            monkeypatch.delenv(f"GIT_{variable}_{part}", raising=False)
+    global_config = tmp_path / "global.gitconfig"
+    global_config.write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(global_config))
+    folder = tmp_path / "台账"
+
+    made = run_cli(None, ["init", str(folder), "--year", "2024"])
+    doctor = run_cli(folder, ["doctor"])
+
+    for said in (made.stderr, doctor.stdout):
+        assert 'git config user.name "您的姓名"' in said and "git config user.email" in said

@@ -81,8 +81,16 @@ def git_program() -> str:
     """git as the system finds it on PATH (git.exe on Windows, by PATHEXT), or GitMissing."""
     found = shutil.which("git")
     if found is None:
-        raise GitMissing(git_missing_message())
+        raise GitMissing(git_not_found_message())
     return found
+
+
+def git_not_found_message() -> str:
+    """No git to run, said without assuming a repository (`minsheng init` has none yet)."""
+    return _(
+        "git is not installed (not found on PATH), so nothing was committed: install git (on"
+        " Windows, Git for Windows), then run `minsheng doctor`"
+    )
 
 
 def git_missing_message() -> str:
