@@ -59,9 +59,11 @@ def say(message: str, *, err: bool = False) -> None:
 
 
 class Context(NamedTuple):
-    """The workspace -C named, or None: found from the current folder."""
+    """The workspace -C named, or None: found from the current folder; and the point in its
+    history the command reads the ledger at (--as-recorded), or None: the files as they are."""
 
     directory: Path | None
+    as_recorded: str | None = None
 
     def root(self) -> Path:
         from minsheng_cli.store.load import resolve_root  # not for --help or --version
@@ -69,9 +71,33 @@ class Context(NamedTuple):
         return resolve_root(self.directory)
 
     def ledger(self) -> Ledger:
+        if self.as_recorded is not None:
+            return ledger_as_recorded(self.root(), self.as_recorded)
         from minsheng_cli.store.load import load_ledger  # not for --help or --version
 
         return load_ledger(self.root())
+
+
+def ledger_as_recorded(root: Path, point: str) -> Ledger:
+    """The ledger as committed at ``point`` (a meeting, a date or a git revision)."""
+    from minsheng_cli.errors import LedgerProblems
+    from minsheng_cli.store.blobs import load_blobs
+    from minsheng_cli.write.history import ledger_blobs, resolve_point
+
+    found = resolve_point(root, point)
+    result = load_blobs(root, *ledger_blobs(root, found.commit))
+    if result.errors:
+        raise LedgerProblems([problem_at(p, found.commit) for p in result.errors], root)
+    return result.ledger
+
+
+def problem_at(problem: Problem, commit: str) -> Problem:
+    """A problem of a past commit's file, saying which commit it is in."""
+    return problem._replace(
+        message=_("{message} (as committed in {commit})").format(
+            message=problem.message, commit=commit[:7]
+        )
+    )
 
 
 def workspace(ctx: typer.Context) -> Context:
