@@ -213,7 +213,7 @@ def record_text(change: RecordChange) -> str:
     if record.undone is not None:
         parts.append(_("tick taken back: {milestone}").format(milestone=record.undone))
     if record.period is not None:
-        parts.append(_("{month}月").format(month=record.period))
+        parts.append(f"{record.period}月")
     if record.correct:
         parts.append(_("correction"))
     return "，".join(parts)
