@@ -75,17 +75,17 @@ def record_changes(
     before: Snapshot, after: Snapshot
 ) -> tuple[tuple[RecordChange, ...], tuple[RecordChange, ...]]:
     """The records only ``after`` holds, and those only ``before`` held, item by item, in the
-    files' order (a record is the same wherever it stands in its file)."""
+    files' order (a record is the same wherever it stands in its file). Only the items both
+    hold are compared: an item one side lacks came or went with its file (a hand edit, or a
+    file that could not be read), not by a record."""
     old = {item.ref: item for item in before.ledger.items}
-    new = {item.ref: item for item in after.ledger.items}
     added: list[RecordChange] = []
     removed: list[RecordChange] = []
-    for ref, item in new.items():
-        earlier = old.get(ref)
-        added += _only_in(item, item.records, () if earlier is None else earlier.records)
-    for ref, item in old.items():
-        later = new.get(ref)
-        removed += _only_in(item, item.records, () if later is None else later.records)
+    for item in after.ledger.items:
+        earlier = old.get(item.ref)
+        if earlier is not None:
+            added += _only_in(item, item.records, earlier.records)
+            removed += _only_in(earlier, earlier.records, item.records)
     return tuple(added), tuple(removed)
 
 
