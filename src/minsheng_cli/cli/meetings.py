@@ -110,17 +110,12 @@ def changes(
 ) -> None:
     from minsheng_cli.core.changes import changes as diff
     from minsheng_cli.core.evaluate import evaluate
-    from minsheng_cli.write.history import blobs_at, changes_between, head_point
+    from minsheng_cli.write.history import changes_between, head_point
 
     root = workspace(ctx).root()
     start = _since_point(root, since)
     end = _point(root, until) if until is not None else head_point(root, clock.today())
-    ledgers = [
-        _readable_ledger(root, point, blobs)
-        for point, blobs in zip(
-            (start, end), blobs_at(root, [start.commit, end.commit]), strict=True
-        )
-    ]
+    ledgers = _readable_ledgers(root, [start, end])
     before_ledger = ledgers[0] or _empty_like(ledgers[1])
     after_ledger = ledgers[1] or _empty_like(before_ledger)
     if before_ledger is None or after_ledger is None:
@@ -154,14 +149,26 @@ def _since_point(root: Path, since: str | None) -> Point:
     return Point(last.commit, last.tag, last.day, last.tag)
 
 
-def _readable_ledger(
-    root: Path, point: Point, blobs: tuple[bytes | None, list[tuple[Path, bytes | None]]]
-) -> Ledger | None:
-    """The ledger as committed at ``point``; what cannot be read is said, and left out."""
-    from minsheng_cli.store.blobs import load_blobs
+def _readable_ledgers(root: Path, points: list[Point]) -> list[Ledger | None]:
+    """The ledger as committed at each point, all read together; what cannot be read is said,
+    and left out (None: not even its minsheng.yaml)."""
+    from minsheng_cli.cli.common import ledgers_at
 
     try:
-        result = load_blobs(root, *blobs)
+        results = ledgers_at(root, [point.commit for point in points])
+    except LedgerProblems:  # a minsheng.yaml that cannot be read: each point on its own
+        return [_readable_ledger(root, point) for point in points]
+    for point, result in zip(points, results, strict=True):
+        if result.errors:
+            _say_unreadable(point, result.errors[0].render(root), len(result.errors))
+    return [result.ledger for result in results]
+
+
+def _readable_ledger(root: Path, point: Point) -> Ledger | None:
+    from minsheng_cli.cli.common import ledgers_at
+
+    try:
+        result = ledgers_at(root, [point.commit])[0]
     except LedgerProblems as broken:
         _say_unreadable(point, broken.problems[0].render(root), len(broken.problems))
         return None

@@ -257,17 +257,39 @@ def changes_between(root: Path, since: str, until: str) -> list[Change]:
     return found
 
 
-def ledger_blobs(root: Path, commit: str) -> tuple[bytes | None, list[tuple[Path, bytes | None]]]:
-    """minsheng.yaml and each tasks/*.yaml as ``commit`` holds them (by name, as ``task_files``
-    orders them), read through one ``git cat-file --batch``."""
-    return blobs_at(root, [commit])[0]
+Listing = list[tuple[str, str]]
+"""(object id, path relative to the workspace) of a commit's minsheng.yaml and task files."""
+Blobs = tuple[bytes | None, list[tuple[Path, bytes | None]]]
+"""minsheng.yaml's bytes (None: the commit has none) and each task file's, by name."""
 
 
-def blobs_at(
-    root: Path, commits: Sequence[str]
-) -> list[tuple[bytes | None, list[tuple[Path, bytes | None]]]]:
-    """``ledger_blobs`` of several commits, all their objects read by one ``git cat-file``."""
-    listings = [_ledger_tree(root, commit) for commit in commits]
+def ledger_tree(root: Path, commit: str) -> Listing:
+    """minsheng.yaml and tasks/*.yaml (and .yml) as ``commit`` holds them, not their content."""
+    listed = _git(root, "ls-tree", "-r", "-z", commit, "--", *LEDGER_PATHS)
+    found = []
+    for entry in listed.stdout.split("\0"):
+        info, _tab, path = entry.partition("\t")
+        fields = info.split()
+        if len(fields) != 3 or fields[1] != "blob" or fields[0] == "120000":
+            continue
+        folder, _slash, name = path.rpartition("/")
+        is_task = folder == "tasks" and name.endswith((".yaml", ".yml"))
+        if path == "minsheng.yaml" or is_task:
+            found.append((fields[2], path))
+    return found
+
+
+def task_paths(root: Path, listing: Listing) -> list[Path]:
+    return sorted((root / path for _oid, path in listing if path != "minsheng.yaml"), key=_name)
+
+
+def _name(path: Path) -> str:
+    return path.name
+
+
+def read_blobs(root: Path, listings: Sequence[Listing]) -> list[Blobs]:
+    """The files of each listing (by name, as ``task_files`` orders them), every object read
+    by one ``git cat-file --batch``."""
     wanted = sorted({oid for listing in listings for oid, _path in listing})
     contents = _cat_batch(root, wanted)
     found = []
@@ -281,22 +303,6 @@ def blobs_at(
                 sources.append((root / path, contents.get(oid)))
         sources.sort(key=lambda source: source[0].name)
         found.append((workspace_raw, sources))
-    return found
-
-
-def _ledger_tree(root: Path, commit: str) -> list[tuple[str, str]]:
-    """(object id, path relative to the workspace) of minsheng.yaml and tasks/*.yaml(.yml)."""
-    listed = _git(root, "ls-tree", "-r", "-z", commit, "--", *LEDGER_PATHS)
-    found = []
-    for entry in listed.stdout.split("\0"):
-        info, _tab, path = entry.partition("\t")
-        fields = info.split()
-        if len(fields) != 3 or fields[1] != "blob" or fields[0] == "120000":
-            continue
-        folder, _slash, name = path.rpartition("/")
-        is_task = folder == "tasks" and name.endswith((".yaml", ".yml"))
-        if path == "minsheng.yaml" or is_task:
-            found.append((fields[2], path))
     return found
 
 
