@@ -50,7 +50,8 @@ def test_a_record_that_meets_a_milestone_is_added_and_met(bundled: Ledger) -> No
 
 def test_time_alone_makes_milestones_overdue_and_lights_change(bundled: Ledger) -> None:
     found = changes(evaluate(bundled, date(2023, 3, 5)), evaluate(bundled, date(2023, 4, 5)))
-    assert found.added == found.removed == found.newly_met == ()
+    assert found.added == found.removed == ()
+    assert found.newly_met == ()
     overdue = {(m.item.ref, m.milestone.number) for m in found.newly_overdue}
     assert ("9.1", 1) in overdue  # 60 cases by 3月底, nothing recorded
     lights = {c.item.ref: (c.before, c.after) for c in found.lights}
