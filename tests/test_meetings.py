@@ -335,3 +335,12 @@ def test_changes_without_a_meeting_asks_for_since(git_ledger: Path) -> None:
     result = run_cli(git_ledger, ["changes"])
     assert result.exit_code == 2
     assert "--since" in result.stderr
+
+
+def test_status_json_gives_each_items_last_report(year: Year) -> None:
+    items = json.loads(ok(run_cli(year.root, ["status", "--month", "7", "--json"])).stdout)
+    last = {item["item"]: item["last_report"] for item in items}
+    assert last["9.1"] == "2023-06-28"
+    assert last["2.1"] == "2023-07-20"
+    june = json.loads(ok(run_cli(year.root, ["status", "--month", "5", "--json"])).stdout)
+    assert {item["item"]: item["last_report"] for item in june}["10.1"] is None
