@@ -233,8 +233,10 @@ def test_status_as_recorded_at_a_meeting_is_what_the_meeting_saw(year: Year) -> 
     assert at_meeting.stdout == year.status_on_meeting_day
     now = ok(run_cli(year.root, ["status", "--month", "6"])).stdout
     assert now != year.status_on_meeting_day  # 7.1's late report is known now
-    by_date = run_cli(year.root, ["status", "--as-recorded", "2023-07-05", "--month", "6"])
+    by_date = run_cli(year.root, ["status", "--as-recorded", "2023年7月5日", "--month", "6"])
     assert by_date.stdout == year.status_on_meeting_day
+    by_day = run_cli(year.root, ["status", "--as-recorded", "2023-07-04", "--month", "6"])
+    assert by_day.stdout == year.status_on_meeting_day  # the last commit by then: 06-30's
 
 
 def test_as_recorded_on_the_other_read_commands(year: Year) -> None:

@@ -200,9 +200,12 @@ def resolve_point(root: Path, text: str) -> Point:
 
 
 def _day_of(text: str) -> date | None:
+    """A date as a clerk types it (2023-07-05, 2023年7月5日), or None."""
+    from minsheng_cli.core.asof import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parse_day(text)
+    except UsageError:
         return None
 
 
