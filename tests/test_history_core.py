@@ -110,3 +110,29 @@ def test_blobs_load_without_the_files_on_disk(tmp_path: Path) -> None:
     result = load_blobs(tmp_path, workspace, [(task, task.read_bytes()), (broken, b"items: [")])
     assert [p.id for p in result.ledger.projects] == [9]
     assert [p.file for p in result.errors] == [broken]
+
+
+@pytest.fixture(scope="module")
+def half_year(tmp_path_factory: pytest.TempPathFactory) -> Ledger:
+    from tests.conftest import copy_ledger
+    from tests.halfyear import apply_half_year
+
+    root = copy_ledger(tmp_path_factory.mktemp("half") / "ledger")
+    apply_half_year(root)
+    return load(root).ledger
+
+
+def test_items_overdue_month_after_month_are_escalated(half_year: Ledger) -> None:
+    from minsheng_cli.core.escalation import Level, escalations
+
+    found = {e.item: e for e in escalations(half_year, date(2023, 6, 30))}
+    # 3.1#3 (4月初 开工建设) never ticked: overdue at the end of April to June
+    assert found["3.1"].months[-3:] == (4, 5, 6)
+    assert found["3.1"].level is Level.INTERVIEW
+    # 10.1: nothing reported before 06-15, behind 序时 from January; 4月底 never ticked
+    assert found["10.1"].months == (1, 2, 3, 4, 5, 6)
+    # 9.1 was overdue at the end of April only (the correction), met by May 15
+    assert "9.1" not in found
+    as_it_stood = {e.item: e for e in escalations(half_year, date(2023, 2, 28))}
+    assert as_it_stood["10.1"] == found["10.1"]._replace(months=(1, 2), level=Level.LAGGING)
+    assert escalations(half_year, date(2023, 1, 30)) == []
