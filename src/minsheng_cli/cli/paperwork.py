@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.cli.common import console, ledger_today, say, workspace
-from minsheng_cli.cli.options import AsOfOption, MonthOption, month_value
+from minsheng_cli.cli.options import AsOfOption, AsRecordedOption, MonthOption, month_value
 from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 
@@ -169,6 +169,7 @@ def report(
         str | None,
         typer.Option("--format", "-f", help=_("md (default), html or docx.")),
     ] = None,
+    as_recorded: AsRecordedOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -216,6 +217,7 @@ def export(
     ] = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
