@@ -75,10 +75,10 @@ def cached_commit_ledger(root: Path, commit: str, files: Sequence[Path]) -> Ledg
     MINSHENG_NO_CACHE=1 is not set."""
     if not cache_enabled() or not HEX.fullmatch(commit):
         return None
-    from minsheng_cli.store.snapshot import _lookup
+    from minsheng_cli.store.snapshot import lookup_snapshot
 
     entry, key = commit_entry(root, commit)
-    return _lookup(entry, key, root, {file.name: file for file in files})
+    return lookup_snapshot(entry, key, root, {file.name: file for file in files})
 
 
 def store_commit_ledger(root: Path, commit: str, files: Sequence[Path], result: LoadResult) -> None:
@@ -86,7 +86,7 @@ def store_commit_ledger(root: Path, commit: str, files: Sequence[Path], result: 
     cannot be written costs speed)."""
     if result.errors or not cache_enabled() or not HEX.fullmatch(commit):
         return
-    from minsheng_cli.store.snapshot import _store
+    from minsheng_cli.store.snapshot import store_snapshot
 
     entry, key = commit_entry(root, commit)
-    _store(entry, key, result.ledger, {file.name: file for file in files})
+    store_snapshot(entry, key, result.ledger, {file.name: file for file in files})

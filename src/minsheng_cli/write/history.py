@@ -23,10 +23,10 @@ from minsheng_cli.write.audit import (
     RECORD,
     REPORTER_TRAILER,
     GitKilled,
-    _git,
     commit_message,
     in_work_tree,
     killed_message,
+    run_git,
     uncommitted_files,
 )
 
@@ -80,7 +80,7 @@ def require_git(root: Path) -> None:
                 " read; run git init in it and commit the ledger first"
             )
         )
-    if _git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
+    if run_git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
         raise UsageError(_("the repository has no commit yet; commit the ledger first"))
 
 
@@ -111,19 +111,19 @@ def mark_meeting(root: Path, day: date, note: str, by: str, *, replace: bool = F
     message = commit_message(
         _("dispatch meeting of {day}").format(day=day), note, {MARKER_TRAILER: by}
     )
-    _git(
+    run_git(
         root, "tag", "--annotate", *(["--force"] if replace else []), "--file=-", tag, stdin=message
     )
-    return Meeting(tag, day, _git(root, "rev-parse", "--short", "HEAD").stdout.strip(), note, by)
+    return Meeting(tag, day, run_git(root, "rev-parse", "--short", "HEAD").stdout.strip(), note, by)
 
 
 def _committer_name(root: Path) -> str:
-    ident = _git(root, "var", "GIT_COMMITTER_IDENT", check=False).stdout
+    ident = run_git(root, "var", "GIT_COMMITTER_IDENT", check=False).stdout
     return ident.partition("<")[0].strip()
 
 
 def _tag_commit(root: Path, tag: str) -> str | None:
-    found = _git(
+    found = run_git(
         root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False
     )
     return found.stdout.strip() if found.returncode == 0 else None
@@ -133,7 +133,9 @@ def meetings(root: Path) -> list[Meeting]:
     """Every meeting tag, oldest first."""
     require_git(root)
     fmt = FIELD.join(["%(refname:short)", "%(*objectname)", "%(objectname)", "%(contents)"])
-    listed = _git(root, "for-each-ref", f"--format={RECORD}{fmt}", f"refs/tags/{MEETING_PREFIX}*")
+    listed = run_git(
+        root, "for-each-ref", f"--format={RECORD}{fmt}", f"refs/tags/{MEETING_PREFIX}*"
+    )
     found = []
     for chunk in listed.stdout.split(RECORD):
         parts = chunk.split(FIELD)
@@ -181,13 +183,13 @@ def resolve_point(root: Path, text: str) -> Point:
                 tag,
             )
     if day is not None:
-        before = _git(
+        before = run_git(
             root, "rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD", check=False
         ).stdout.strip()
         if before:
             return Point(before, day.isoformat(), day)
         raise UsageError(_("nothing was committed by {day}").format(day=day.isoformat()))
-    found = _git(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False)
+    found = run_git(root, "rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False)
     if found.returncode != 0 or not wanted:
         raise UsageError(
             _(
@@ -210,13 +212,13 @@ def _day_of(text: str) -> date | None:
 
 
 def _commit_day(root: Path, commit: str) -> date:
-    shown = _git(root, "show", "-s", "--format=%cs", commit).stdout.strip()
+    shown = run_git(root, "show", "-s", "--format=%cs", commit).stdout.strip()
     return date.fromisoformat(shown)
 
 
 def head_point(root: Path, today: date) -> Point:
     require_git(root)
-    commit = _git(root, "rev-parse", "HEAD").stdout.strip()
+    commit = run_git(root, "rev-parse", "HEAD").stdout.strip()
     return Point(commit, "HEAD", today)
 
 
@@ -237,7 +239,7 @@ def changes_between(root: Path, since: str, until: str) -> list[Change]:
             f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
         ]
     )
-    result = _git(
+    result = run_git(
         root,
         "log",
         "--reverse",
@@ -268,7 +270,7 @@ Blobs = tuple[bytes | None, list[tuple[Path, bytes | None]]]
 
 def ledger_tree(root: Path, commit: str) -> Listing:
     """minsheng.yaml and tasks/*.yaml (and .yml) as ``commit`` holds them, not their content."""
-    listed = _git(root, "ls-tree", "-r", "-z", commit, "--", *LEDGER_PATHS)
+    listed = run_git(root, "ls-tree", "-r", "-z", commit, "--", *LEDGER_PATHS)
     found = []
     for entry in listed.stdout.split("\0"):
         info, _tab, path = entry.partition("\t")
