@@ -490,7 +490,7 @@ def test_docx_numbers_headings_and_layout(half_year: Path, tmp_path: Path) -> No
     title = document.paragraphs[0]
     assert title.style is not None
     assert title.style.name == "Title"
-    assert title.text == f"{LEDGER_TITLE}推进情况月通报"
+    assert title.text == f"{LEDGER_TITLE}\n推进情况月通报", "two balanced lines"
     by_style = Counter(p.style.name if p.style else "" for p in document.paragraphs)
     assert by_style["Heading 1"] == 4
     assert by_style["Heading 2"] == 10 + len({m["leader"] for m in late})
@@ -537,9 +537,11 @@ def test_docx_columns_are_sized_to_their_content(half_year: Path, tmp_path: Path
     widths = {h: column.width.cm for h, column in zip(headers, overdue.columns, strict=True)}
 
     assert sum(widths.values()) == pytest.approx(15.6, abs=0.01)
-    latin = 0.65 * 10.5 * 2.54 / 72  # cm: a digit at 10.5 pt in the widest common fallback
-    assert widths["到期日"] > 10 * latin + 0.38  # "2023-06-30", and Word's cell margins
-    assert widths["序号"] > 6 * latin + 0.38  # "10.1#1"
+    em = 10.5 * 2.54 / 72  # cm: a Chinese character at 10.5 pt
+    digit, hyphen = 0.64 * em, 0.34 * em  # in DejaVu Serif, the widest common fallback
+    # "7月底" above "2023-06-30" in one column; and Word's cell margins
+    assert widths["完成时限\n到期日"] > 8 * digit + 2 * hyphen + 0.38
+    assert widths["序号"] > 5 * digit + hyphen + 0.38  # "10.1#1"
     assert max(widths, key=widths.__getitem__) == "节点内容"
     for row in overdue.rows:  # Word reads each cell's width, WPS the grid: both say the same
         assert [round(cell.width.cm, 2) for cell in row.cells] == [
