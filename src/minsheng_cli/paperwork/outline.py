@@ -15,13 +15,16 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from minsheng_cli.core.evaluate import (
+    LATE_STATES,
     ItemStatus,
     Light,
     Measure,
     MilestoneStatus,
     Snapshot,
     State,
+    by_date,
     by_leader_then_unit,
+    value_timeline,
 )
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
@@ -276,10 +279,25 @@ class ExportRow(NamedTuple):
     """The recorded values of the indicators it targets, as of the as-of date."""
     latest_date: date | None
     """The day those values were last reported, or the day it was ticked off."""
+    met_with: Mapping[str, float] = {}
+    """For a milestone met by its numbers: the values it was met with, on the day it was met."""
 
     @property
     def item(self) -> Item:
         return self.status.item
+
+    @property
+    def days_late(self) -> int | None:
+        """逾期天数: for a milestone overdue or met late; None for one that is not late."""
+        return self.status.days_late if self.status.state in LATE_STATES else None
+
+    @property
+    def progress(self) -> tuple[Mapping[str, float], date | None]:
+        """最近进度 and its date: the values a met milestone was met with, on the day it was met;
+        otherwise the latest values."""
+        if self.met_with:
+            return self.met_with, self.status.met_on
+        return self.latest, self.latest_date
 
 
 def export_rows(snapshot: Snapshot) -> tuple[ExportRow, ...]:
@@ -297,14 +315,33 @@ def export_row(status: MilestoneStatus, as_of: date) -> ExportRow:
     reports = [
         r.date for r in status.item.records if r.date <= as_of and names.intersection(r.values)
     ]
-    return ExportRow(status, dict(status.recorded), max(reports, default=None))
+    return ExportRow(
+        status, dict(status.recorded), max(reports, default=None), values_met_with(status, as_of)
+    )
+
+
+def values_met_with(status: MilestoneStatus, as_of: date) -> dict[str, float]:
+    """The values of the milestone's targets on the day it was met (corrections known by
+    ``as_of`` applied, as evaluate applies them); empty when it is not met."""
+    met_on = status.met_on
+    if met_on is None or not status.milestone.targets:
+        return {}
+    known = sorted((r for r in status.item.records if r.date <= as_of), key=by_date)
+    values: Mapping[str, float] = {}
+    for day, reported in value_timeline(known):
+        if day > met_on:
+            break
+        values = reported
+    return {name: values[name] for name in status.milestone.targets if name in values}
 
 
 def latest_text(row: ExportRow) -> str:
-    """最近进度 as a clerk writes it: the recorded values, or whether it was ticked off."""
+    """最近进度 as a clerk writes it: the recorded values (those it was met with, when it was
+    met), or whether it was ticked off."""
     if row.status.milestone.needs_tick:
         return _("ticked off") if row.status.state.is_met else _("not ticked")
-    return amounts_text(row.latest, row.item) if row.latest else _("nothing recorded")
+    values, _day = row.progress
+    return amounts_text(values, row.item) if values else _("nothing recorded")
 
 
 class UnitSummary(NamedTuple):
