@@ -311,6 +311,29 @@ def test_format_and_extension_must_agree(ledger_dir: Path, tmp_path: Path) -> No
     assert (tmp_path / "bulletin.txt").read_text(encoding="utf-8").startswith("# ")
 
 
+@pytest.mark.parametrize(
+    ("command", "name", "fmt", "use"),
+    [
+        ("report", "bulletin.doc", "docx", ".docx"),
+        ("report", "bulletin.DOC", None, ".docx"),
+        ("export", "台账.xls", "xlsx", ".xlsx"),
+        ("export", "台账.xls", None, ".xlsx"),
+    ],
+)
+def test_an_old_office_name_is_refused(
+    ledger_dir: Path, tmp_path: Path, command: str, name: str, fmt: str | None, use: str
+) -> None:
+    """-o x.doc wrote a .docx named .doc, which Word then opens as a broken file (issue 12)."""
+    output = tmp_path / name
+    args = [command, *(["-m", "6"] if command == "report" else []), "-o", str(output)]
+    result = run_cli(ledger_dir, [*args, *(["-f", fmt] if fmt else [])])
+    assert result.exit_code == 2, result.output
+    assert not output.exists()
+    assert f"“{name}”" in result.stderr
+    assert use in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_an_existing_file_needs_force(ledger_dir: Path, tmp_path: Path) -> None:
     output = tmp_path / "bulletin.md"
     output.write_text("the clerk's own notes", encoding="utf-8")
