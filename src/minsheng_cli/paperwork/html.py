@@ -183,7 +183,7 @@ def chart_html(chart: Chart, report: Report) -> str:
     )
     return (
         f'<figure class="timeline">{timeline_svg(report.snapshot)}'
-        f"<figcaption>{legend_html()} {escape(caption)}</figcaption></figure>"
+        f"<figcaption>{legend_html()}<br>{escape(caption)}</figcaption></figure>"
     )
 
 
