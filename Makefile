@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update torture offline offline-test
+.PHONY: demo demo-reset test lint typecheck pytest chromium bench clean catalogs catalogs-update torture offline offline-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,15 @@ $(STAMP): $(BIN)/python pyproject.toml hatch_build.py $(wildcard src/minsheng_cl
 	touch $(STAMP)
 
 # The bundled 2023 ledger, copied into .demo/ with half a year of scripted reports
-# (examples/halfyear.py), as the clerk would see it on 30 June.
+# (examples/halfyear.py), as the clerk would see it on 30 June. An existing .demo is kept, with
+# what was recorded there since; `make demo-reset` (or DEMO_RESET=1) builds it afresh.
 demo: $(STAMP)
-	$(BIN)/python -m examples.halfyear .demo
+	$(BIN)/python -m examples.halfyear .demo $(if $(DEMO_RESET),--reset)
 	$(BIN)/minsheng -C .demo status --as-of $(DEMO_DATE)
 	@echo "Try: $(BIN)/minsheng -C .demo overdue --month 6   (or show 3.1, agenda --month 7, report --month 6)"
+
+demo-reset:
+	$(MAKE) demo DEMO_RESET=1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

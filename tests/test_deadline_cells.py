@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from minsheng_cli.i18n import set_language
@@ -132,6 +132,8 @@ def test_any_time_and_any_action_split_back_into_the_same_parts(
     time: str, verb: str, noun: str, share: int | None, separator: str
 ) -> None:
     rest = verb + noun + ("" if share is None else f"的{share}%")
+    # "动工" + "程的0%" spells 工程的0%, a share of the work after all: not this property's case
+    assume(verb.endswith("完成") or "工程" not in verb + noun)
     percent = None if share is None or not verb.endswith("完成") else float(share)
     assert split_deadline_cell(time + separator + rest, YEAR) == DeadlineCell(time, rest, percent)
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from minsheng_cli.core.evaluate import Milestones, Snapshot
     from minsheng_cli.ledger.model import Item, Ledger
     from minsheng_cli.render.sheet import Parts
+    from minsheng_cli.store.files import LoadResult
 
 PIPE_WIDTH = 160
 
@@ -141,9 +142,11 @@ def say(message: str, *, err: bool = False) -> None:
 
 
 class Context(NamedTuple):
-    """The workspace -C named, or None: found from the current folder."""
+    """The workspace -C named, or None: found from the current folder; and the point in its
+    history the command reads the ledger at (--as-recorded), or None: the files as they are."""
 
     directory: Path | None
+    as_recorded: str | None = None
 
     def root(self) -> Path:
         from minsheng_cli.store.load import resolve_root  # not for --help or --version
@@ -151,9 +154,55 @@ class Context(NamedTuple):
         return resolve_root(self.directory)
 
     def ledger(self) -> Ledger:
+        if self.as_recorded is not None:
+            return ledger_as_recorded(self.root(), self.as_recorded)
         from minsheng_cli.store.load import load_ledger  # not for --help or --version
 
         return load_ledger(self.root())
+
+
+def ledger_as_recorded(root: Path, point: str) -> Ledger:
+    """The ledger as committed at ``point`` (a meeting, a date or a git revision)."""
+    from minsheng_cli.errors import LedgerProblems
+    from minsheng_cli.write.history import resolve_point
+
+    found = resolve_point(root, point)
+    result = ledgers_at(root, [found.commit])[0]
+    if result.errors:
+        raise LedgerProblems([problem_at(p, found.commit) for p in result.errors], root)
+    return result.ledger
+
+
+def ledgers_at(root: Path, commits: list[str]) -> list[LoadResult]:
+    """The ledger as each commit holds it: cached, or read from git's objects (all of them by
+    one `git cat-file`), never checked out. LedgerProblems if a commit's minsheng.yaml is broken."""
+    from minsheng_cli.store.blobs import cached_commit_ledger, load_blobs, store_commit_ledger
+    from minsheng_cli.store.files import LoadResult
+    from minsheng_cli.write.history import ledger_tree, read_blobs, task_paths
+
+    listings = [ledger_tree(root, commit) for commit in commits]
+    files = [task_paths(root, listing) for listing in listings]
+    cached = [cached_commit_ledger(root, c, f) for c, f in zip(commits, files, strict=True)]
+    missing = [index for index, ledger in enumerate(cached) if ledger is None]
+    read = iter(read_blobs(root, [listings[index] for index in missing]))
+    results = []
+    for index, ledger in enumerate(cached):
+        if ledger is not None:
+            results.append(LoadResult(ledger, []))
+            continue
+        result = load_blobs(root, *next(read))
+        store_commit_ledger(root, commits[index], files[index], result)
+        results.append(result)
+    return results
+
+
+def problem_at(problem: Problem, commit: str) -> Problem:
+    """A problem of a past commit's file, saying which commit it is in."""
+    return problem._replace(
+        message=_("{message} (as committed in {commit})").format(
+            message=problem.message, commit=commit[:7]
+        )
+    )
 
 
 def workspace(ctx: typer.Context) -> Context:

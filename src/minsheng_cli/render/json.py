@@ -65,6 +65,7 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
         "progress": round(status.progress, 4),
         "light": status.light.value,
         "behind_plan": status.behind_plan,
+        "last_report": last_report(status),
         "next": milestone_json(upcoming) if upcoming else None,
         "measures": [measure_json(m) for m in status.measures],
         "states": {
@@ -72,6 +73,12 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
             for state in ("met", "met_late", "overdue", "due_soon", "pending")
         },
     }
+
+
+def last_report(status: ItemStatus) -> str | None:
+    """最近报送: the date of the item's last record known by the as-of date."""
+    last = max((r.date for r in status.records), default=None)
+    return last.isoformat() if last else None
 
 
 def item_detail_json(status: ItemStatus) -> dict[str, Any]:
