@@ -182,8 +182,10 @@ def test_git_is_run_as_which_found_it_in_a_path_with_spaces_and_chinese(
     result = run_cli(root, ["update", "9.1", "--set", "法律援助案件=60", "--date", "2023-03-20"])
     log = run_cli(root, ["log"])
     doctor = run_cli(root, ["doctor"])
+    changes = run_cli(root, ["changes", "--since", "HEAD~1"])
 
     assert result.exit_code == 0, result.stderr
+    assert changes.exit_code == 0, changes.stderr
     assert "法律援助案件 60/240" in log.stdout
     assert doctor.exit_code == 0, doctor.stdout + doctor.stderr
     assert not (root / ".minsheng.lock").is_dir()
@@ -233,6 +235,10 @@ COMMANDS = (
     ["done", "5.2", "1", "--date", "2023-03-20"],
     ["done", "5.2", "1", "--undo", "--note", "撤销", "--date", "2023-03-21"],
     ["log"],
+    ["meeting", "--date", "2023-07-01"],
+    ["meetings"],
+    ["changes", "--since", "HEAD~1"],
+    ["unreported", "--month", "7"],
     ["doctor"],
     ["report", "--month", "6"],
     ["export", "-f", "csv", "-m", "6"],

@@ -292,6 +292,13 @@ def print_json(items: Iterable[Any]) -> None:
     sys.stdout.write("\n")
 
 
+def print_json_value(data: Any, *, indent: int | None = None) -> None:
+    """One JSON value on standard output; escaped to ASCII when the stream is not UTF-8."""
+    import json
+
+    write_text(json.dumps(data, ensure_ascii=not writes_unicode(sys.stdout), indent=indent))
+
+
 def stdout_is_terminal() -> bool:
     """As Rich decides (TTY_COMPATIBLE, then FORCE_COLOR, then the stream), without its console."""
     compatible = os.environ.get("TTY_COMPATIBLE", "")

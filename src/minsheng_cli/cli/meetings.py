@@ -6,7 +6,6 @@ anything out; `unreported` (催报) needs only the ledger.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from minsheng_cli import clock
-from minsheng_cli.cli.common import print_json, say, workspace
+from minsheng_cli.cli.common import print_json, print_json_value, say, workspace
 from minsheng_cli.cli.options import JsonOption, MonthOption, UnitOption, clean_text
 from minsheng_cli.errors import EXIT_PROBLEMS, LedgerProblems, UsageError
 from minsheng_cli.i18n import _, ngettext
@@ -125,7 +124,7 @@ def changes(
     found = diff(before, after)
     commits = changes_between(root, start.commit, end.commit)
     if as_json:
-        typer.echo(json.dumps(_changes_json(start, end, found, commits), ensure_ascii=False))
+        print_json_value(_changes_json(start, end, found, commits))
         return
     _print_changes(start, end, before, found, commits)
 

@@ -88,8 +88,8 @@ def git_program() -> str:
 def git_not_found_message() -> str:
     """No git to run, said without assuming a repository (`minsheng init` has none yet)."""
     return _(
-        "git is not installed (not found on PATH), so nothing was committed: install git (on"
-        " Windows, Git for Windows), then run `minsheng doctor`"
+        "git is not installed (not found on PATH): install git (on Windows, Git for Windows),"
+        " then run `minsheng doctor`"
     )
 
 

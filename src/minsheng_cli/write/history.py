@@ -24,6 +24,7 @@ from minsheng_cli.write.audit import (
     REPORTER_TRAILER,
     GitKilled,
     commit_message,
+    git_program,
     in_work_tree,
     killed_message,
     run_git,
@@ -316,7 +317,7 @@ def _cat_batch(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
     if not oids:
         return {}
     done = subprocess.run(
-        ["git", "cat-file", "--batch"],
+        [git_program(), "cat-file", "--batch"],
         cwd=root,
         input=("\n".join(oids) + "\n").encode("ascii"),
         capture_output=True,
