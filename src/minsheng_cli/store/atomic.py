@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,30 @@ LOCK_TIMEOUT_SECONDS = 60.0
 REPLACE_PAUSES = (0.1, 0.2, 0.4, 0.8)
 """Between tries to replace a file another program holds open (1.5 s in all): on Windows an
 antivirus scan or a backup holds a file for a moment; WPS or Excel holds it until it is closed."""
+
+
+LEFTOVER = re.compile(r"^\..+\.ya?ml\.[A-Za-z0-9_]+\.tmp$")
+"""The temporary file ``write_atomic`` makes beside a task file or minsheng.yaml
+(.NAME.yaml.XXXXXXXX.tmp); one still there once the lock is held was left by a writer that was
+killed before its rename."""
+
+
+def leftovers(folders: Iterator[Path] | tuple[Path, ...]) -> list[Path]:
+    """The temporary files of task files that a killed write left in ``folders``."""
+    return [
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if LEFTOVER.match(path.name) and stat.S_ISREG(path.lstat().st_mode)
+    ]
+
+
+def clear_leftovers(folders: tuple[Path, ...]) -> None:
+    """Remove what killed writes left in ``folders``; only under the workspace lock, which every
+    write of a task file holds, so that none of these files can be in use."""
+    for left in leftovers(folders):
+        left.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
