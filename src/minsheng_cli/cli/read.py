@@ -207,9 +207,14 @@ def overdue(
         if m.state is State.OVERDUE and of_unit_and_leader(m.item, unit, leader)
     ]
     if as_json:
-        from minsheng_cli.render.json import milestone_json
+        from minsheng_cli.core.escalation import escalated
+        from minsheng_cli.render.json import escalation_json, milestone_json
 
-        print_json(milestone_json(m) for m in late)
+        slipping = escalated(snapshot.ledger, snapshot.as_of)
+        print_json(
+            {**milestone_json(m), "escalation": escalation_json(slipping.get(m.item.ref))}
+            for m in late
+        )
     else:
         from minsheng_cli.render.tables import overdue_report
 

@@ -11,11 +11,12 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from minsheng_cli.core.evaluate import ItemStatus, State, evaluate
+from minsheng_cli.i18n import _
 from minsheng_cli.ledger.deadlines import month_end
-from minsheng_cli.ledger.model import Ledger
+from minsheng_cli.ledger.model import Ledger, Workspace
 
-LAGGING_MONTHS = 2
-INTERVIEW_MONTHS = 3
+LAGGING_MONTHS: int = Workspace._field_defaults["lagging_months"]
+INTERVIEW_MONTHS: int = Workspace._field_defaults["interview_months"]
 
 
 class Level(StrEnum):
@@ -29,6 +30,33 @@ class Escalation(NamedTuple):
     item: str
     months: tuple[int, ...]
     level: Level
+
+    @property
+    def months_text(self) -> str:
+        """4–6月: the months run consecutively."""
+        first, last = self.months[0], self.months[-1]
+        if first == last:
+            return _("M{month}").format(month=first)
+        return _("months {first}–{last}").format(first=first, last=last)
+
+    @property
+    def flag(self) -> str:
+        """连续3月滞后（4–6月）"""
+        return _("behind {count} month-ends running ({months})").format(
+            count=len(self.months), months=self.months_text
+        )
+
+
+def escalated(ledger: Ledger, as_of: date) -> dict[str, Escalation]:
+    """The escalations as of ``as_of`` by item, with the workspace's thresholds."""
+    workspace = ledger.workspace
+    found = escalations(
+        ledger,
+        as_of,
+        lagging=workspace.lagging_months,
+        interview=workspace.interview_months,
+    )
+    return {e.item: e for e in found}
 
 
 def slipping(status: ItemStatus) -> bool:

@@ -38,6 +38,10 @@ class Workspace(NamedTuple):
     warning_days: int = 10
     tolerance_days: int = 15
     rules: DeadlineRules = DeadlineRules()
+    lagging_months: int = 2
+    """Month-ends running an item must slip to be flagged 连续N月滞后."""
+    interview_months: int = 3
+    """Month-ends running that put it on the 约谈 list."""
 
     @property
     def year_start(self) -> date:

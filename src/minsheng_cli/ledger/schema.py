@@ -59,6 +59,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Months = Annotated[int, Field(ge=1, le=12)]
+
+
+class EscalationModel(Strict):
+    """How many month-ends running an item must slip to be flagged, and to be on the 约谈 list."""
+
+    lagging_months: Months = Workspace._field_defaults["lagging_months"]
+    interview_months: Months = Workspace._field_defaults["interview_months"]
+
+    @model_validator(mode="after")
+    def interview_after_lagging(self) -> Self:
+        if self.interview_months < self.lagging_months:
+            raise ValueError(_("interview_months cannot be fewer than lagging_months"))
+        return self
+
+
 class WorkspaceFile(Strict):
     """minsheng.yaml: the year's notice and the workspace's rules."""
 
@@ -72,6 +88,7 @@ class WorkspaceFile(Strict):
         "tolerance_days"
     ]
     deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
+    escalation: EscalationModel = EscalationModel()
 
 
 class IndicatorModel(Strict):

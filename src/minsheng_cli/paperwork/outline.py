@@ -26,6 +26,7 @@ from minsheng_cli.core.evaluate import (
     by_leader_then_unit,
     value_timeline,
 )
+from minsheng_cli.core.escalation import Escalation, Level, escalated
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
@@ -182,6 +183,8 @@ class Report(NamedTuple):
     next_period: Period | None
     due_next: tuple[MilestoneStatus, ...]
     """Milestones falling due in the next period and not met by this one's end."""
+    escalated: Mapping[str, Escalation] = {}
+    """The items slipping at consecutive month-ends by the period's end (连续N月滞后, 约谈)."""
 
     @property
     def overdue_count(self) -> int:
@@ -201,6 +204,7 @@ def build_report(snapshot: Snapshot, period: Period) -> Report:
         overdue=overdue_by_leader(snapshot.milestones),
         next_period=following,
         due_next=due_within(snapshot.milestones, following) if following else (),
+        escalated=escalated(snapshot.ledger, snapshot.as_of),
     )
 
 
@@ -421,6 +425,7 @@ def report_outline(report: Report) -> list[Block]:
         *summary_blocks(report),
         *project_blocks(report),
         *overdue_blocks(report),
+        *interview_blocks(report),
         *due_next_blocks(report),
     ]
 
@@ -485,11 +490,13 @@ def project_blocks(report: Report) -> list[Block]:
     for project in report.projects:
         blocks.append(Heading(2, f"{project.id}. {project.name}"))
         for item in project.items:
-            blocks += item_blocks(item, report.snapshot)
+            blocks += item_blocks(item, report.snapshot, report.escalated.get(item.item.ref))
     return blocks
 
 
-def item_blocks(report: ItemReport, snapshot: Snapshot) -> list[Block]:
+def item_blocks(
+    report: ItemReport, snapshot: Snapshot, escalation: Escalation | None = None
+) -> list[Block]:
     item, status = report.item, report.status
     heading = _("{ref} {unit} (leader: {leader})").format(
         ref=item.ref, unit=item.unit, leader=item.leader
@@ -510,6 +517,7 @@ def item_blocks(report: ItemReport, snapshot: Snapshot) -> list[Block]:
         Field(_("Progress"), (progress,), status.progress),
         *([Field(_("Against 序时"), tuple(plan))] if plan else []),
         Field(_("Why this light"), (light_reason(status, snapshot.as_of, tolerance),)),
+        *([Field(_("Slipping"), (escalation.flag,))] if escalation else []),
         Field(_("Planned in the period"), lines_or_none(planned_line(m) for m in report.planned)),
         Field(_("Achieved in the period"), lines_or_none(achieved)),
         Field(_("Late"), lines_or_none(late_line(m) for m in report.late)),
@@ -706,6 +714,19 @@ def late_line(status: MilestoneStatus) -> str:
         text=milestone_text(status),
         lateness=lateness(status),
     )
+
+
+def interview_blocks(report: Report) -> list[Block]:
+    """约谈: the items slipping at enough month-ends running that a leader talks to the unit."""
+    interviews = [e for e in report.escalated.values() if e.level is Level.INTERVIEW]
+    if not interviews:
+        return []
+    items = {item.ref: item for item in report.snapshot.ledger.items}
+    headers = (_("No."), _("Unit"), _("Leader"), _("Slipping"))
+    rows = tuple(
+        (e.item, items[e.item].unit, items[e.item].leader, e.flag) for e in interviews
+    )
+    return [Heading(2, _("For an interview (约谈)")), Table("interviews", headers, rows)]
 
 
 def overdue_blocks(report: Report) -> list[Block]:

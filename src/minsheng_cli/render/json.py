@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minsheng_cli.core.evaluate import ItemStatus, Measure, MilestoneStatus, Snapshot
 from minsheng_cli.ledger.model import Item
+
+if TYPE_CHECKING:
+    from minsheng_cli.core.escalation import Escalation
 
 SCHEMA_VERSION = 1
 
@@ -140,3 +143,10 @@ def array_chunks(items: Iterable[Any], *, ascii_only: bool = False) -> Iterator[
         yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=ascii_only)
         first = False
     yield "[]" if first else "\n]"
+
+
+def escalation_json(escalation: Escalation | None) -> dict[str, Any] | None:
+    """overdue --json: the month-ends the item slipped at running, and its level; else null."""
+    if escalation is None:
+        return None
+    return {"months": list(escalation.months), "level": escalation.level.value}

@@ -121,7 +121,28 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
                 light_text(status.light),
             )
         )
-    return (Sheet(heading(snapshot, _("status")), columns, rows), light_footer(items))
+    sheet = Sheet(heading(snapshot, _("status")), columns, rows)
+    return (sheet, light_footer(items), *escalation_lines(snapshot, {s.item.ref for s in items}))
+
+
+def escalation_lines(snapshot: Snapshot | Milestones, refs: set[str]) -> list[Line]:
+    """Under the table: each of ``refs`` slipping at consecutive month-ends (连续N月滞后, 约谈)."""
+    from minsheng_cli.core.escalation import Level, escalated
+
+    found = escalated(snapshot.ledger, snapshot.as_of)
+    lines: list[Line] = []
+    for item in snapshot.ledger.items:
+        escalation = found.get(item.ref)
+        if escalation is None or item.ref not in refs:
+            continue
+        interview = escalation.level is Level.INTERVIEW
+        text = "⚠ " + _("{ref} {name}: {flag}").format(
+            ref=item.ref, name=item.project_name, flag=escalation.flag
+        )
+        if interview:
+            text += _(", for an interview (约谈)")
+        lines.append((Span(text, "bold red" if interview else "yellow"),))
+    return lines
 
 
 def light_footer(items: Iterable[ItemStatus]) -> Line:
@@ -326,8 +347,9 @@ def overdue_report(
     On a narrow terminal the leader and unit head their rows instead of taking two columns.
     """
     title = heading(snapshot, _("overdue milestones"))
+    slipping = escalation_lines(snapshot, {i.ref for i in snapshot.ledger.items})
     if not statuses:
-        return (title, Span(_("Nothing is overdue."), "green"))
+        return (title, Span(_("Nothing is overdue."), "green"), *slipping)
     compact = width < OVERDUE_COMPACT_BELOW
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
@@ -352,7 +374,7 @@ def overdue_report(
         "bold red",
     )
     sheet = Sheet(title, overdue_columns(compact), rows, frozenset(section_ends), expand=compact)
-    return (sheet, total)
+    return (sheet, total, *slipping)
 
 
 def _first(unit: str, row_index: int) -> str:
