@@ -346,3 +346,56 @@ def test_status_json_gives_each_items_last_report(year: Year) -> None:
     assert last["2.1"] == "2023-07-20"
     june = json.loads(ok(run_cli(year.root, ["status", "--month", "5", "--json"])).stdout)
     assert {item["item"]: item["last_report"] for item in june}["10.1"] is None
+
+
+def escalation_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("⚠")]
+
+
+def test_an_item_that_slips_three_months_running_is_flagged_then_interviewed(year: Year) -> None:
+    june = escalation_lines(ok(run_cli(year.root, ["status", "--month", "6"])).stdout)
+    assert "⚠ 6.1 群众就业稳岗提升工程：连续3月滞后（4–6月），列入约谈" in june
+    assert "⚠ 7.2 基本民生保障提升工程：连续2月滞后（5–6月）" in june
+    assert "9.1" not in "".join(june)  # overdue at the end of April only
+    may = escalation_lines(ok(run_cli(year.root, ["status", "--month", "5"])).stdout)
+    assert "⚠ 6.1 群众就业稳岗提升工程：连续2月滞后（4–5月）" in may
+    april = escalation_lines(ok(run_cli(year.root, ["status", "--as-of", "2023-05-20"])).stdout)
+    assert not any(line.startswith("⚠ 6.1") for line in april)  # one month-end only
+    as_seen = run_cli(year.root, ["status", "--as-recorded", "meeting-2023-06-05", "--month", "5"])
+    assert escalation_lines(as_seen.stdout) == may
+
+
+def test_overdue_gives_each_items_escalation(year: Year) -> None:
+    result = run_cli(year.root, ["overdue", "--month", "6", "--json"])
+    assert result.exit_code == 1
+    by_item = {m["item"]: m["escalation"] for m in json.loads(result.stdout)}
+    assert by_item["6.1"] == {"months": [4, 5, 6], "level": "interview"}
+    assert by_item["7.2"] == {"months": [5, 6], "level": "lagging"}
+    text = run_cli(year.root, ["overdue", "--month", "6"]).stdout
+    assert "⚠ 7.2 基本民生保障提升工程：连续2月滞后（5–6月）" in escalation_lines(text)
+
+
+def test_the_bulletin_lists_the_interviews(year: Year, tmp_path: Path) -> None:
+    out = tmp_path / "6月.md"
+    ok(run_cli(year.root, ["report", "--month", "6", "-f", "md", "-o", str(out)]))
+    text = out.read_text(encoding="utf-8")
+    interviews = text[text.index("### 约谈") :].split("\n\n")[1].splitlines()
+    assert "| 6.1 | 人力资源和社会保障局 | 李静 | 连续3月滞后（4–6月） |" in interviews
+    assert not any(row.startswith("| 7.2 ") for row in interviews)
+    assert "- **连续滞后**：连续2月滞后（5–6月）" in text
+
+
+def test_the_workspace_sets_how_many_months(ledger_dir: Path) -> None:
+    from tests.halfyear import apply_half_year
+
+    apply_half_year(ledger_dir)
+    settings = ledger_dir / "minsheng.yaml"
+    plain = settings.read_text(encoding="utf-8")
+    settings.write_text(plain + "escalation: {lagging_months: 3, interview_months: 6}\n", "utf-8")
+    lines = escalation_lines(run_cli(ledger_dir, ["status", "--month", "6"]).stdout)
+    assert "⚠ 6.1 群众就业稳岗提升工程：连续3月滞后（4–6月）" in lines
+    assert not any(line.startswith("⚠ 7.2") for line in lines)
+    settings.write_text(plain + "escalation: {lagging_months: 4, interview_months: 3}\n", "utf-8")
+    result = run_cli(ledger_dir, ["check"])
+    assert result.exit_code == 1
+    assert "interview_months 不能少于 lagging_months" in result.stdout + result.stderr
