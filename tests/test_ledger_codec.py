@@ -81,6 +81,7 @@ MILESTONES = st.builds(
 RECORDS = st.builds(
     Record, DAYS, NUMBERS, TEXT, TEXT, AMOUNTS, st.booleans(), MAYBE_TEXT, MAYBE_TEXT,
     st.none() | st.integers(1, 12), TEXT, LINES, MAYBE_TEXT, MAYBE_TEXT,
+    MAYBE_TEXT, MAYBE_TEXT, AMOUNTS, TEXT,
 )  # fmt: skip
 INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT)
 TRACKS = st.builds(Track, TEXT, TEXT)

@@ -14,7 +14,13 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import NamedTuple
 
-from minsheng_cli.ledger.deadlines import DueKind, month_end
+from minsheng_cli.ledger.deadlines import (
+    DeadlineError,
+    DeadlineRules,
+    DueKind,
+    month_end,
+    parse_deadline,
+)
 from minsheng_cli.ledger.model import PERCENT_KEY, Item, Ledger, Milestone, Record
 
 EPSILON = 1e-9
@@ -55,6 +61,21 @@ class MilestoneStatus(NamedTuple):
     met_on: date | None
     days_late: int
     recorded: Mapping[str, float]
+    adjustment: Adjustment | None = None
+    """The approved change in force (``milestone`` is then the milestone as adjusted)."""
+
+
+class Adjustment(NamedTuple):
+    """A milestone's deadline or targets moved by approval (a reschedule record)."""
+
+    original: Milestone
+    """The milestone as the task file gives it (原定)."""
+    record: Record
+    """The latest reschedule dated by the as-of day: its date, approval and who recorded it."""
+    due_before: date | None
+    """The due date the record moved it from (the original's, unless moved before)."""
+    late_before: int = 0
+    """Days it was already overdue when the change was approved (0: it was not)."""
 
 
 class Measure(NamedTuple):
@@ -112,12 +133,13 @@ class Clock(NamedTuple):
     year: int
     warning_days: int
     day_over: bool = True
+    rules: DeadlineRules = DeadlineRules()
 
 
 def evaluate(ledger: Ledger, as_of: date, *, day_over: bool = True) -> Snapshot:
     """Every item's state as of ``as_of``: a pure function of the ledger and the date."""
     workspace = ledger.workspace
-    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
+    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over, workspace.rules)
     verdict = verdicts(clock)
     items = [evaluate_item(ledger, item, clock, verdict) for item in ledger.items]
     return Snapshot(ledger, as_of, tuple(items))
@@ -138,7 +160,7 @@ def evaluate_milestones(
     """Every milestone's status as of ``as_of``, exactly as ``evaluate`` gives it; with
     ``due_by``, only those due on or before it (all that can be overdue by then)."""
     workspace = ledger.workspace
-    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over)
+    clock = Clock(as_of, workspace.year, workspace.warning_days, day_over, workspace.rules)
     verdict = verdicts(clock)
     statuses: list[MilestoneStatus] = []
     for item in ledger.items:
@@ -159,7 +181,42 @@ def item_milestone_statuses(
     value timeline they were judged on."""
     timeline = value_timeline(known_in_order)
     ticks = ticks_by_text(known_in_order)
-    return milestone_statuses(item, timeline, ticks, clock, verdict, due_by), timeline
+    moved = adjustments(item, known_in_order, clock)
+    return milestone_statuses(item, timeline, ticks, clock, verdict, due_by, moved), timeline
+
+
+Moved = Mapping[int, tuple[Milestone, Adjustment]]
+"""Milestone number → the milestone as adjusted by approval, and the adjustment."""
+
+
+def adjustments(item: Item, known_in_order: Sequence[Record], clock: Clock) -> Moved:
+    """The item's milestones moved by the reschedules known by then, each applied in date order
+    on top of the last (the due date as of a day is the latest approved one dated by that day)."""
+    moved: dict[int, tuple[Milestone, Adjustment]] = {}
+    for record in known_in_order:
+        if record.reschedule is None:
+            continue
+        for milestone in item.milestones:
+            if milestone.kind is not DueKind.MONTHLY and record.moves(milestone):
+                current = moved[milestone.number][0] if milestone.number in moved else milestone
+                adjustment = Adjustment(milestone, record, current.due)
+                moved[milestone.number] = (adjusted(current, record, clock), adjustment)
+    return moved
+
+
+def adjusted(milestone: Milestone, record: Record, clock: Clock) -> Milestone:
+    """``milestone`` with the record's new deadline and targets (a bad one is `check`'s to say)."""
+    deadline, due = milestone.deadline, milestone.due
+    if record.to is not None:
+        try:
+            parsed = parse_deadline(record.to, clock.year, clock.rules)
+        except DeadlineError:
+            parsed = None
+        if parsed is not None and parsed.date is not None:
+            deadline, due = record.to, parsed.date
+    targets = {**milestone.targets}
+    targets.update((n, v) for n, v in record.targets.items() if n in targets)
+    return milestone._replace(deadline=deadline, due=due, targets=targets)
 
 
 def evaluate_item(
@@ -174,7 +231,11 @@ def evaluate_item(
     milestones, timeline = item_milestone_statuses(item, sorted(known, key=by_date), clock, verdict)
     values = timeline[-1][1] if timeline else {}
     statuses = tuple(milestones)
-    measures = tuple(item_measures(item, values, clock.as_of, workspace.year_start))
+    planned = item
+    if any(m.adjustment for m in statuses):  # 序时 runs to the adjusted deadlines and targets
+        current = {m.milestone.number: m.milestone for m in statuses if m.adjustment}
+        planned = item._replace(milestones=tuple(current.get(m.number, m) for m in item.milestones))
+    measures = tuple(item_measures(planned, values, clock.as_of, workspace.year_start))
     behind = any(m.behind_days > workspace.tolerance_days for m in measures)
     progress = progress_of(measures, statuses)
     light = light_of(statuses, behind)
@@ -249,9 +310,10 @@ def milestone_statuses(
     clock: Clock,
     verdict: Verdict,
     due_by: date | None = None,
+    moved: Moved | None = None,
 ) -> list[MilestoneStatus]:
     """Each milestone's status, a monthly duty's one per month, in the item's order; with
-    ``due_by``, only those due on or before it."""
+    ``due_by``, only those due on or before it; ``moved``: the milestones adjusted by approval."""
     latest = timeline[-1][1] if timeline else {}
     monthly = DueKind.MONTHLY  # once: an enum's attributes are slow to look up on Python 3.11
     statuses = []
@@ -261,21 +323,36 @@ def milestone_statuses(
             months = monthly_statuses(item, milestone, each_month, clock.year, verdict)
             statuses += months if due_by is None else [m for m in months if _due_by(m, due_by)]
             continue
-        if due_by is not None and not _due_by(milestone, due_by):
+        current, adjustment = (
+            moved[milestone.number] if moved and milestone.number in moved else (milestone, None)
+        )
+        if due_by is not None and not _due_by(current, due_by):
             continue
-        if milestone.targets:
-            met_on = reached_on(milestone.targets, timeline) if timeline else None
-            recorded = {n: latest[n] for n in milestone.targets if n in latest} if latest else {}
+        if current.targets:
+            met_on = reached_on(current.targets, timeline) if timeline else None
+            recorded = {n: latest[n] for n in current.targets if n in latest} if latest else {}
         else:
             ticked = ticks.get(milestone.text)
             met_on = tick_date(milestone, ticked, None) if ticked else None
             recorded = {}
-        due = milestone.due
+        due = current.due
         state, days_late = verdict(due, met_on)
+        if adjustment is not None:
+            adjustment = adjustment._replace(late_before=late_when_approved(adjustment, met_on))
         statuses.append(
-            MilestoneStatus(item, milestone, due, None, state, met_on, days_late, recorded)
+            MilestoneStatus(
+                item, current, due, None, state, met_on, days_late, recorded, adjustment
+            )
         )
     return statuses
+
+
+def late_when_approved(adjustment: Adjustment, met_on: date | None) -> int:
+    """Days the milestone was overdue on the day its change was approved (0 if it was not)."""
+    approved, due = adjustment.record.date, adjustment.due_before
+    if due is None or approved <= due or (met_on is not None and met_on <= approved):
+        return 0
+    return (approved - due).days
 
 
 def _due_by(dated: Milestone | MilestoneStatus, day: date) -> bool:

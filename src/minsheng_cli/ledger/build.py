@@ -32,6 +32,7 @@ from minsheng_cli.ledger.model import (
     Record,
     Track,
     Workspace,
+    measure_name,
 )
 from minsheng_cli.text import format_amount
 
@@ -103,6 +104,8 @@ def _record(raw: Mapping[str, Any]) -> Record:
     fields = given(raw, Record) | {"date": date.fromisoformat(raw["date"]), "values": values}
     if raw.get("deadline") is not None:
         fields["deadline"] = str(raw["deadline"])
+    if raw.get("to") is not None:
+        fields["to"] = str(raw["to"])
     return Record(**fields)
 
 
@@ -147,6 +150,7 @@ def _item(
         line=raw.get("line"),
     )
     _check_records(item, found)
+    _check_reschedules(item, workspace, found)
     return item
 
 
@@ -322,6 +326,54 @@ def _implied_text(indicator: Indicator) -> str:
     if indicator.unit == "%":
         return f"{indicator.name}达到{amount}"
     return f"完成{indicator.name}{amount}"
+
+
+def _check_reschedules(item: Item, workspace: Workspace, found: _Collector) -> None:
+    """A reschedule names one dated milestone of the item, a deadline that parses, and targets
+    the milestone has."""
+    for record in item.records:
+        if record.reschedule is None:
+            continue
+        named = [m for m in item.milestones if record.moves(m)]
+        if len(named) != 1:
+            found.error(
+                record.line,
+                _(
+                    "the record reschedules “{text}”, which is not one milestone of {ref};"
+                    " name it as `minsheng show {ref}` writes it"
+                ).format(text=record.reschedule, ref=item.ref),
+            )
+            continue
+        milestone = named[0]
+        if milestone.kind is DueKind.MONTHLY:
+            found.error(record.line, _("a monthly duty (逐月) cannot be rescheduled"))
+        if record.to is not None:
+            _check_new_deadline(record.to, record.line, workspace, found)
+        for name in record.targets:
+            if name not in milestone.targets:
+                found.error(
+                    record.line,
+                    _("“{name}” is not a target of “{text}”").format(
+                        name=measure_name(name), text=milestone.text
+                    ),
+                )
+
+
+def _check_new_deadline(
+    written: str, line: int | None, workspace: Workspace, found: _Collector
+) -> None:
+    try:
+        due = parse_deadline(written, workspace.year, workspace.rules)
+    except DeadlineError as exc:
+        found.error(line, str(exc))
+        return
+    if due.date is None:
+        found.error(
+            line,
+            _("“{deadline}” is not a date; move it to a dated deadline (9月底)").format(
+                deadline=written
+            ),
+        )
 
 
 def _check_records(item: Item, found: _Collector) -> None:

@@ -95,6 +95,22 @@ class Record(NamedTuple):
     line: int | None = None
     track: str | None = None
     deadline: str | None = None
+    reschedule: str | None = None
+    """The milestone (by text, as a tick names it) whose deadline or targets this record moves."""
+    to: str | None = None
+    """The deadline it is moved to, in the notice's words (9月底)."""
+    targets: Mapping[str, float] = NO_AMOUNTS
+    """The targets it is lowered (or raised) to, by indicator name or percent."""
+    approval: str = ""
+    """Who approved the change, and where (县政府常务会议纪要〔2023〕12号)."""
+
+    def moves(self, milestone: Milestone) -> bool:
+        """This record reschedules ``milestone`` (named as a tick names it)."""
+        if self.reschedule is None or self.reschedule != milestone.text:
+            return False
+        if self.track is not None and self.track != milestone.track:
+            return False
+        return self.deadline is None or self.deadline == milestone.deadline
 
     def ticks(self, milestone: Milestone) -> bool | None:
         """True if this record ticks ``milestone`` off, False if it takes the tick back, else None.

@@ -155,15 +155,28 @@ class RecordModel(Strict):
     track: Name | None = RECORD_DEFAULTS["track"]
     deadline: str | Annotated[dt.date, StrictType()] | None = RECORD_DEFAULTS["deadline"]
     evidence: Text = RECORD_DEFAULTS["evidence"]
+    reschedule: Name | None = RECORD_DEFAULTS["reschedule"]
+    to: str | Annotated[dt.date, StrictType()] | None = RECORD_DEFAULTS["to"]
+    targets: dict[Name, Amount] = {}
+    approval: Text = RECORD_DEFAULTS["approval"]
 
     @model_validator(mode="after")
     def one_kind(self) -> Self:
         kinds = [bool(self.set) or self.percent is not None, self.done is not None]
-        kinds.append(self.undone is not None)
+        kinds += [self.undone is not None, self.reschedule is not None]
         if sum(kinds) != 1:
             raise ValueError(
-                _("a record either sets values, or has done: or undone: (exactly one)")
+                _(
+                    "a record either sets values, or has done:, undone: or reschedule:"
+                    " (exactly one)"
+                )
             )
+        if self.reschedule is None and (self.to is not None or self.targets or self.approval):
+            raise ValueError(_("to:, targets: and approval: belong to a reschedule: record"))
+        if self.reschedule is not None and not self.approval:
+            raise ValueError(_("a reschedule needs approval: (who approved it, and where)"))
+        if self.reschedule is not None and self.to is None and not self.targets:
+            raise ValueError(_("a reschedule needs to: (the new deadline) or targets:"))
         if self.correct and not self.note:
             raise ValueError(_("a correction needs a note saying why"))
         return self
