@@ -206,3 +206,79 @@ def done(
         make_commit=not no_commit,
     )
     report_outcome(outcome)
+
+
+@commands.command(
+    help=_(
+        "Record a deadline or targets moved by approval (the task file's milestone stays as"
+        " written): the new one holds from --date on."
+    )
+)
+def reschedule(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
+    milestone: Annotated[
+        str | None,
+        typer.Argument(
+            help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help=_("The new deadline, as the notice writes one (9月底)."),
+            metavar="DEADLINE",
+        ),
+    ] = None,
+    targets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target", help=_("NAME=VALUE: a target moved by approval; may be repeated.")
+        ),
+    ] = None,
+    approval: Annotated[
+        str,
+        typer.Option(
+            "--approval",
+            help=_("Who approved the change, and where (会议纪要, 文号)."),
+            metavar="TEXT",
+        ),
+    ] = "",
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help=_("The day it was approved (YYYY-MM-DD); default today.")),
+    ] = None,
+    by: ByOption = "",
+    note: NoteOption = "",
+    no_commit: NoCommitOption = False,
+) -> None:
+    from minsheng_cli.ledger.model import PERCENT_KEY
+    from minsheng_cli.ledger.refs import split_milestone
+    from minsheng_cli.write.actions import record_reschedule
+    from minsheng_cli.write.record import Reschedule
+
+    ref, in_ref = split_milestone(ref)
+    milestone = milestone or in_ref
+    if milestone is None:
+        raise UsageError(
+            _("name the milestone: `minsheng reschedule 3.2 2 …` or `minsheng reschedule 3.2#2 …`")
+        )
+    percent_names = {PERCENT_KEY, "工程进度", _("work done")}
+    moved = {
+        PERCENT_KEY if name in percent_names else name: value
+        for name, value in parse_assignments(targets or []).items()
+    }
+    change = Reschedule(
+        record_day(day),
+        clean_text(to, "--to", one_line=True) if to is not None else None,
+        moved,
+        clean_text(approval, "--approval", one_line=True),
+        clean_text(by, "--by", one_line=True),
+        clean_text(note, "--note"),
+    )
+    root = workspace(ctx).root()
+    outcome = record_reschedule(
+        root, ref, milestone, change, clock.today(), make_commit=not no_commit
+    )
+    report_outcome(outcome)

@@ -166,10 +166,7 @@ class RecordModel(Strict):
         kinds += [self.undone is not None, self.reschedule is not None]
         if sum(kinds) != 1:
             raise ValueError(
-                _(
-                    "a record either sets values, or has done:, undone: or reschedule:"
-                    " (exactly one)"
-                )
+                _("a record either sets values, or has done:, undone: or reschedule: (exactly one)")
             )
         if self.reschedule is None and (self.to is not None or self.targets or self.approval):
             raise ValueError(_("to:, targets: and approval: belong to a reschedule: record"))

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
+from minsheng_cli.core.escalation import Escalation, Level, escalated
 from minsheng_cli.core.evaluate import (
     LATE_STATES,
     ItemStatus,
@@ -26,7 +27,6 @@ from minsheng_cli.core.evaluate import (
     by_leader_then_unit,
     value_timeline,
 )
-from minsheng_cli.core.escalation import Escalation, Level, escalated
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
@@ -723,9 +723,7 @@ def interview_blocks(report: Report) -> list[Block]:
         return []
     items = {item.ref: item for item in report.snapshot.ledger.items}
     headers = (_("No."), _("Unit"), _("Leader"), _("Slipping"))
-    rows = tuple(
-        (e.item, items[e.item].unit, items[e.item].leader, e.flag) for e in interviews
-    )
+    rows = tuple((e.item, items[e.item].unit, items[e.item].leader, e.flag) for e in interviews)
     return [Heading(2, _("For an interview (约谈)")), Table("interviews", headers, rows)]
 
 

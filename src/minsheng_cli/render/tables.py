@@ -201,6 +201,11 @@ def item_detail(status: ItemStatus) -> Parts:
     if status.measures or item.indicators:
         parts.append(measure_table(status))
     parts.append(item_milestones(status))
+    parts += [
+        (Span(labelled(_("Adjusted")), "bold"), Span(adjustment_text(m)))
+        for m in status.milestones
+        if m.adjustment
+    ]
     if status.records:
         parts.append(record_table(item, status.records))
     return tuple(parts)
@@ -310,6 +315,42 @@ def item_milestones(status: ItemStatus) -> Sheet:
     return Sheet(_("Milestones"), columns, rows)
 
 
+def adjustment_text(status: MilestoneStatus) -> str:
+    """#4 原定6月底（2023-06-30），调整为8月底（2023-08-31）；工程进度 50% → 40%；依据：…（2023-07-03，
+    调整时已逾期3天）"""
+    adjustment = status.adjustment
+    if adjustment is None:
+        return ""
+    original, record = adjustment.original, adjustment.record
+    moves = []
+    if record.to is not None:
+        moves.append(
+            _("originally {was} ({was_due}), adjusted to {now} ({now_due})").format(
+                was=original.deadline,
+                was_due=iso(original.due),
+                now=status.milestone.deadline,
+                now_due=iso(status.due),
+            )
+        )
+    for name in record.targets:
+        was = amounts_text({name: original.targets.get(name, 0)}, status.item)
+        now = amounts_text({name: status.milestone.targets.get(name, 0)}, status.item)
+        moves.append(_("target {was} adjusted to {now}").format(was=was, now=now))
+    text = _("#{number} {moves}; approved by {approval} ({date})").format(
+        number=original.number,
+        moves=_("; ").join(moves),
+        approval=record.approval,
+        date=record.date.isoformat(),
+    )
+    if adjustment.late_before:
+        text += ngettext(
+            ", {days} day overdue when approved",
+            ", {days} days overdue when approved",
+            adjustment.late_before,
+        ).format(days=adjustment.late_before)
+    return text
+
+
 def record_table(item: Item, records: Sequence[Record]) -> Sheet:
     columns = tuple(
         Column(header) for header in (_("Date"), _("Reported by"), _("What"), _("Note"))
@@ -322,6 +363,10 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
             )
             if record.period:
                 what += f"（{record.period}月）"
+        elif record.reschedule is not None:
+            what = _("adjusted: {text}; approved by {approval}").format(
+                text=record.reschedule, approval=record.approval
+            )
         else:
             units = units_of(item)
             what = "，".join(

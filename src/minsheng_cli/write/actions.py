@@ -36,7 +36,9 @@ from minsheng_cli.write.audit import (
     saved_but,
 )
 from minsheng_cli.write.record import (
+    Reschedule,
     Update,
+    check_reschedule,
     check_tick,
     check_update,
     repeated_record,
@@ -132,6 +134,67 @@ def record_tick(
         outcome = Outcome(item, summary, fields, pending=pending)
         _commit(root, outcome, by, tick_body(fields), make_commit, failed)
     return outcome
+
+
+def record_reschedule(
+    root: Path,
+    ref: str,
+    milestone_ref: str,
+    change: Reschedule,
+    today: date,
+    *,
+    make_commit: bool = True,
+) -> Outcome:
+    """Record a deadline or targets moved by approval: the task file's milestone stays as the
+    notice wrote it, and the record says from which day the new one holds."""
+    with workspace_lock(root):
+        clear_leftovers((root, root / TASKS_DIR))
+        ledger = load_for_ref(root, ref)
+        item = resolve_item(ledger, ref)
+        milestone = resolve_milestone(item, milestone_ref)
+        warnings = check_reschedule(item, milestone, change, ledger.workspace, today)
+        fields: dict[str, Any] = {"date": change.day, "item": item.number}
+        if change.by:
+            fields["by"] = change.by
+        fields["reschedule"] = milestone.text
+        fields.update(tick_identity(item, milestone))
+        if change.to is not None:
+            fields["to"] = change.to
+        if change.targets:
+            fields["targets"] = {n: _plain(v) for n, v in change.targets.items()}
+        fields["approval"] = change.approval
+        if change.note:
+            fields["note"] = change.note
+        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
+        write_record(item.file, fields, ledger.workspace)
+        summary = reschedule_message(item, milestone, fields)
+        outcome = Outcome(item, summary, fields, warnings, pending=pending)
+        _commit(root, outcome, change.by, reschedule_body(fields), make_commit, failed)
+    return outcome
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def reschedule_message(item: Item, milestone: Milestone, fields: Mapping[str, Any]) -> str:
+    """`reschedule 3.2#2 完成施工图设计 3月底 → 9月底 (2023-07-01)`: the subject and the echo."""
+    moves = []
+    if fields.get("to") is not None:
+        moves.append(f"{milestone.deadline} → {fields['to']}")
+    for name, value in fields.get("targets", {}).items():
+        before = format_amount(milestone.targets.get(name, 0))
+        named = WORK_DONE if name == PERCENT_KEY else name
+        moves.append(f"{named} {before} → {format_amount(value)}")
+    day: date = fields["date"]
+    return (
+        f"reschedule {item.ref}#{milestone.number} {milestone.text} {', '.join(moves)}"
+        f" ({day.isoformat()})"
+    )
+
+
+def reschedule_body(fields: Mapping[str, Any]) -> str:
+    return "\n".join(str(fields[key]) for key in ("approval", "note") if fields.get(key))
 
 
 def tick_message(
@@ -266,7 +329,7 @@ def _record_fields(text: str) -> dict[str, Any] | None:
 def record_commit_message(item: Item, fields: Mapping[str, Any]) -> tuple[str, str] | None:
     """The subject and body a record's commit has (None: it names no milestone of ``item``)."""
     day: date = fields["date"]
-    ticked = fields.get("done") or fields.get("undone")
+    ticked = fields.get("done") or fields.get("undone") or fields.get("reschedule")
     if ticked is None:
         return update_message(item, fields, day), str(fields.get("note") or "")
     milestone = next(
@@ -281,6 +344,8 @@ def record_commit_message(item: Item, fields: Mapping[str, Any]) -> tuple[str, s
     )
     if milestone is None:
         return None
+    if "reschedule" in fields:
+        return reschedule_message(item, milestone, fields), reschedule_body(fields)
     period = fields.get("period")
     subject = tick_message(
         item, milestone, day, period if isinstance(period, int) else None, "undone" in fields

@@ -10,18 +10,28 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from minsheng_cli.core.evaluate import tick_date, value_timeline
+from minsheng_cli.core.evaluate import State, evaluate_milestones, tick_date, value_timeline
 from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
 from minsheng_cli.ledger.build import build_project
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Record, Workspace, measure_name
+from minsheng_cli.ledger.deadlines import DeadlineError, DueKind, parse_deadline
+from minsheng_cli.ledger.model import (
+    PERCENT_KEY,
+    Item,
+    Ledger,
+    Milestone,
+    Project,
+    Record,
+    Workspace,
+    measure_name,
+)
 from minsheng_cli.store.atomic import write_atomic
 from minsheng_cli.store.load import read_project_data
 from minsheng_cli.text import format_amount
@@ -330,3 +340,84 @@ def write_record(file: Path, fields: Mapping[str, Any], workspace: Workspace) ->
                 file=shown, error=exc.strerror or exc
             )
         ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Reschedule:
+    """A deadline or targets moved by approval, as the clerk asked to record it."""
+
+    day: date
+    to: str | None
+    targets: Mapping[str, float]
+    approval: str
+    by: str = ""
+    note: str = ""
+
+
+def check_reschedule(
+    item: Item, milestone: Milestone, change: Reschedule, workspace: Workspace, today: date
+) -> list[str]:
+    """Refuse a change without approval, to nothing, to an unreadable deadline or to a target the
+    milestone does not have; warn when the milestone was already overdue on the day. Pure."""
+    _check_day(change.day, workspace, today)
+    if not change.approval:
+        raise UsageError(
+            _("a reschedule needs --approval: who approved the change, and where (会议纪要, 文号)")
+        )
+    if change.to is None and not change.targets:
+        raise UsageError(_("nothing to change: give --to DEADLINE or --target NAME=VALUE"))
+    if milestone.kind is DueKind.MONTHLY:
+        raise UsageError(_("a monthly duty (逐月) cannot be rescheduled"))
+    if change.to is not None:
+        _check_new_deadline(change.to, workspace)
+    for name in change.targets:
+        if name not in milestone.targets:
+            known = "、".join(measure_name(n) for n in milestone.targets) or "—"
+            raise UsageError(
+                _("“{name}” is not a target of {ref}#{number}; its targets: {known}").format(
+                    name=measure_name(name), ref=item.ref, number=milestone.number, known=known
+                )
+            )
+    return _overdue_when_approved(item, milestone, change.day, workspace)
+
+
+def _check_new_deadline(written: str, workspace: Workspace) -> None:
+    try:
+        due = parse_deadline(written, workspace.year, workspace.rules)
+    except DeadlineError as exc:
+        raise UsageError(
+            _("--to: {problem}; write it as the notice does (9月底, 年底) or as {example}").format(
+                problem=exc, example=f"{workspace.year}-09-30"
+            )
+        ) from None
+    if due.date is None:
+        raise UsageError(
+            _("“{deadline}” is not a date; move it to a dated deadline (9月底)").format(
+                deadline=written
+            )
+        )
+
+
+def _overdue_when_approved(
+    item: Item, milestone: Milestone, day: date, workspace: Workspace
+) -> list[str]:
+    """Refuse a milestone already met by the day of the approval; warn when it was overdue (the
+    days it was late stay on record)."""
+    project = Project(item.project, item.project_name, (item,), item.file)
+    statuses = evaluate_milestones(Ledger(workspace, (project,)), day - timedelta(days=1))
+    found = next(s for s in statuses.milestones if s.milestone.number == milestone.number)
+    where = {"ref": item.ref, "number": milestone.number}
+    if found.state.is_met and found.met_on is not None:
+        raise UsageError(
+            _("{ref}#{number} was met on {met}; there is nothing to reschedule").format(
+                met=found.met_on.isoformat(), **where
+            )
+        )
+    if found.state is not State.OVERDUE or found.due is None:
+        return []
+    return [
+        _(
+            "{ref}#{number} was already {days} days overdue ({deadline}); the adjustment keeps"
+            " those days on record"
+        ).format(days=(day - found.due).days, deadline=found.milestone.deadline, **where)
+    ]
