@@ -74,6 +74,10 @@ class PlainTable:
     """The lines after the table and the blank line that ends it (the footer)."""
 
 
+ESCALATION = "⚠ "
+"""How a line under status's and overdue's footer starts: 连续N月滞后 (core/escalation)."""
+
+
 def parse_table(text: str, footer_lines: int = 1) -> PlainTable:
     """The one table in ``text`` (as printed, one final newline or none): title, blank line,
     header, rule, rows, the blank line that ends every table; then ``footer_lines`` lines of its
@@ -81,6 +85,8 @@ def parse_table(text: str, footer_lines: int = 1) -> PlainTable:
     the rule as wide as the table, each column starting at the same display offset with a
     two-space gap before it, no wide character cut in half, no ambiguous-width drawing character."""
     lines = text.removesuffix("\n").split("\n")
+    while len(lines) > 1 and lines[-1].startswith(ESCALATION):
+        lines.pop()  # status and overdue: the items slipping month after month, under the footer
     assert all(line == line.rstrip() for line in lines), [ln for ln in lines if ln != ln.rstrip()]
     assert not set(text) & set(AMBIGUOUS_DRAWING), set(text) & set(AMBIGUOUS_DRAWING)
     # the first line of dashes: a row of a lone "-" cell comes after it

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from minsheng_cli.core.changes import Changes, RecordChange
     from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot
     from minsheng_cli.core.unreported import Unreported
-    from minsheng_cli.ledger.model import Ledger, Record
+    from minsheng_cli.ledger.model import Item, Ledger, Record
     from minsheng_cli.write.history import Change, Point
 
 commands = typer.Typer()
@@ -218,11 +218,24 @@ def record_text(change: RecordChange) -> str:
         parts.append(_("ticked off {milestone}").format(milestone=record.done))
     if record.undone is not None:
         parts.append(_("tick taken back: {milestone}").format(milestone=record.undone))
+    if record.reschedule is not None:
+        parts.append(reschedule_text(record, change.item))
     if record.period is not None:
         parts.append(f"{record.period}月")
     if record.correct:
         parts.append(_("correction"))
     return "，".join(parts)
+
+
+def reschedule_text(record: Record, item: Item) -> str:
+    from minsheng_cli.render.labels import amounts_text
+
+    moved = [f"→ {record.to}"] if record.to is not None else []
+    if record.targets:
+        moved.append("→ " + amounts_text(record.targets, item))
+    return _("adjusted {milestone} {moved}; approved by {approval}").format(
+        milestone=record.reschedule, moved=" ".join(moved), approval=record.approval
+    )
 
 
 def milestone_text(status: MilestoneStatus) -> str:
@@ -269,6 +282,13 @@ def _print_changes(
     sections = (
         (_("records added"), records),
         (_("corrections and undos"), corrections),
+        (
+            _("deadlines and targets adjusted"),
+            [
+                f"{c.item.ref} {record_text(c)} ({c.record.date.isoformat()})"
+                for c in found.reschedules
+            ],
+        ),
         (_("milestones newly met"), [milestone_text(m) for m in found.newly_met]),
         (_("milestones newly overdue"), [milestone_text(m) for m in found.newly_overdue]),
         (
@@ -311,6 +331,10 @@ def _changes_json(
             "undone": record.undone,
             "period": record.period,
             "correct": record.correct,
+            "reschedule": record.reschedule,
+            "to": record.to,
+            "targets": dict(record.targets),
+            "approval": record.approval,
             "note": record.note,
             "commit": commit.commit if commit else None,
             "recorded": commit.when if commit else None,
@@ -332,6 +356,7 @@ def _changes_json(
         "until": _point_json(end),
         "records": [record_json(c, matched.get(i)) for i, c in enumerate(found.added)],
         "corrections": [record_json(c) for c in found.corrections],
+        "reschedules": [record_json(c) for c in found.reschedules],
         "newly_met": [milestone_json(m) for m in found.newly_met],
         "newly_overdue": [milestone_json(m) for m in found.newly_overdue],
         "lights": [

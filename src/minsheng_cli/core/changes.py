@@ -44,6 +44,11 @@ class Changes(NamedTuple):
         return tuple(change for change in self.added if change.is_correction)
 
     @property
+    def reschedules(self) -> tuple[RecordChange, ...]:
+        """Deadlines and targets moved by approval (`minsheng reschedule`)."""
+        return tuple(change for change in self.added if change.record.reschedule is not None)
+
+    @property
     def empty(self) -> bool:
         return not any(self)
 
@@ -104,10 +109,11 @@ def _only_in(item: Item, records: Iterable[Record], others: Iterable[Record]) ->
 def _bare(record: Record) -> tuple[object, ...]:
     """A record without its line in the file: the same record wherever it stands."""
     fields = (v for k, v in zip(record._fields, record, strict=True) if k not in UNKEYED)
-    return (*fields, tuple(sorted(record.values.items())))
+    amounts = (tuple(sorted(record.values.items())), tuple(sorted(record.targets.items())))
+    return (*fields, *amounts)
 
 
-UNKEYED = ("line", "values")
+UNKEYED = ("line", "values", "targets")
 
 
 def light_changes(before: Snapshot, after: Snapshot) -> tuple[LightChange, ...]:
