@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from minsheng_cli.core.evaluate import Snapshot, State
+from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot, State
 from minsheng_cli.i18n import _
 from minsheng_cli.paperwork.outline import (
     ExportRow,
@@ -28,6 +28,7 @@ from minsheng_cli.paperwork.outline import (
 )
 from minsheng_cli.render.json import number, snapshot_header
 from minsheng_cli.render.labels import deadline_label, state_label
+from minsheng_cli.render.tables import adjustment_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
@@ -69,6 +70,7 @@ def ledger_columns() -> tuple[Column, ...]:
         Column(_("Days late")),
         Column(_("Latest progress")),
         Column(_("Reported on"), "yyyy-mm-dd"),
+        Column(_("Adjusted")),
     )
 
 
@@ -94,6 +96,7 @@ def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
         row.days_late,
         latest_text(row),
         row.progress[1],
+        adjustment_text(status),
     )
 
 
@@ -149,6 +152,23 @@ def row_json(row: ExportRow) -> dict[str, Any]:
         "implied": milestone.implied,
         "latest": {name: number(value) for name, value in row.latest.items()},
         "latest_date": row.latest_date.isoformat() if row.latest_date else None,
+        "adjustment": adjustment_json(status),
+    }
+
+
+def adjustment_json(status: MilestoneStatus) -> dict[str, Any] | None:
+    """原定 and 调整: the deadline and targets as the notice set them, and the approval."""
+    adjustment = status.adjustment
+    if adjustment is None:
+        return None
+    original, record = adjustment.original, adjustment.record
+    return {
+        "original_deadline": original.deadline,
+        "original_due": original.due.isoformat() if original.due else None,
+        "original_targets": {name: number(value) for name, value in original.targets.items()},
+        "approval": record.approval,
+        "date": record.date.isoformat(),
+        "days_late_when_approved": adjustment.late_before,
     }
 
 

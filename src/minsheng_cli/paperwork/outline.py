@@ -42,6 +42,7 @@ from minsheng_cli.render.labels import (
     required_text,
     state_label,
 )
+from minsheng_cli.render.tables import adjustment_text
 from minsheng_cli.text import format_amount
 
 MONTHS_PER_QUARTER = 3
@@ -511,6 +512,7 @@ def item_blocks(
         )
     plan = [measure_line(m) for m in status.measures] if status.light is not Light.DONE else []
     tolerance = snapshot.ledger.workspace.tolerance_days
+    adjusted = tuple(adjustment_text(m) for m in status.milestones if m.adjustment)
     return [
         Heading(3, heading),
         Field(_("Content"), (item.content,)),
@@ -518,6 +520,7 @@ def item_blocks(
         *([Field(_("Against 序时"), tuple(plan))] if plan else []),
         Field(_("Why this light"), (light_reason(status, snapshot.as_of, tolerance),)),
         *([Field(_("Slipping"), (escalation.flag,))] if escalation else []),
+        *([Field(_("Adjusted"), adjusted)] if adjusted else []),
         Field(_("Planned in the period"), lines_or_none(planned_line(m) for m in report.planned)),
         Field(_("Achieved in the period"), lines_or_none(achieved)),
         Field(_("Late"), lines_or_none(late_line(m) for m in report.late)),

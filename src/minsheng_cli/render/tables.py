@@ -316,8 +316,7 @@ def item_milestones(status: ItemStatus) -> Sheet:
 
 
 def adjustment_text(status: MilestoneStatus) -> str:
-    """#4 原定6月底（2023-06-30），调整为8月底（2023-08-31）；工程进度 50% → 40%；依据：…（2023-07-03，
-    调整时已逾期3天）"""
+    """#4 原定6月底（2023-06-30），调整为8月底（2023-08-31）；依据：…（2023-07-03），逾期3天"""
     adjustment = status.adjustment
     if adjustment is None:
         return ""
