@@ -10,10 +10,19 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from minsheng_cli.core.evaluate import ItemStatus, State, evaluate
+from minsheng_cli.core.evaluate import (
+    Clock,
+    ItemStatus,
+    State,
+    Verdict,
+    by_date,
+    evaluate_item,
+    item_milestone_statuses,
+    verdicts,
+)
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.deadlines import month_end
-from minsheng_cli.ledger.model import Ledger, Workspace
+from minsheng_cli.ledger.model import Item, Ledger, Workspace
 
 LAGGING_MONTHS: int = Workspace._field_defaults["lagging_months"]
 INTERVIEW_MONTHS: int = Workspace._field_defaults["interview_months"]
@@ -64,6 +73,16 @@ def slipping(status: ItemStatus) -> bool:
     return status.behind_plan or any(m.state is State.OVERDUE for m in status.milestones)
 
 
+def slipping_at(ledger: Ledger, item: Item, clock: Clock, verdict: Verdict) -> bool:
+    """``slipping`` as of the clock, judging 序时 only when no milestone is overdue (the cheap
+    half settles most of the items that slip)."""
+    known = sorted((r for r in item.records if r.date <= clock.as_of), key=by_date)
+    statuses, _timeline = item_milestone_statuses(item, known, clock, verdict)
+    if any(m.state is State.OVERDUE for m in statuses):
+        return True
+    return slipping(evaluate_item(ledger, item, clock, verdict))
+
+
 def escalations(
     ledger: Ledger,
     as_of: date,
@@ -75,17 +94,31 @@ def escalations(
     with those months; ``interview`` or more puts an item on the 约谈 list."""
     ends = [m for m in range(1, 13) if month_end(ledger.year, m) <= as_of]
     runs: dict[str, list[int]] = {}
-    for month in ends:
-        for status in evaluate(ledger, month_end(ledger.year, month)).items:
-            run = runs.setdefault(status.item.ref, [])
-            if not slipping(status):
-                run.clear()
-            elif not run or run[-1] == month - 1:
-                run.append(month)
+    candidates = list(ledger.items)
+    # backwards from the last month-end, each month judging only the items slipping at every
+    # later one: most items drop out at once, so this costs about one evaluation, not twelve
+    for month in reversed(ends):
+        clock = month_end_clock(ledger, month)
+        verdict = verdicts(clock)
+        still = []
+        for item in candidates:
+            if slipping_at(ledger, item, clock, verdict):
+                runs.setdefault(item.ref, []).insert(0, month)
+                still.append(item)
+        candidates = still
+        if not candidates:
+            break
     found = []
     for item in ledger.items:
         run = runs.get(item.ref, [])
-        if ends and run and run[-1] == ends[-1] and len(run) >= lagging:
+        if len(run) >= lagging:
             level = Level.INTERVIEW if len(run) >= interview else Level.LAGGING
             found.append(Escalation(item.ref, tuple(run), level))
     return found
+
+
+def month_end_clock(ledger: Ledger, month: int) -> Clock:
+    """The clock of a month-end, read through its end (截至6月30日), as `--month` reads it."""
+    workspace = ledger.workspace
+    day = month_end(ledger.year, month)
+    return Clock(day, workspace.year, workspace.warning_days, True, workspace.rules)
