@@ -102,6 +102,7 @@ def _record(raw: Mapping[str, Any]) -> Record:
     if raw.get("percent") is not None:
         values[PERCENT_KEY] = raw["percent"]
     fields = given(raw, Record) | {"date": date.fromisoformat(raw["date"]), "values": values}
+    fields["targets"] = dict(raw.get("targets", {}))
     if raw.get("deadline") is not None:
         fields["deadline"] = str(raw["deadline"])
     if raw.get("to") is not None:

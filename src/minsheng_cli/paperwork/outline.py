@@ -725,8 +725,8 @@ def interview_blocks(report: Report) -> list[Block]:
     if not interviews:
         return []
     items = {item.ref: item for item in report.snapshot.ledger.items}
-    headers = (_("No."), _("Unit"), _("Leader"), _("Slipping"))
-    rows = tuple((e.item, items[e.item].unit, items[e.item].leader, e.flag) for e in interviews)
+    headers = (_("Leader"), _("Unit"), _("No."), _("Slipping"))
+    rows = tuple((items[e.item].leader, items[e.item].unit, e.item, e.flag) for e in interviews)
     return [Heading(2, _("For an interview (约谈)")), Table("interviews", headers, rows)]
 
 
