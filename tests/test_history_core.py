@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,3 +137,36 @@ def test_items_overdue_month_after_month_are_escalated(half_year: Ledger) -> Non
     as_it_stood = {e.item: e for e in escalations(half_year, date(2023, 2, 28))}
     assert as_it_stood["10.1"] == found["10.1"]._replace(months=(1, 2), level=Level.LAGGING)
     assert escalations(half_year, date(2023, 1, 30)) == []
+
+
+def escalations_by_evaluating_every_month_end(ledger: Ledger, as_of: date) -> list[Any]:
+    """The plain reading of the rule: the whole ledger evaluated at each month-end."""
+    from minsheng_cli.core.escalation import Escalation, Level, slipping
+    from minsheng_cli.core.evaluate import evaluate
+    from minsheng_cli.ledger.deadlines import month_end
+
+    ends = [m for m in range(1, 13) if month_end(ledger.year, m) <= as_of]
+    runs: dict[str, list[int]] = {}
+    for month in ends:
+        for status in evaluate(ledger, month_end(ledger.year, month)).items:
+            run = runs.setdefault(status.item.ref, [])
+            run[:] = [*run, month] if slipping(status) else []
+    found = []
+    for item in ledger.items:
+        run = runs.get(item.ref, [])
+        if len(run) >= 2:
+            found.append(
+                Escalation(
+                    item.ref, tuple(run), Level.INTERVIEW if len(run) >= 3 else Level.LAGGING
+                )
+            )
+    return found
+
+
+@pytest.mark.parametrize("day", [date(2023, m, 28) for m in range(1, 13)] + [date(2023, 6, 30)])
+def test_escalations_are_what_evaluating_every_month_end_gives(
+    half_year: Ledger, day: date
+) -> None:
+    from minsheng_cli.core.escalation import escalations
+
+    assert escalations(half_year, day) == escalations_by_evaluating_every_month_end(half_year, day)

@@ -6,6 +6,7 @@ past day is the one that day would have given (连续N月滞后, and 约谈 afte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
@@ -17,6 +18,7 @@ from minsheng_cli.core.evaluate import (
     Verdict,
     by_date,
     evaluate_item,
+    item_measures,
     item_milestone_statuses,
     verdicts,
 )
@@ -83,6 +85,49 @@ def slipping_at(ledger: Ledger, item: Item, clock: Clock, verdict: Verdict) -> b
     return slipping(evaluate_item(ledger, item, clock, verdict))
 
 
+def slipping_months(
+    ledger: Ledger, item: Item, ends: Sequence[int], last: Clock, verdict: Verdict
+) -> set[int] | None:
+    """The month-ends at which ``item`` slipped, from one evaluation at the last of them; None
+    when a record rewrote what an earlier month-end knew (a correction caps earlier values, an
+    undo takes a tick back, a reschedule moves a due date), so that each must be judged apart.
+
+    Otherwise what was known at a month-end is a prefix of what is known at the last: a
+    milestone was met by then if it was met on or before it, and the values then are the last
+    ones reported by then.
+    """
+    if any(r.correct or r.undone is not None or r.reschedule is not None for r in item.records):
+        return None
+    known = sorted((r for r in item.records if r.date <= last.as_of), key=by_date)
+    statuses, timeline = item_milestone_statuses(item, known, last, verdict)
+    workspace = ledger.workspace
+    found = set()
+    for month in ends:
+        day = month_end(ledger.year, month)
+        if any(m.due is not None and m.due <= day and not met_by(m.met_on, day) for m in statuses):
+            found.add(month)
+            continue
+        values = next((v for d, v in reversed(timeline) if d <= day), {})
+        measures = item_measures(item, values, day, workspace.year_start)
+        if any(m.behind_days > workspace.tolerance_days for m in measures):
+            found.add(month)
+    return found
+
+
+def met_by(met_on: date | None, day: date) -> bool:
+    return met_on is not None and met_on <= day
+
+
+def trailing_run(months: set[int], ends: Sequence[int]) -> list[int]:
+    """The months of ``months`` running back without a gap from the last month-end."""
+    run: list[int] = []
+    for month in reversed(ends):
+        if month not in months:
+            break
+        run.insert(0, month)
+    return run
+
+
 def escalations(
     ledger: Ledger,
     as_of: date,
@@ -93,10 +138,20 @@ def escalations(
     """The items slipping at each of the last ``lagging`` (or more) month-ends by ``as_of``,
     with those months; ``interview`` or more puts an item on the 约谈 list."""
     ends = [m for m in range(1, 13) if month_end(ledger.year, m) <= as_of]
+    if not ends:
+        return []
     runs: dict[str, list[int]] = {}
-    candidates = list(ledger.items)
-    # backwards from the last month-end, each month judging only the items slipping at every
-    # later one: most items drop out at once, so this costs about one evaluation, not twelve
+    last = month_end_clock(ledger, ends[-1])
+    last_verdict = verdicts(last)
+    candidates = []
+    for item in ledger.items:
+        months = slipping_months(ledger, item, ends, last, last_verdict)
+        if months is None:
+            candidates.append(item)
+        else:
+            runs[item.ref] = trailing_run(months, ends)
+    # the items whose history was rewritten (corrections, undos, reschedules): judged month by
+    # month, backwards from the last month-end, as long as they keep slipping
     for month in reversed(ends):
         clock = month_end_clock(ledger, month)
         verdict = verdicts(clock)
