@@ -146,7 +146,7 @@ HELP_ORDER = ("check", "status", "list", "show", "update", "done", "overdue", "a
 """The order --help lists the commands in: the clerk's day; then the others."""
 COMMAND_MODULES = {
     "read": ("check", "status", "list", "show", "overdue", "agenda", "log"),
-    "record": ("update", "done"),
+    "record": ("update", "done", "reschedule"),
     "workspace": ("init",),
     "importer": ("import",),
     "paperwork": ("report", "export"),
