@@ -399,3 +399,16 @@ def test_the_workspace_sets_how_many_months(ledger_dir: Path) -> None:
     result = run_cli(ledger_dir, ["check"])
     assert result.exit_code == 1
     assert "interview_months 不能少于 lagging_months" in result.stdout + result.stderr
+
+
+def test_a_bulletin_and_an_export_state_the_commit_they_were_made_from(
+    year: Year, tmp_path: Path
+) -> None:
+    seen = git(year.root, "rev-parse", "--short=7", "meeting-2023-07-05^{commit}").strip()
+    out = tmp_path / "6月.md"
+    args = ["report", "--month", "6", "--as-recorded", "meeting-2023-07-05", "-f", "md"]
+    ok(run_cli(year.root, [*args, "-o", str(out)]))
+    assert f"数据版本：{seen} (meeting-2023-07-05)" in out.read_text(encoding="utf-8")
+    exported = ok(run_cli(year.root, ["export", "-f", "json", "--month", "6"]))
+    head = git(year.root, "rev-parse", "--short=7", "HEAD").strip()
+    assert json.loads(exported.stdout)["data_version"] == head

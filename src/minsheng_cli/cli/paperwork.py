@@ -195,6 +195,7 @@ def report(
 
         period = period_of(ledger.year, kind, number)
         paper = build_report(evaluate(ledger, period.end), period)
+        paper = paper._replace(data_version=data_version(ctx))
         step_done()
         content = render_report(paper, chosen)
         step_done()
@@ -243,6 +244,29 @@ def export(
         step_done()
         from minsheng_cli.paperwork.export import export_content
 
-        content = export_content(snapshot, chosen)
+        content = export_content(snapshot, chosen, data_version(ctx))
         step_done()
     deliver(content, output)
+
+
+def data_version(ctx: typer.Context) -> str:
+    """数据版本: the short commit the ledger was read from (HEAD, or --as-recorded's point), with
+    its meeting tag if it has one, and a mark for files changed since; empty without git."""
+    from minsheng_cli.errors import GitError
+    from minsheng_cli.write.audit import has_changes, in_work_tree
+    from minsheng_cli.write.history import meetings, resolve_point
+
+    context = workspace(ctx)
+    root = context.root()
+    try:
+        if not in_work_tree(root):
+            return ""
+        point = resolve_point(root, context.as_recorded or "HEAD")
+        tags = [m.tag for m in meetings(root) if m.commit == point.commit]
+        edited = context.as_recorded is None and any(
+            has_changes(root, root / name) for name in ("minsheng.yaml", "tasks")
+        )
+    except (GitError, UsageError):  # a repository without a commit yet
+        return ""
+    version = point.commit[:7] + (f" ({tags[-1]})" if tags else "")
+    return version + (" " + _("with uncommitted changes") if edited else "")

@@ -115,14 +115,16 @@ def unit_cells(summary: UnitSummary) -> tuple[Cell, ...]:
     return (summary.unit, summary.items, *states, sum(states), round(summary.completion, 4))
 
 
-def export_content(snapshot: Snapshot, fmt: str) -> str | bytes:
+def export_content(snapshot: Snapshot, fmt: str, data_version: str = "") -> str | bytes:
+    """The 台账 in ``fmt``; ``data_version`` (数据版本: the commit it was made from) goes in the
+    JSON's header and the workbook's properties and page header (a CSV has no header)."""
     rows = export_rows(snapshot)
     if fmt == "xlsx":
-        return workbook_bytes(snapshot, rows)
+        return workbook_bytes(snapshot, rows, data_version)
     if fmt == "csv":
         return csv_bytes(rows)
     if fmt == "json":
-        return json_text(snapshot, rows)
+        return json_text(snapshot, rows, data_version)
     raise ValueError(fmt)
 
 
@@ -172,8 +174,12 @@ def adjustment_json(status: MilestoneStatus) -> dict[str, Any] | None:
     }
 
 
-def json_text(snapshot: Snapshot, rows: Sequence[ExportRow]) -> str:
-    data = {**snapshot_header(snapshot), "rows": [row_json(row) for row in rows]}
+def json_text(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: str = "") -> str:
+    data = {
+        **snapshot_header(snapshot),
+        "data_version": data_version or None,
+        "rows": [row_json(row) for row in rows],
+    }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -216,7 +222,7 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
-def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow]) -> bytes:
+def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: str = "") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -226,7 +232,7 @@ def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow]) -> bytes:
     colour_states(ledger_sheet, rows)
     unit_sheet = workbook.create_sheet(_("By unit"))
     fill_sheet(unit_sheet, unit_columns(), [unit_cells(s) for s in unit_summaries(snapshot)])
-    describe(workbook, snapshot)
+    describe(workbook, snapshot, data_version)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -298,10 +304,13 @@ def colour_states(sheet: Any, rows: Sequence[ExportRow]) -> None:
         sheet.cell(row=row_index, column=STATE_COLUMN + 1).fill = fills[row.status.state]
 
 
-def describe(workbook: Any, snapshot: Snapshot) -> None:
-    """The title and as-of date in the file's properties and in every printed page's header."""
+def describe(workbook: Any, snapshot: Snapshot, data_version: str = "") -> None:
+    """The title and as-of date (and 数据版本) in the file's properties and in every printed
+    page's header."""
     workspace = snapshot.ledger.workspace
     as_of = _("as of {date}").format(date=snapshot.as_of.isoformat())
+    if data_version:
+        as_of += " " + _("data version: {version}").format(version=data_version)
     workbook.properties.title = workspace.title
     workbook.properties.subject = as_of
     for sheet in workbook.worksheets:

@@ -185,6 +185,8 @@ class Report(NamedTuple):
     due_next: tuple[MilestoneStatus, ...]
     """Milestones falling due in the next period and not met by this one's end."""
     escalated: Mapping[str, Escalation] = {}
+    data_version: str = ""
+    """数据版本: the commit (and meeting) the bulletin was made from; empty without git."""
     """The items slipping at consecutive month-ends by the period's end (连续N月滞后, 约谈)."""
 
     @property
@@ -438,10 +440,15 @@ def header_blocks(report: Report) -> list[Block]:
         [_("under {document}").format(document=workspace.document)] if workspace.document else []
     )
     as_of = _("as of {date}").format(date=long_date(report.snapshot.as_of))
+    version = (
+        [_("data version: {version}").format(version=report.data_version)]
+        if report.data_version
+        else []
+    )
     return [
         Heading(0, report_title(report)),
         Paragraph(f"（{period_label(report.period)}）", centered=True),
-        Paragraph("　".join([*basis, as_of]), centered=True),
+        Paragraph("　".join([*basis, as_of, *version]), centered=True),
     ]
 
 
