@@ -179,7 +179,8 @@ def print_parts(parts: Parts) -> None:
     if stdout_is_terminal():
         from minsheng_cli.render.terminal import to_rich  # Rich's layout: only on a terminal
 
-        console().print(*to_rich(parts))
+        terminal = console()
+        terminal.print(*to_rich(parts, terminal.width))
         return
     from minsheng_cli.render.plain import to_plain  # only through a pipe
 

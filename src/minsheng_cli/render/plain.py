@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.cells import cell_len, get_character_cell_size
 
+from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.sheet import Cell, Column, Part, Parts, Sheet, plain_text
 from minsheng_cli.text import without_controls
 
@@ -124,7 +125,4 @@ def display_widths(texts: Iterable[str]) -> dict[str, int]:
 def _fitted(text: str, cap: int) -> str:
     if cell_len(text) <= cap:
         return text
-    head = text[: 2 * cap]  # enough characters for ``cap`` cells; Rich's cut walks every one
-    if cap < len(ELLIPSIS):
-        return set_cell_size(head, cap)
-    return set_cell_size(head, cap - len(ELLIPSIS)).rstrip() + ELLIPSIS
+    return cut_to(text[: 2 * cap], cap, ELLIPSIS)  # enough characters for ``cap`` cells

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 from minsheng_cli.core.evaluate import (
     ItemStatus,
     Light,
@@ -32,6 +34,7 @@ from minsheng_cli.render.labels import (
     state_label,
     units_of,
 )
+from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
 from minsheng_cli.text import format_amount
 
@@ -83,23 +86,71 @@ def heading(snapshot: Snapshot | Milestones, what: str) -> Line:
 
 
 COMPACT_BELOW = 120
-"""Console width under which status draws a short bar and dates without the (ledger's) year."""
+"""Console width under which dates lose the (ledger's) year and bars are half as long."""
+NEXT_AT_LEAST = 16
+"""The fewest cells the next milestone's text gets before status stacks its columns."""
+NEXT_AT_MOST = 30
+"""Through a pipe (no width to fit) the next milestone is cut at 30 cells, as "..."."""
+PIPE_WIDTH = 1000
+"""A width at least this is a pipe's, not a terminal's."""
 
 
 def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 200) -> Parts:
-    compact = width < COMPACT_BELOW
+    """One row per item, laid out for ``width`` in a fixed order of fallbacks:
+
+    1. every column on its own, a 10-cell bar, dates in full, names and units on one line;
+    2. under 120 columns, or when that leaves the next milestone fewer than 16 cells: a 5-cell
+       bar and dates without the year (MM-DD);
+    3. when even that leaves fewer than 16 cells: columns stack, so each row takes two lines —
+       实事名称 over 责任单位, the deadline and due date over the next milestone's text, the
+       progress as a share without its bar.
+
+    The next milestone's text takes the room left and is cut with … before a number, never
+    inside one. A pipe (``width`` = PLAIN_WIDTH) always gets layout 1.
+    """
+    names = [cell_len(s.item.project_name) for s in items] or [0]
+    units = [cell_len(s.item.unit) for s in items] or [0]
+    name_width = max(cell_len(_("Project")), *names)
+    unit_width = max(cell_len(_("Unit")), *units)
+    leader = max([cell_len(_("Leader")), *(cell_len(s.item.leader) for s in items)])
+    light = cell_len(_("Light"))
+    for compact in (False, True):
+        if compact is False and width < COMPACT_BELOW:
+            continue
+        bar = max(cell_len(_("Progress")), (BAR_CELLS // 2 if compact else BAR_CELLS) + 5)
+        due = max(cell_len(_("Due")), 5 if compact else 10)
+        fixed = [max(4, cell_len(_("No."))), name_width, unit_width, leader, bar, due, light]
+        room = width - (sum(fixed) + 3 * len(fixed) + 1)
+        if width >= PIPE_WIDTH:
+            return _status_in_columns(snapshot, items, compact, None)
+        if room >= NEXT_AT_LEAST:
+            return _status_in_columns(snapshot, items, compact, room)
+    stacked = [max(4, cell_len(_("No."))), max(name_width, unit_width), leader, 4, light]
+    room = width - (sum(stacked) + 3 * len(stacked) + 1)
+    return _status_stacked(snapshot, items, max(room, NEXT_AT_LEAST))
+
+
+def _next_text(status: ItemStatus) -> str:
+    upcoming = status.next_due
+    return f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING
+
+
+def _status_in_columns(
+    snapshot: Snapshot, items: Sequence[ItemStatus], compact: bool, next_cells: int | None
+) -> Parts:
+    """``next_cells``: the room the next milestone has on a terminal; None through a pipe."""
     bar_cells = BAR_CELLS // 2 if compact else BAR_CELLS
-    # what the fixed columns take: 序号, 领导 (3 wide chars), bar + " 100%", date, light, padding
-    fixed = 5 + 6 + bar_cells + 5 + (5 if compact else 10) + 4 + 2 * 8
-    spare = max(24, width - fixed)
     columns = (
-        Column(_("No."), no_wrap=True, min_width=4),
-        Column(_("Project"), max_width=min(22, spare // 4), min_width=6, overflow="fold"),
-        Column(_("Unit"), max_width=min(20, spare // 4), min_width=6, overflow="fold"),
+        Column(_("No."), no_wrap=True),
+        Column(_("Project"), no_wrap=True),
+        Column(_("Unit"), no_wrap=True),
         Column(_("Leader"), no_wrap=True),
         Column(_("Progress"), no_wrap=True),
         Column(
-            _("Next milestone"), max_width=min(30, spare // 3), no_wrap=True, overflow="ellipsis"
+            _("Next milestone"),
+            max_width=NEXT_AT_MOST if next_cells is None else None,
+            no_wrap=True,
+            overflow="ellipsis",
         ),
         Column(_("Due"), no_wrap=True),
         Column(_("Light"), no_wrap=True, justify="center"),
@@ -116,8 +167,38 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
                 item.unit,
                 item.leader,
                 progress_bar(status.progress, bar_cells),
-                f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING,
+                _next_text(status)
+                if next_cells is None
+                else cut_to(_next_text(status), next_cells),
                 due[5:] if compact and upcoming else due,
+                light_text(status.light),
+            )
+        )
+    return (Sheet(heading(snapshot, _("status")), columns, rows), light_footer(items))
+
+
+def _status_stacked(snapshot: Snapshot, items: Sequence[ItemStatus], next_cells: int) -> Parts:
+    columns = (
+        Column(_("No."), no_wrap=True),
+        Column(f"{_('Project')}／{_('Unit')}", no_wrap=True),
+        Column(_("Leader"), no_wrap=True),
+        Column(_("Progress"), no_wrap=True, justify="right"),
+        Column(_("Next milestone"), no_wrap=True),
+        Column(_("Light"), no_wrap=True, justify="center"),
+    )
+    rows = []
+    for status in items:
+        item = status.item
+        upcoming = status.next_due
+        when = f"{deadline_label(upcoming)} {iso(upcoming.due)[5:]}" if upcoming else NOTHING
+        text = cut_to(upcoming.milestone.text, next_cells) if upcoming else ""
+        rows.append(
+            (
+                item.ref,
+                (Span(item.project_name + "\n"), Span(item.unit, "dim")),
+                item.leader,
+                f"{status.progress * 100:.0f}%",
+                f"{when}\n{text}" if text else when,
                 light_text(status.light),
             )
         )
