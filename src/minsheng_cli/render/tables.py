@@ -120,13 +120,13 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
         bar = max(cell_len(_("Progress")), (BAR_CELLS // 2 if compact else BAR_CELLS) + 5)
         due = max(cell_len(_("Due")), 5 if compact else 10)
         fixed = [max(4, cell_len(_("No."))), name_width, unit_width, leader, bar, due, light]
-        room = width - (sum(fixed) + 3 * len(fixed) + 1)
+        room = width - (sum(fixed) + 3 * (len(fixed) + 1) + 1)
         if width >= PIPE_WIDTH:
             return _status_in_columns(snapshot, items, compact, None)
         if room >= NEXT_AT_LEAST:
             return _status_in_columns(snapshot, items, compact, room)
     stacked = [max(4, cell_len(_("No."))), max(name_width, unit_width), leader, 4, light]
-    room = width - (sum(stacked) + 3 * len(stacked) + 1)
+    room = width - (sum(stacked) + 3 * (len(stacked) + 1) + 1)
     return _status_stacked(snapshot, items, max(room, NEXT_AT_LEAST))
 
 
