@@ -31,6 +31,7 @@ from minsheng_cli.render.labels import (
     planned_amount,
     recorded_text,
     required_text,
+    shortfalls,
     state_label,
     units_of,
 )
@@ -443,10 +444,11 @@ def _first(unit: str, row_index: int) -> str:
 def _unit_heading_rows(leader: str | None, unit: str) -> list[tuple[Cell, ...]]:
     """On a narrow terminal: the leader (before their first unit) and the unit head the rows."""
     blank = ("", "", "")
+    after = ("", "", "")
     rows: list[tuple[Cell, ...]] = []
     if leader is not None:
-        rows.append((*blank, Span(labelled(_("Leader")) + (leader or NOTHING), "bold"), "", ""))
-    rows.append((*blank, Span(unit or NOTHING, "bold"), "", ""))
+        rows.append((*blank, Span(labelled(_("Leader")) + (leader or NOTHING), "bold"), *after))
+    rows.append((*blank, Span(unit or NOTHING, "bold"), *after))
     return rows
 
 
@@ -458,16 +460,10 @@ def overdue_columns(compact: bool) -> tuple[Column, ...]:
         for header in (*lead, _("No."), *deadline, _("Due"), _("Days late"))
     )
     texts = (
-        Column(_("Milestone"), ratio=3 if compact else None, overflow="fold"),
-        *(
-            Column(
-                header,
-                ratio=1 if compact else None,
-                max_width=None if compact else 24,
-                overflow="fold",
-            )
-            for header in (_("Required"), _("Recorded"))
-        ),
+        Column(_("Milestone"), ratio=2 if compact else None, overflow="fold"),
+        Column(_("Required"), ratio=1 if compact else None, overflow="fold"),
+        Column(_("Recorded"), no_wrap=True),
+        Column(_("Short by"), no_wrap=True),
     )
     return fixed + texts
 
@@ -478,10 +474,23 @@ def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
     item, milestone, due = status.item, status.milestone, iso(status.due)
     number = f"{item.project}.{item.number}#{milestone.number}"
     days_late = Span(str(status.days_late), "bold red")
-    asked = (milestone.text, required_text(status), recorded_text(status))
+    asked = (milestone.text, *short_cells(status))
     if compact:
         return (number, due[5:] if status.due else due, days_late, *asked)
     return (number, deadline_label(status), due, days_late, *asked)
+
+
+def short_cells(status: MilestoneStatus) -> tuple[str, str, str]:
+    """Required, recorded and short by, for the targets that fell short only (one a line); a
+    milestone to tick off says so."""
+    short = shortfalls(status)
+    if status.milestone.needs_tick or not short:
+        return (required_text(status), recorded_text(status), NOTHING)
+    return (
+        "\n".join(a for a, _b, _c in short),
+        "\n".join(b for _a, b, _c in short),
+        "\n".join(c for _a, _b, c in short),
+    )
 
 
 def history_table(entries: Sequence[Entry]) -> Parts:
