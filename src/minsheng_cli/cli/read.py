@@ -284,6 +284,7 @@ def log(
                     "items": list(e.items),
                     "reported_by": e.reporter,
                     "files": list(e.files),
+                    "note": e.note,
                 }
                 for e in entries
             ]

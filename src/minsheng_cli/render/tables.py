@@ -372,15 +372,23 @@ def item_milestones(status: ItemStatus) -> Sheet:
 
 
 def record_table(item: Item, records: Sequence[Record]) -> Sheet:
-    columns = tuple(
-        Column(header) for header in (_("Date"), _("Reported by"), _("What"), _("Note"))
+    columns = (
+        Column(_("Date"), no_wrap=True),
+        Column(_("Reported by"), no_wrap=True),
+        Column(_("What"), ratio=2),
+        Column(_("Note")),
     )
     rows: list[tuple[Cell, ...]] = []
-    for record in records:
+    for record in sorted(records, key=lambda r: r.date):  # by date, the file's order within one
         if record.done or record.undone:
             what = (_("ticked: {text}") if record.done else _("tick taken back: {text}")).format(
                 text=record.done or record.undone
             )
+            track = next(
+                (m.track for m in item.milestones if record.ticks(m) is not None and m.track), None
+            )
+            if track:
+                what += f"（{track}）"
             if record.period:
                 what += f"（{record.period}月）"
         else:
@@ -496,12 +504,16 @@ def short_cells(status: MilestoneStatus) -> tuple[str, str, str]:
 def history_table(entries: Sequence[Entry]) -> Parts:
     if not entries:
         return (_("No recorded changes yet."),)
-    wrapped = _("What")
-    columns = tuple(
-        Column(header, no_wrap=header != wrapped)
-        for header in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit"))
+    columns = (
+        Column(_("When"), no_wrap=True),
+        Column(_("Who"), no_wrap=True),
+        Column(_("Reported by"), no_wrap=True),
+        Column(_("What"), ratio=2),
+        Column(_("Note")),
+        Column(_("Commit"), no_wrap=True),
     )
     rows = [
-        (entry.when, entry.author, entry.reporter, entry.subject, entry.commit) for entry in entries
+        (entry.when, entry.author, entry.reporter, entry.subject, entry.note, entry.commit)
+        for entry in entries
     ]
     return (Sheet(_("History"), columns, rows),)
