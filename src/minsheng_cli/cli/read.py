@@ -77,7 +77,11 @@ def status(
 ) -> None:
     ledger = filtered_ledger(ctx, unit, leader)
     snapshot = snapshot_for(ctx, as_of, month, ledger)
-    items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
+    items = [
+        s
+        for s in snapshot.items
+        if of_unit_and_leader(s.item, unit, leader, ledger.workspace.aliases)
+    ]
     if as_json:
         from minsheng_cli.render.json import item_json
 
@@ -135,7 +139,7 @@ def list_milestones(
     statuses = [
         m
         for m in snapshot.milestones
-        if of_unit_and_leader(m.item, unit, leader)
+        if of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
         and (wanted_state is None or m.state is wanted_state)
         and (due_month is None or (m.due is not None and m.due.month == due_month))
     ]
@@ -199,7 +203,8 @@ def overdue(
     late = [
         m
         for m in snapshot.milestones
-        if m.state is State.OVERDUE and of_unit_and_leader(m.item, unit, leader)
+        if m.state is State.OVERDUE
+        and of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
     ]
     if as_json:
         from minsheng_cli.render.json import milestone_json
@@ -238,7 +243,11 @@ def agenda(
 
     ledger = filtered_ledger(ctx, unit, leader)
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
-    keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
+    keep = [
+        m
+        for m in plan.milestones
+        if of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
+    ]
     if as_json:
         from minsheng_cli.render.json import milestone_json
 

@@ -21,6 +21,7 @@ from minsheng_cli.core.evaluate import (
 )
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import Item, Record, measure_name
+from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -35,7 +36,6 @@ from minsheng_cli.render.labels import (
     state_label,
     units_of,
 )
-from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
 from minsheng_cli.text import format_amount
 
