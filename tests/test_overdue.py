@@ -98,8 +98,8 @@ def test_overdue_says_what_was_required_and_what_was_recorded(half_year: Path) -
 
     text = run_cli(half_year, ["--lang", "en", "overdue", "--month", "9"]).stdout
     line = {ref: next(x for x in text.splitlines() if ref in x) for ref in ("2.1#5", "3.1#9")}
-    assert re.search(r"\bwork done 100%\s+work done 85%", line["2.1#5"])
-    assert re.search(r"\b户厕改造 900座\s+nothing recorded", line["3.1#9"])
+    assert re.search(r"\bwork done 100%\s+85%\s+15%", line["2.1#5"])
+    assert re.search(r"\b户厕改造 900座\s+nothing recorded\s+900座", line["3.1#9"])
     line["5.2#2"] = next(x for x in text.splitlines() if "5.2#2" in x)
     assert re.search(r"\btick off \(销号\)\s+not ticked", line["5.2#2"])
 
@@ -381,12 +381,8 @@ def test_a_pipe_gets_overdue_as_columns_with_a_blank_line_after_each_leader(
     for row in table.rows:
         assert row[6] == in_ascii(by_ref[row[2]]["text"])  # the milestone, whole
     jobs = next(row for row in table.rows if row[2] == "6.1#2")
-    assert jobs[7:] == [
-        "技能培训 200人，创业担保贷款 500万元，城镇新增就业 100人，培育创业实体 50个，"
-        "创造新岗位 50个，创业带动就业 200人，农村劳动力转移就业 2万人次",
-        "技能培训 210人，创业担保贷款 520万元，城镇新增就业 110人，培育创业实体 50个，"
-        "创造新岗位 55个，创业带动就业 230人，农村劳动力转移就业 1.9万人次",
-    ]
+    # only the target that fell short: required, recorded, short by (issue 12)
+    assert jobs[7:] == ["农村劳动力转移就业 2万人次", "1.9万人次", "0.1万人次"]
     assert "..." not in result.stdout and "…" not in result.stdout
     assert max(cell_len(line) for line in table.lines) > 80
     assert "责任领导：" not in result.stdout

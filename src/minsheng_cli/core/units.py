@@ -1,10 +1,11 @@
 """Which unit a clerk means by what they type: part of its name, its usual 简称, or an alias.
 
-The 简称 rule: leave off the kind of body (局, 委员会, 办公室, 中心 …), split the rest at 和 (or
-与, 、) into parts — a name without one into words of two characters, each a part — and take
-one character of each part, in order: the first character of one of the part's two-character
-words. 人力资源+社会保障 → 人社 (or 人保), 住房+城乡建设 → 住建, 卫生+健康 → 卫健, 教育+体育 →
-教体, 医疗+保障 → 医保, 交通+运输 → 交运. What the rule does not give (残联 for 残疾人联合会) goes in
+The 简称 rule: leave off the kind of body (局, 委员会, 办公室, 中心 …), split the rest at 和
+(or 与, 、) into parts — a name without one into words of two characters, each a part — and
+take one character of each part, in order: the first character of one of its two-character
+words. 人力资源+社会保障 → 人社 (or 人保), 住房+城乡建设 → 住建, 卫生+健康 → 卫健,
+教育+体育 → 教体, 医疗+保障 → 医保, 交通+运输 → 交运. What the rule does not give (残联 for
+残疾人联合会) goes in
 minsheng.yaml's ``aliases:``.
 """
 
