@@ -30,7 +30,13 @@ class Expected(NamedTuple):
 
 BAD_INPUT: dict[str, list[Expected]] = {
     "yaml_syntax.yaml": [
-        Expected(10, "YAML syntax error: mapping values are not allowed in this context", "YAML")
+        Expected(
+            10,
+            "YAML syntax error: mapping values are not allowed in this context"
+            ' (a value holding “: ” must be in quotes, as in "4月: 完成招标",'
+            " or written with the full-width “：”)",
+            "YAML",
+        )
     ],
     "unknown_key.yaml": [Expected(6, "unknown key “leadr”; " + ITEM_KEYS, "leadr")],
     "missing_key.yaml": [Expected(5, "“content” is missing; add it", "content")],

@@ -14,7 +14,15 @@ from typing import Any
 
 from minsheng_cli.errors import Problem
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.deadlines import DeadlineError, DueKind, parse_deadline
+from minsheng_cli.ledger.deadlines import (
+    DeadlineCell,
+    DeadlineError,
+    Due,
+    DueKind,
+    UnclearDeadline,
+    parse_deadline,
+    split_deadline_cell,
+)
 from minsheng_cli.ledger.model import (
     PERCENT_KEY,
     Indicator,
@@ -179,27 +187,46 @@ def _milestone(
     workspace: Workspace,
     found: _Collector,
 ) -> Milestone:
-    deadline = str(raw["deadline"])
+    """A milestone; a deadline cell that carries the action ("5月底前动工") gives the text and
+    the work percentage the milestone does not give itself."""
     line = raw.get("line")
     targets = dict(raw.get("targets", {}))
     if raw.get("percent") is not None:
         targets[PERCENT_KEY] = raw["percent"]
-    kind, due = DueKind.ONGOING, None
+    cell, parsed = _deadline_cell(str(raw["deadline"]), line, workspace, found)
+    text = raw.get("text") or cell.rest
+    if not text:
+        found.error(line, _("“{field}” is missing; add it").format(field="text"))
+    if cell.percent is not None and PERCENT_KEY not in targets:
+        targets[PERCENT_KEY] = cell.percent
+    kind, due = (parsed.kind, parsed.date) if parsed else (DueKind.ONGOING, None)
+    if kind is DueKind.MONTHLY and targets:
+        found.error(line, _("a monthly duty (逐月) cannot have cumulative targets"))
+    return Milestone(number, cell.deadline, kind, due, text, targets, track, False, line)
+
+
+def _deadline_cell(
+    written: str, line: int | None, workspace: Workspace, found: _Collector
+) -> tuple[DeadlineCell, Due | None]:
+    """The deadline as the time and the rest of its cell, and what the time means (None: an
+    error, reported)."""
     try:
-        parsed = parse_deadline(deadline, workspace.year, workspace.rules)
-        kind, due = parsed.kind, parsed.date
-        if parsed.warning:
-            found.warn(line, parsed.warning)
+        cell = split_deadline_cell(written, workspace.year, workspace.rules)
+        parsed = parse_deadline(cell.deadline, workspace.year, workspace.rules)
+    except UnclearDeadline as exc:  # it already says what to write
+        found.error(line, str(exc))
+        return DeadlineCell(written, "", None), None
     except DeadlineError as exc:
         found.error(
             line,
             _(
-                "{problem}; write it as the notice does (3月中旬, 5月底前, 年底) or as 2023-05-31"
-            ).format(problem=exc),
+                "{problem}; write it as the notice does (3月中旬, 5月底前, 年底) or as {example}"
+            ).format(problem=exc, example=f"{workspace.year}-05-31"),
         )
-    if kind is DueKind.MONTHLY and targets:
-        found.error(line, _("a monthly duty (逐月) cannot have cumulative targets"))
-    return Milestone(number, deadline, kind, due, raw["text"], targets, track, False, line)
+        return DeadlineCell(written, "", None), None
+    if parsed.warning:
+        found.warn(line, parsed.warning)
+    return cell, parsed
 
 
 def _check_order(milestones: list[Milestone], found: _Collector) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -81,9 +82,20 @@ class IndicatorModel(Strict):
     unit: Text = Indicator._field_defaults["unit"]
 
 
+def year_as_text(value: object) -> object:
+    """A bare year (YAML reads ``deadline: 2024`` as a number) is the deadline "2024"; any other
+    number stays a number, refused as not text (20230331 must not become a date)."""
+    if type(value) is int and 2000 <= value <= 2100:
+        return str(value)
+    return value
+
+
 class MilestoneModel(Strict):
-    deadline: str | Annotated[dt.date, StrictType()]  # an int must not become 1970-01-01
-    text: Name
+    deadline: Annotated[
+        str | Annotated[dt.date, StrictType()],  # an int must not become 1970-01-01
+        BeforeValidator(year_as_text),
+    ]
+    text: Name | None = None  # None: the deadline cell carries it ("5月底前动工")
     targets: dict[Name, Amount] = {}
     percent: Percent | None = None
 

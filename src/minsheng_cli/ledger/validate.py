@@ -104,6 +104,25 @@ def _in_words(kind: str, context: dict[str, Any]) -> str | None:
     return None
 
 
+def _colon_hint(kind: str, place: Path_, document: Document) -> str | None:
+    """Text that YAML read as a mapping because of a half-width colon (``deadline:`` with
+    ``4月: 完成招标`` indented under it): say to quote it, or to write the full-width “：”."""
+    value: Any = document.data
+    for part in place:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if kind != "string_type" or not isinstance(value, dict) or len(value) != 1 or not place:
+        return None
+    ((key, after),) = value.items()
+    written = f"{key}: {after}" if after is not None else f"{key}:"
+    return _(
+        "“{field}”: “{text}” reads as a key and a value because of the “:” after “{key}”;"
+        ' put it in quotes ({field}: "{text}") or write the full-width “：”'
+    ).format(field=place[-1], text=written, key=key)
+
+
 def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Problem]:
     """One problem per place in the file: a union's several branch errors become one."""
     by_place: dict[Path_, Problem] = {}
@@ -112,7 +131,9 @@ def _problems(file: Path, document: Document, exc: Any, model: Any) -> list[Prob
         place = loc if error["type"] == "missing" else _in_data(loc, document)
         if place in by_place:
             continue
-        message = _describe(error["type"], place, str(error["msg"]), model, error.get("ctx"))
+        message = _colon_hint(error["type"], place, document) or _describe(
+            error["type"], place, str(error["msg"]), model, error.get("ctx")
+        )
         by_place[place] = Problem(file, document.line_of(place), message)
     return sorted(by_place.values(), key=lambda p: p.line or 0)
 

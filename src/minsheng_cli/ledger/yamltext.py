@@ -89,6 +89,11 @@ def compose(text: str) -> yaml.Node | None:
         problem = exc.problem or exc.context or str(exc)
         if "tab" in problem or (mark is not None and _tab_at(text, mark.line)):
             problem += _(" (YAML indents with spaces only: replace the tab characters with spaces)")
+        elif "mapping values are not allowed" in problem:
+            problem += _(
+                ' (a value holding “: ” must be in quotes, as in "4月: 完成招标",'
+                " or written with the full-width “：”)"
+            )
         raise YamlProblem(line, _("YAML syntax error: {problem}").format(problem=problem)) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(None, _("YAML error: {problem}").format(problem=exc)) from exc

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from minsheng_cli.errors import LedgerProblems, Problem, UsageError
 from minsheng_cli.i18n import _
@@ -105,18 +105,17 @@ input: anyone who can write the folder can put any JSON there under a right chec
 def load_workspace(root: Path, raw: bytes | None = None) -> tuple[Workspace, list[Problem]]:
     """minsheng.yaml (``raw``: its bytes, if already read), or LedgerProblems if it is broken."""
     file = root / WORKSPACE_FILE
-    data = read_cached(root, file, read_workspace_data, raw)
-    if not isinstance(data, list):
-        try:
-            built = workspace_from_data(root, data)
-            if conforms([built[0]], Workspace):
-                return built
-        except CACHE_DAMAGE:
-            pass  # read the file itself
-        data = read_cached(root, file, read_workspace_data, raw, stored=False)
-    if isinstance(data, list):
-        raise LedgerProblems(data, root)
-    return workspace_from_data(root, data)
+    built = _built_trusting_no_cache(
+        root,
+        file,
+        raw,
+        read_workspace_data,
+        lambda data: workspace_from_data(root, data),
+        Workspace,
+    )
+    if isinstance(built, list):
+        raise LedgerProblems(built, root)
+    return built
 
 
 def project_from(
@@ -126,18 +125,41 @@ def project_from(
     cache where it can be, from the file itself when the cache holds anything else."""
     from minsheng_cli.ledger.build import build_project  # a snapshot hit never builds
 
-    data = read_cached(root, file, read_project_data, raw)
+    built = _built_trusting_no_cache(
+        root,
+        file,
+        raw,
+        read_project_data,
+        lambda data: build_project(data, file, workspace),
+        Project,
+    )
+    return (None, built) if isinstance(built, list) else built
+
+
+Built = TypeVar("Built", tuple[Workspace, list[Problem]], tuple[Project, list[Problem]])
+
+
+def _built_trusting_no_cache(
+    root: Path,
+    file: Path,
+    raw: bytes | None,
+    read: Callable[[Path, bytes | None], dict[str, Any] | list[Problem]],
+    build: Callable[[dict[str, Any]], Built],
+    kind: type[tuple[Any, ...]],
+) -> Built | list[Problem]:
+    """``build`` of the file's validated data, or the file's problems. Data from the cache is
+    untrusted: if building from it fails, or builds anything but a ``kind`` of the model's exact
+    types all the way down, the file itself is read and its cache entry replaced."""
+    data = read_cached(root, file, read, raw)
     if not isinstance(data, list):
         try:
-            built = build_project(data, file, workspace)
-            if conforms([built[0]], Project):
+            built = build(data)
+            if conforms([built[0]], kind):
                 return built
         except CACHE_DAMAGE:
             pass  # read the file itself
-        data = read_cached(root, file, read_project_data, raw, stored=False)
-    if isinstance(data, list):
-        return None, data
-    return build_project(data, file, workspace)
+        data = read_cached(root, file, read, raw, stored=False)
+    return data if isinstance(data, list) else build(data)
 
 
 def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] | list[Problem]:
