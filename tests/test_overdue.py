@@ -326,7 +326,17 @@ def test_on_a_narrow_terminal_leader_and_unit_head_their_rows(half_year: Path) -
     assert text.count("责任领导：王继讲") == 1
     assert text.index("责任领导：王继讲") < text.index("住房和城乡建设局") < text.index("2.1#5")
     assert "2.1#5    06-30    0" in text
-    assert "按照政策文件落实并长期坚持" in text  # the milestone's text is not cut off
+    # each heading is a line of its own, never folded into a column
+    for heading in (
+        "责任领导：王继讲",
+        "住房和城乡建设局",
+        "责任领导：李静",
+        "人力资源和社会保障局",
+    ):
+        assert heading in text.splitlines()
+    # the milestone's text is not cut off: it folds in its column
+    row = next(i for i, line in enumerate(lines) if "5.2#2" in line)
+    assert lines[row].split()[3] + lines[row + 1].strip() == "按照政策文件落实并长期坚持"
     assert "\x1b" not in result.stdout
 
 

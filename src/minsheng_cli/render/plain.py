@@ -66,7 +66,12 @@ def table_lines(sheet: Sheet) -> Iterator[str]:
     yield lines[0]
     yield RULE * (sum(width for width, _ in columns) + len(GAP) * (len(columns) - 1))
     last = len(lines) - 2
+    headings: dict[int, list[Cell]] = {}
+    for row, heading in sheet.headings:
+        headings.setdefault(row, []).append(heading)
     for index, line in enumerate(lines[1:]):
+        for heading in headings.get(index, ()):
+            yield without_controls(plain_text(heading)).rstrip()
         yield line
         if index in sheet.section_ends and index < last:
             yield ""

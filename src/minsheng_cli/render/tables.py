@@ -421,10 +421,13 @@ def overdue_report(
     compact = width < OVERDUE_COMPACT_BELOW
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
+    headings: list[tuple[int, Cell]] = []
     for leader, units in grouped_by_leader_then_unit(statuses).items():
         for unit_index, (unit, late) in enumerate(units.items()):
             if compact:
-                rows += _unit_heading_rows(leader if unit_index == 0 else None, unit)
+                if unit_index == 0:
+                    headings.append((len(rows), leader_heading(leader)))
+                headings.append((len(rows), Span(unit or NOTHING, "bold")))
             for row_index, status in enumerate(late):
                 named: tuple[Cell, ...] = ()
                 if not compact:
@@ -441,7 +444,9 @@ def overdue_report(
         ),
         "bold red",
     )
-    sheet = Sheet(title, overdue_columns(compact), rows, frozenset(section_ends), expand=compact)
+    sheet = Sheet(
+        title, overdue_columns(compact), rows, frozenset(section_ends), headings=tuple(headings)
+    )
     return (sheet, total)
 
 
@@ -449,15 +454,9 @@ def _first(unit: str, row_index: int) -> str:
     return (unit or NOTHING) if row_index == 0 else ""
 
 
-def _unit_heading_rows(leader: str | None, unit: str) -> list[tuple[Cell, ...]]:
-    """On a narrow terminal: the leader (before their first unit) and the unit head the rows."""
-    blank = ("", "", "")
-    after = ("", "", "")
-    rows: list[tuple[Cell, ...]] = []
-    if leader is not None:
-        rows.append((*blank, Span(labelled(_("Leader")) + (leader or NOTHING), "bold"), *after))
-    rows.append((*blank, Span(unit or NOTHING, "bold"), *after))
-    return rows
+def leader_heading(leader: str) -> Span:
+    """On a narrow terminal the leader heads their units' rows: 责任领导：王继讲."""
+    return Span(labelled(_("Leader")) + (leader or NOTHING), "bold")
 
 
 def overdue_columns(compact: bool) -> tuple[Column, ...]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from rich import box
 from rich.cells import cell_len
+from rich.console import RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -22,7 +24,6 @@ from minsheng_cli.render.cut import folded
 from minsheng_cli.render.sheet import (
     Cell,
     Column,
-    Part,
     Parts,
     Sheet,
     Span,
@@ -37,12 +38,11 @@ BETWEEN = 3
 """What each column adds to its text: a cell of padding on each side and a separator."""
 
 
-def to_rich(parts: Parts, width: int = 200) -> list[Table | Text]:
-    return [_renderable(part, width) for part in parts]
-
-
-def _renderable(part: Part, width: int) -> Table | Text:
-    return rich_table(part, width) if isinstance(part, Sheet) else rich_text(part)
+def to_rich(parts: Parts, width: int = 200) -> list[RenderableType]:
+    drawn: list[RenderableType] = []
+    for part in parts:
+        drawn += rich_tables(part, width) if isinstance(part, Sheet) else [rich_text(part)]
+    return drawn
 
 
 def rich_text(cell: Cell) -> Text:
@@ -72,16 +72,61 @@ def table_width(widths: list[int]) -> int:
 
 
 def rich_table(sheet: Sheet, width: int = 200) -> Table:
+    """The sheet as one Rich table (its headings, if any, are left out: see rich_tables)."""
     natural = natural_widths(sheet)
     fitted = fitted_widths(sheet, natural, width)
+    table = _empty_table(sheet, natural, fitted, expand=sheet.expand and fitted is None)
+    for index, row in enumerate(sheet.rows):
+        cells = row if fitted is None else _folded_row(sheet.columns, row, fitted)
+        table.add_row(*(rich_text(cell) for cell in cells), end_section=index in sheet.section_ends)
+    return table
+
+
+def rich_tables(sheet: Sheet, width: int = 200) -> list[RenderableType]:
+    """The sheet as Rich draws it: one table, or, when it has headings, a table per run of rows
+    with its headings on lines of their own between them, every column as wide in each table
+    (the tables after the first without the blank edges above and below them)."""
+    if not sheet.headings:
+        return [rich_table(sheet, width)]
+    natural = natural_widths(sheet)
+    widths = fitted_widths(sheet, natural, width) or natural
+    headings: dict[int, list[Cell]] = {}
+    for before, heading in sheet.headings:
+        headings.setdefault(before, []).append(heading)
+    drawn: list[RenderableType] = []
+    table = _empty_table(sheet, natural, widths, expand=False, all_fixed=True)
+    for index, row in enumerate(sheet.rows):
+        if index in headings:
+            drawn.append(table if index == 0 else Padding(table, (0, EDGE), expand=False))
+            lines = [Text(" " * EDGE) + rich_text(heading) for heading in headings[index]]
+            if index - 1 in sheet.section_ends:
+                lines.insert(0, Text(""))
+            drawn.append(Text("\n").join(lines))
+            table = _empty_table(sheet, natural, widths, expand=False, all_fixed=True, first=False)
+        table.add_row(*(rich_text(cell) for cell in _folded_row(sheet.columns, row, widths)))
+    return [*drawn, table if not drawn else Padding(table, (0, EDGE), expand=False)]
+
+
+def _empty_table(
+    sheet: Sheet,
+    natural: list[int],
+    fitted: list[int] | None,
+    expand: bool,
+    all_fixed: bool = False,
+    first: bool = True,
+) -> Table:
+    """The table's columns, without rows; the first with the title and header. Only the texts
+    take a fitted width, unless ``all_fixed`` (the tables between headings must line up)."""
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=None if sheet.title is None else rich_text(sheet.title),
+        title=None if sheet.title is None or not first else rich_text(sheet.title),
         title_justify="left",
-        expand=sheet.expand and fitted is None,
+        expand=expand,
+        show_header=first,
+        show_edge=first,
     )
     for index, (column, widest) in enumerate(zip(sheet.columns, natural, strict=True)):
-        fixed = None if fitted is None or column.no_wrap else fitted[index]
+        fixed = None if fitted is None or (column.no_wrap and not all_fixed) else fitted[index]
         table.add_column(
             rich_text(column.header),
             justify=column.justify,
@@ -92,9 +137,6 @@ def rich_table(sheet: Sheet, width: int = 200) -> Table:
             ratio=column.ratio if fitted is None else None,
             width=fixed,
         )
-    for index, row in enumerate(sheet.rows):
-        cells = row if fitted is None else _folded_row(sheet.columns, row, fitted)
-        table.add_row(*(rich_text(cell) for cell in cells), end_section=index in sheet.section_ends)
     return table
 
 
