@@ -156,7 +156,7 @@ def emit_milestones(
         return
     from minsheng_cli.render.tables import milestone_table
 
-    print_parts(milestone_table(snapshot, statuses, what))
+    print_parts(milestone_table(snapshot, statuses, what, terminal_width() or PLAIN_WIDTH))
 
 
 @commands.command(help=_("One 实事 or item in full: content, indicators, milestones and records."))
@@ -253,8 +253,10 @@ def agenda(
 
         print_json(milestone_json(m) for m in keep)
         return
+    from minsheng_cli.render.tables import agenda_table
+
     title = _("agenda for {month}月").format(month=month)
-    emit_milestones(plan.snapshot, keep, False, title)
+    print_parts(agenda_table(plan.snapshot, keep, title, terminal_width() or PLAIN_WIDTH))
 
 
 @commands.command(help=_("The recorded history, from git: when, who, what changed, which commit."))

@@ -4,8 +4,8 @@ never markup, so a project named "[red]x" prints literally."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 
@@ -220,30 +220,43 @@ def light_footer(items: Iterable[ItemStatus]) -> Line:
 
 
 def milestone_table(
-    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], what: str
+    snapshot: Snapshot | Milestones,
+    statuses: Sequence[MilestoneStatus],
+    what: str,
+    width: int = PIPE_WIDTH,
 ) -> Parts:
+    """One row per milestone. Under 120 columns (a terminal) 实事名称 is left out (序号 names
+    the item, `show` gives it) and due dates lose the year; the texts fold in what is left."""
+    narrow = width < COMPACT_BELOW
+    name = () if narrow else (Column(_("Project")),)
     columns = (
         Column(_("No."), no_wrap=True),
-        Column(_("Project"), max_width=12),
-        Column(_("Unit"), max_width=20),
+        *name,
+        Column(_("Unit")),
         Column(_("Deadline"), no_wrap=True),
         Column(_("Due"), no_wrap=True),
-        Column(_("Milestone"), max_width=34),
+        Column(_("Milestone"), ratio=3),
         Column(_("State"), no_wrap=True),
     )
     rows = [
         (
             f"{status.item.ref}#{status.milestone.number}",
-            status.item.project_name,
+            *(() if narrow else (status.item.project_name,)),
             status.item.unit,
             deadline_label(status),
-            iso(status.due),
+            _short_due(status, narrow),
             status.milestone.text,
             state_text(status.state),
         )
         for status in statuses
     ]
     return (Sheet(heading(snapshot, what), columns, rows), state_footer(statuses))
+
+
+def _short_due(status: MilestoneStatus, narrow: bool) -> str:
+    """The due date, without its year on a narrow terminal (the title gives the year)."""
+    due = iso(status.due)
+    return due[5:] if narrow and status.due else due
 
 
 def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
@@ -419,16 +432,40 @@ def overdue_report(
     if not statuses:
         return (title, Span(_("Nothing is overdue."), "green"))
     compact = width < OVERDUE_COMPACT_BELOW
+    grouped = grouped_rows(statuses, compact, lambda status: overdue_cells(status, compact))
+    total = Span(
+        ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
+            count=len(statuses)
+        ),
+        "bold red",
+    )
+    return (Sheet(title, overdue_columns(compact), *grouped), total)
+
+
+class Grouped(NamedTuple):
+    rows: list[tuple[Cell, ...]]
+    section_ends: frozenset[int]
+    expand: bool
+    headings: tuple[tuple[int, Cell], ...]
+
+
+def grouped_rows(
+    statuses: Sequence[MilestoneStatus],
+    compact: bool,
+    cells: Callable[[MilestoneStatus], tuple[Cell, ...]],
+) -> Grouped:
+    """Rows grouped by 责任领导 then 责任单位, each named once: in two columns of their own, or
+    (``compact``) as headings on lines of their own over their rows, a section per leader."""
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
     headings: list[tuple[int, Cell]] = []
     for leader, units in grouped_by_leader_then_unit(statuses).items():
-        for unit_index, (unit, late) in enumerate(units.items()):
+        for unit_index, (unit, group) in enumerate(units.items()):
             if compact:
                 if unit_index == 0:
                     headings.append((len(rows), leader_heading(leader)))
                 headings.append((len(rows), Span(unit or NOTHING, "bold")))
-            for row_index, status in enumerate(late):
+            for row_index, status in enumerate(group):
                 named: tuple[Cell, ...] = ()
                 if not compact:
                     first = unit_index == 0 and row_index == 0
@@ -436,18 +473,46 @@ def overdue_report(
                         Span(leader or NOTHING if first else "", "bold"),
                         _first(unit, row_index),
                     )
-                rows.append((*named, *overdue_cells(status, compact)))
+                rows.append((*named, *cells(status)))
         section_ends.add(len(rows) - 1)
-    total = Span(
-        ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
-            count=len(statuses)
-        ),
-        "bold red",
+    return Grouped(rows, frozenset(section_ends), False, tuple(headings))
+
+
+AGENDA_COMPACT_BELOW = 150
+"""The leader, unit and project columns need about 150; below that leader and unit head rows."""
+
+
+def agenda_table(
+    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], what: str, width: int
+) -> Parts:
+    """The month's agenda for the dispatch meeting, grouped like `overdue`: by 责任领导, then
+    责任单位, each group in due order. On a narrow terminal the leader and unit head their rows,
+    实事名称 is left out and due dates lose the year."""
+    compact = width < AGENDA_COMPACT_BELOW
+    lead = () if compact else (Column(_("Leader"), no_wrap=True), Column(_("Unit"), no_wrap=True))
+    name = () if compact else (Column(_("Project")),)
+    columns = (
+        *lead,
+        Column(_("No."), no_wrap=True),
+        *name,
+        Column(_("Deadline"), no_wrap=True),
+        Column(_("Due"), no_wrap=True),
+        Column(_("Milestone"), ratio=3),
+        Column(_("State"), no_wrap=True),
     )
-    sheet = Sheet(
-        title, overdue_columns(compact), rows, frozenset(section_ends), headings=tuple(headings)
-    )
-    return (sheet, total)
+
+    def cells(status: MilestoneStatus) -> tuple[Cell, ...]:
+        return (
+            f"{status.item.ref}#{status.milestone.number}",
+            *(() if compact else (status.item.project_name,)),
+            deadline_label(status),
+            _short_due(status, compact),
+            status.milestone.text,
+            state_text(status.state),
+        )
+
+    sheet = Sheet(heading(snapshot, what), columns, *grouped_rows(statuses, compact, cells))
+    return (sheet, state_footer(statuses))
 
 
 def _first(unit: str, row_index: int) -> str:

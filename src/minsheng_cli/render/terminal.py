@@ -130,7 +130,7 @@ def _empty_table(
         table.add_column(
             rich_text(column.header),
             justify=column.justify,
-            no_wrap=column.no_wrap or fixed is not None,
+            no_wrap=column.no_wrap,  # a text folded to its width is not wrapped again
             overflow=column.overflow if column.no_wrap else "fold",
             min_width=_least_width(column, widest),
             max_width=column.max_width,
