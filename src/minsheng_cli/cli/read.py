@@ -183,8 +183,9 @@ def show(
         return
     from minsheng_cli.render.tables import item_detail
 
+    width = terminal_width() or PLAIN_WIDTH
     for item_status in statuses:
-        print_parts(item_detail(item_status))
+        print_parts(item_detail(item_status, width))
 
 
 @commands.command(help=_("What is late, grouped by 责任领导 and 责任单位: exit 1 if anything is."))

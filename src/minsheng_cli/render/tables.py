@@ -269,12 +269,12 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
     )
 
 
-def item_detail(status: ItemStatus) -> Parts:
+def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     item = status.item
     parts: list[Sheet | Line] = [item_header(item, status)]
     if status.measures or item.indicators:
         parts.append(measure_table(status))
-    parts.append(item_milestones(status))
+    parts.append(item_milestones(status, width))
     if status.records:
         parts.append(record_table(item, status.records))
     return tuple(parts)
@@ -357,31 +357,43 @@ def behind_text(measure: Measure, unit: str) -> Span:
     )
 
 
-def item_milestones(status: ItemStatus) -> Sheet:
+def item_milestones(status: ItemStatus, width: int = PIPE_WIDTH) -> Sheet:
+    """The item's milestones, under each track's heading. Through a pipe the heading sits over
+    the texts (their column is wide); under 120 columns it is a line of its own, and the dates
+    lose their year, so the texts have the room."""
+    narrow = width < COMPACT_BELOW
     headers = ("#", _("Deadline"), _("Due"), _("Milestone"), _("Target"), _("State"), _("Met on"))
-    wrapped = (_("Milestone"), _("Target"))
-    columns = tuple(Column(header, no_wrap=header not in wrapped) for header in headers)
+    wrapped = {_("Milestone"): 3, _("Target"): 1}
+    columns = tuple(
+        Column(header, no_wrap=header not in wrapped, ratio=wrapped.get(header))
+        for header in headers
+    )
     rows: list[tuple[Cell, ...]] = []
+    headings: list[tuple[int, Cell]] = []
     current_track: str | None = None
     for milestone_status in status.milestones:
         milestone = milestone_status.milestone
         if milestone.track and milestone.track != current_track:
             position = [t.heading for t in status.item.tracks].index(milestone.track) + 1
             track = Span(numbered_track(position, milestone.track), "bold")
-            rows.append(("", "", "", track, "", "", ""))  # over the texts: the column is wide
+            if narrow:
+                headings.append((len(rows), track))
+            else:
+                rows.append(("", "", "", track, "", "", ""))  # over the texts: the column is wide
             current_track = milestone.track
+        met_on = iso(milestone_status.met_on) if milestone_status.met_on else ""
         rows.append(
             (
                 str(milestone.number),
                 deadline_label(milestone_status),
-                iso(milestone_status.due),
+                _short_due(milestone_status, narrow),
                 milestone.text,
                 amounts_text(milestone.targets, status.item),
                 state_text(milestone_status.state),
-                iso(milestone_status.met_on) if milestone_status.met_on else "",
+                met_on[5:] if narrow else met_on,
             )
         )
-    return Sheet(_("Milestones"), columns, rows)
+    return Sheet(_("Milestones"), columns, rows, headings=tuple(headings))
 
 
 def record_table(item: Item, records: Sequence[Record]) -> Sheet:
