@@ -7,8 +7,9 @@ import re
 
 from rich.cells import cell_len, set_cell_size
 
-NUMBER = re.compile(r"\d[\d.,，%-]*")
-"""A number as the ledger writes one: digits, a decimal point or thousands separator, a %."""
+NUMBER = re.compile(r"\d[\d.,%-]*")
+"""A number as the ledger writes one: digits, a decimal point or thousands separator, a %.
+(The full-width ， is never a thousands separator: 200人，发放 ends the number at 200.)"""
 
 
 def cut_to(text: str, cells: int, ellipsis: str = "…") -> str:
