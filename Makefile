@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo test lint typecheck pytest chromium bench clean catalogs catalogs-update torture
+.PHONY: demo demo-reset test lint typecheck pytest chromium bench clean catalogs catalogs-update torture offline offline-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,15 @@ $(STAMP): $(BIN)/python pyproject.toml hatch_build.py $(wildcard src/minsheng_cl
 	touch $(STAMP)
 
 # The bundled 2023 ledger, copied into .demo/ with half a year of scripted reports
-# (examples/halfyear.py), as the clerk would see it on 30 June.
+# (examples/halfyear.py), as the clerk would see it on 30 June. An existing .demo is kept, with
+# what was recorded there since; `make demo-reset` (or DEMO_RESET=1) builds it afresh.
 demo: $(STAMP)
-	$(BIN)/python -m examples.halfyear .demo
+	$(BIN)/python -m examples.halfyear .demo $(if $(DEMO_RESET),--reset)
 	$(BIN)/minsheng -C .demo status --as-of $(DEMO_DATE)
 	@echo "Try: $(BIN)/minsheng -C .demo overdue --month 6   (or show 3.1, agenda --month 7, report --month 6)"
+
+demo-reset:
+	$(MAKE) demo DEMO_RESET=1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,6 +50,17 @@ TORTURE ?= 1
 torture: $(STAMP)
 	MINSHENG_TORTURE=$(TORTURE) $(BIN)/python -m pytest tests/hostile -rfxXs
 
+# For an office network with no package index (政务内网): dist/minsheng-offline-<platform>.zip,
+# the project's and every dependency's wheel for CPython 3.11/3.12 with install.bat/install.sh.
+# Building needs the index; `make offline-test` installs the Linux x86_64 zip with it unreachable.
+OFFLINE_PLATFORMS ?= win_amd64 manylinux_x86_64 manylinux_aarch64
+
+offline: $(STAMP)
+	$(BIN)/python scripts/offline_bundle.py $(OFFLINE_PLATFORMS)
+
+offline-test: $(STAMP)
+	MINSHENG_OFFLINE_TEST=1 $(BIN)/python -m pytest tests/test_offline.py -rs
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
@@ -64,4 +79,4 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d src/minsheng_cli/locale -D minsheng
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .minsheng-cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .minsheng-cache dist

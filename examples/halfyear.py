@@ -2,9 +2,10 @@
 
 Most units report on time, some late; one overstates and corrects; one ticks a milestone and takes
 the tick back; a monthly payment is missed in May. ``python -m examples.halfyear DIR`` copies the
-bundled 2023 ledger into DIR (replacing what is there) and records all of it, so that
-``minsheng -C DIR status --month 6`` shows a ledger in mid-year. tests/halfyear.py holds the facts
-this script must produce, worked out by hand.
+bundled 2023 ledger into DIR and records all of it, so that ``minsheng -C DIR status --month 6``
+shows a ledger in mid-year. A DIR that already holds something is kept as it is (what the clerk
+recorded there, and its history); ``--reset`` (``make demo-reset``) replaces its ledger.
+tests/halfyear.py holds the facts this script must produce, worked out by hand.
 """
 
 from __future__ import annotations
@@ -148,16 +149,29 @@ def copy_bundled_ledger(destination: Path) -> None:
     shutil.copytree(REPO / "tasks", destination / "tasks")
 
 
+USAGE = "usage: python -m examples.halfyear DIR [--reset]"
+
+
 def main(argv: list[str]) -> int:
-    """Record the half-year in a fresh copy of the ledger, through the real command line."""
+    """Record the half-year in a fresh copy of the ledger, through the real command line; an
+    existing DIR is kept unless ``--reset`` is given."""
     from typer.testing import CliRunner
 
     from minsheng_cli.cli.app import app
 
-    if len(argv) != 1:
-        print("usage: python -m examples.halfyear DIR", file=sys.stderr)
+    reset = "--reset" in argv
+    folders = [arg for arg in argv if arg != "--reset"]
+    if len(folders) != 1 or len(argv) - len(folders) > 1:
+        print(USAGE, file=sys.stderr)
         return 2
-    root = Path(argv[0])
+    root = Path(folders[0])
+    if not reset and root.exists() and any(root.iterdir()):
+        print(
+            f"{root} exists: kept as it is (its records and history); to rebuild it from the"
+            " bundled ledger, run `make demo-reset` (or DEMO_RESET=1 make demo)",
+            file=sys.stderr,
+        )
+        return 0
     copy_bundled_ledger(root)
     runner = CliRunner()
     for step in STEPS:

@@ -132,8 +132,8 @@ def test_any_time_and_any_action_split_back_into_the_same_parts(
     time: str, verb: str, noun: str, share: int | None, separator: str
 ) -> None:
     rest = verb + noun + ("" if share is None else f"的{share}%")
-    # 动工 + 程的0% writes 工程的0%, a share of the work the parser rightly reads: not this case
-    assume(rest.count("工程") == noun.count("工程"))
+    # "动工" + "程的0%" spells 工程的0%, a share of the work after all: not this property's case
+    assume(verb.endswith("完成") or "工程" not in verb + noun)
     percent = None if share is None or not verb.endswith("完成") else float(share)
     assert split_deadline_cell(time + separator + rest, YEAR) == DeadlineCell(time, rest, percent)
 
@@ -253,8 +253,8 @@ def test_a_milestone_with_neither_text_nor_action_says_text_is_missing(tmp_path:
         ),
         (
             "      - deadline: 4月: 完成招标\n",
-            "YAML syntax error: a “: ” where a value was expected: a value holding “: ” must be"
-            ' in quotes, as in "4月: 完成招标", or written with the full-width “：”',
+            "YAML syntax error: mapping values are not allowed in this context (a value holding"
+            ' “: ” must be in quotes, as in "4月: 完成招标", or written with the full-width “：”)',
         ),
     ],
 )

@@ -30,6 +30,7 @@ HEADERS = [
     "备注",
     "到期日",
     "状态",
+    "逾期天数",
     "最近进度",
     "进度日期",
 ]
@@ -107,6 +108,43 @@ def test_xlsx_layout(half_year: Path, tmp_path: Path) -> None:
     assert all(len(colours) == 1 for colours in fills.values()), "one colour per state"
     assert len({next(iter(c)) for c in fills.values()}) == len(fills), "a colour each"
     assert fills["逾期"] == {"00FFCDD2"}
+
+
+@pytest.mark.skipif(not HAS_HALF_YEAR, reason="needs the scripted half-year (tests/halfyear.py)")
+def test_xlsx_days_late_and_the_progress_a_milestone_was_met_with(
+    half_year: Path, tmp_path: Path
+) -> None:
+    """逾期天数 for what is overdue or was met late; a met milestone's 最近进度 is the value it was
+    met with, on the day it was met — not whatever was reported since (issue 12)."""
+    import openpyxl
+
+    path = export(half_year, tmp_path / "台账.xlsx", "--month", "6")
+    values = [
+        list(row) for row in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True)
+    ]
+    assert values[0] == HEADERS
+    rows = {(row[1], row[4], row[5]): row for row in values[1:]}
+    listed = cli_json(half_year, "list", "--month", "6")
+    assert column(values[1:], "逾期天数") == [
+        m["days_late"] if m["state"] in ("overdue", "met_late") else None for m in listed
+    ]
+    screening = rows[("5.1", 5, "3月底")]  # 200 by 3-31: 150 on 3-31, 210 on 4-20, 260 on 6-25
+    assert column([screening], "状态") == ["逾期完成"]
+    assert column([screening], "逾期天数") == [20]
+    assert column([screening], "最近进度") == ["产前筛查 210人次"]
+    reported = column([screening], "进度日期")[0]
+    assert (reported.date() if isinstance(reported, datetime) else reported) == date(2023, 4, 20)
+    roads = rows[("3.2", 4, "6月底")]  # 50% by 6月底; 40% on 6-26: overdue, still the latest
+    assert column([roads], "逾期天数") == [0]
+    assert column([roads], "最近进度") == ["工程进度 40%"]
+    on_time = rows[("3.2", 1, "2月底")]  # ticked on 4-05, due 2-28
+    assert column([on_time], "逾期天数") == [36]
+
+
+def test_csv_has_the_days_late_column(half_year: Path) -> None:
+    result = run_cli(half_year, ["export", "-f", "csv", "--month", "6"])
+    header = next(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert header == HEADERS
 
 
 def test_xlsx_unit_sheet_equals_status_json(half_year: Path, tmp_path: Path) -> None:

@@ -311,6 +311,29 @@ def test_format_and_extension_must_agree(ledger_dir: Path, tmp_path: Path) -> No
     assert (tmp_path / "bulletin.txt").read_text(encoding="utf-8").startswith("# ")
 
 
+@pytest.mark.parametrize(
+    ("command", "name", "fmt", "use"),
+    [
+        ("report", "bulletin.doc", "docx", ".docx"),
+        ("report", "bulletin.DOC", None, ".docx"),
+        ("export", "台账.xls", "xlsx", ".xlsx"),
+        ("export", "台账.xls", None, ".xlsx"),
+    ],
+)
+def test_an_old_office_name_is_refused(
+    ledger_dir: Path, tmp_path: Path, command: str, name: str, fmt: str | None, use: str
+) -> None:
+    """-o x.doc wrote a .docx named .doc, which Word then opens as a broken file (issue 12)."""
+    output = tmp_path / name
+    args = [command, *(["-m", "6"] if command == "report" else []), "-o", str(output)]
+    result = run_cli(ledger_dir, [*args, *(["-f", fmt] if fmt else [])])
+    assert result.exit_code == 2, result.output
+    assert not output.exists()
+    assert f"“{name}”" in result.stderr
+    assert use in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_an_existing_file_needs_force(ledger_dir: Path, tmp_path: Path) -> None:
     output = tmp_path / "bulletin.md"
     output.write_text("the clerk's own notes", encoding="utf-8")
@@ -490,7 +513,7 @@ def test_docx_numbers_headings_and_layout(half_year: Path, tmp_path: Path) -> No
     title = document.paragraphs[0]
     assert title.style is not None
     assert title.style.name == "Title"
-    assert title.text == f"{LEDGER_TITLE}推进情况月通报"
+    assert title.text == f"{LEDGER_TITLE}\n推进情况月通报", "two balanced lines"
     by_style = Counter(p.style.name if p.style else "" for p in document.paragraphs)
     assert by_style["Heading 1"] == 4
     assert by_style["Heading 2"] == 10 + len({m["leader"] for m in late})
@@ -537,9 +560,11 @@ def test_docx_columns_are_sized_to_their_content(half_year: Path, tmp_path: Path
     widths = {h: column.width.cm for h, column in zip(headers, overdue.columns, strict=True)}
 
     assert sum(widths.values()) == pytest.approx(15.6, abs=0.01)
-    latin = 0.65 * 10.5 * 2.54 / 72  # cm: a digit at 10.5 pt in the widest common fallback
-    assert widths["到期日"] > 10 * latin + 0.38  # "2023-06-30", and Word's cell margins
-    assert widths["序号"] > 6 * latin + 0.38  # "10.1#1"
+    em = 10.5 * 2.54 / 72  # cm: a Chinese character at 10.5 pt
+    digit, hyphen = 0.64 * em, 0.34 * em  # in DejaVu Serif, the widest common fallback
+    # "7月底" above "2023-06-30" in one column; and Word's cell margins
+    assert widths["完成时限\n到期日"] > 8 * digit + 2 * hyphen + 0.38
+    assert widths["序号"] > 5 * digit + hyphen + 0.38  # "10.1#1"
     assert max(widths, key=widths.__getitem__) == "节点内容"
     for row in overdue.rows:  # Word reads each cell's width, WPS the grid: both say the same
         assert [round(cell.width.cm, 2) for cell in row.cells] == [

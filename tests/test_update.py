@@ -498,3 +498,21 @@ def test_a_read_only_file_is_not_replaced(
         " (nothing was recorded)"
     )
     assert task_bytes(ledger_dir) == before
+
+
+def test_a_write_removes_the_temporary_files_a_killed_write_left(ledger_dir: Path) -> None:
+    """Under the workspace lock no other write can be running: what a kill -9 left beside the
+    task files is removed, the file being written and the others alike."""
+    tasks = ledger_dir / "tasks"
+    left = [
+        tasks / ".09-法律援助质量提升工程.yaml.k2x9_a1b.tmp",
+        tasks / ".03-农村人居环境提升工程.yaml.q0w9e8r7.tmp",
+    ]
+    for path in left:
+        path.write_bytes(b"id: 9\n")
+    kept = tasks / "草稿.tmp"  # not a name the program makes: the clerk's own
+    kept.write_bytes(b"draft")
+    args = ["update", "9.1", "--set", "法律援助案件=18", "--date", "2023-01-31", "--no-commit"]
+    assert run_cli(ledger_dir, args).exit_code == 0
+    assert [path.exists() for path in left] == [False, False]
+    assert kept.read_bytes() == b"draft"

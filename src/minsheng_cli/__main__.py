@@ -55,7 +55,10 @@ def only_requested(app: typer.Typer, argv: list[str]) -> None:
 
 
 def main() -> None:
+    from minsheng_cli.cli.common import fit_streams
     from minsheng_cli.i18n import set_language
+
+    fit_streams()  # before anything is written: a cp936 or ASCII console never fails
 
     set_language(language_from_argv(sys.argv[1:]))
     # One short process that builds a large, acyclic graph of ledger objects: the cycle

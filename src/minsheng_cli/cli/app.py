@@ -20,7 +20,7 @@ from typer._click.core import Command
 from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption
 from typer.core import TyperGroup
 
-from minsheng_cli.cli import doctor, importer, paperwork, read, record, workspace
+from minsheng_cli.cli import doctor, importer, meetings, paperwork, read, record, workspace
 from minsheng_cli.cli.common import Context, say
 from minsheng_cli.cli.options import DirectoryOption, LangOption
 from minsheng_cli.errors import (
@@ -212,4 +212,4 @@ def add_commands(*modules: ModuleType) -> None:
     app.registered_commands += found
 
 
-add_commands(read, record, workspace, importer, paperwork, doctor)
+add_commands(read, record, workspace, importer, paperwork, doctor, meetings)

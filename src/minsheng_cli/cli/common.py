@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
+import io
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import typer
 
@@ -22,12 +25,92 @@ if TYPE_CHECKING:
     from minsheng_cli.core.evaluate import Milestones, Snapshot
     from minsheng_cli.ledger.model import Item, Ledger
     from minsheng_cli.render.sheet import Parts
+    from minsheng_cli.store.files import LoadResult
 
 PIPE_WIDTH = 160
 
 
 PLAIN_WIDTH = 10_000
 """Plain text for a pipe has no width to fit: the full layout, nothing cut off."""
+
+GLYPH_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "✓": ("√", "v"),  # the done light (render.labels); GBK has √, ASCII has neither
+    "█": ("#",),  # progress bars (render.tables)
+    "░": (".",),
+    "─": ("-",),  # rules
+    "━": ("-",),
+    "—": ("-",),  # "nothing" in a cell (render.tables, render.labels)
+    "–": ("-",),  # ranges: 1–12
+    "…": ("...",),  # a cell cut short
+    "→": ("->",),
+    "�": ("?",),  # a control character or a byte that was not UTF-8 (text.without_controls)
+}
+"""What the program itself draws, each with the signs to write instead, best first, on a
+stream whose encoding lacks it (Chinese Windows writes redirected output in cp936, which has no
+✓ and no ░). Anything else such a stream cannot carry is written as ?, never raised on."""
+
+BARS = {"█": "#", "░": "."}
+"""The two halves of a progress bar are drawn alike: both in ASCII when either is missing (GBK
+has █ but not ░), as a pipe gets them (render.plain)."""
+
+GLYPH_ERRORS = "minsheng-glyphs"
+"""The codec error handler that writes GLYPH_FALLBACKS, set on standard output and error."""
+
+
+def glyph_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: what the stream cannot encode, as signs it can."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    missing = error.object[error.start : error.end]
+    return "".join(carried(char, error.encoding) for char in missing), error.end
+
+
+@functools.cache
+def carried(char: str, encoding: str) -> str:
+    """``char``'s first fallback that ``encoding`` has, or ?."""
+    for candidate in (char, *GLYPH_FALLBACKS.get(char, ())):
+        try:
+            candidate.encode(encoding)
+        except UnicodeError:
+            continue
+        return candidate
+    return "?"
+
+
+def fit_streams() -> None:
+    """Standard output and error write what their encoding lacks as fallbacks, never raising:
+    on Chinese Windows output to a file or a pipe is cp936, whatever the program writes."""
+    codecs.register_error(GLYPH_ERRORS, glyph_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors != GLYPH_ERRORS:
+            stream.reconfigure(errors=GLYPH_ERRORS)
+
+
+def writes_unicode(stream: TextIO) -> bool:
+    """Whether ``stream`` can carry every character (a UTF encoding), as Rich decides."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def drawn_for(stream: TextIO) -> str:
+    """How the bars are written to ``stream``: translate() them into what it carries."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return "".join(BARS) if all(carried(c, encoding) == c for c in BARS) else "".join(BARS.values())
+
+
+def write_text(text: str, *, err: bool = False) -> None:
+    """``text`` and a newline on standard output (or error), in what its encoding carries.
+
+    Written to the stream itself, as the rest of the output is: Click's echo would put UTF-8
+    on an ASCII stream behind the stream's back."""
+    stream = sys.stderr if err else sys.stdout
+    if not writes_unicode(stream):
+        text = text.translate(str.maketrans("".join(BARS), drawn_for(stream)))
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def console(stderr: bool = False) -> Console:
@@ -55,13 +138,15 @@ def say(message: str, *, err: bool = False) -> None:
     wrap (and stays one line in a log). Control characters are shown as �.
     """
 
-    typer.echo(without_controls(message), err=err)
+    write_text(without_controls(message), err=err)
 
 
 class Context(NamedTuple):
-    """The workspace -C named, or None: found from the current folder."""
+    """The workspace -C named, or None: found from the current folder; and the point in its
+    history the command reads the ledger at (--as-recorded), or None: the files as they are."""
 
     directory: Path | None
+    as_recorded: str | None = None
 
     def root(self) -> Path:
         from minsheng_cli.store.load import resolve_root  # not for --help or --version
@@ -69,9 +154,55 @@ class Context(NamedTuple):
         return resolve_root(self.directory)
 
     def ledger(self) -> Ledger:
+        if self.as_recorded is not None:
+            return ledger_as_recorded(self.root(), self.as_recorded)
         from minsheng_cli.store.load import load_ledger  # not for --help or --version
 
         return load_ledger(self.root())
+
+
+def ledger_as_recorded(root: Path, point: str) -> Ledger:
+    """The ledger as committed at ``point`` (a meeting, a date or a git revision)."""
+    from minsheng_cli.errors import LedgerProblems
+    from minsheng_cli.write.history import resolve_point
+
+    found = resolve_point(root, point)
+    result = ledgers_at(root, [found.commit])[0]
+    if result.errors:
+        raise LedgerProblems([problem_at(p, found.commit) for p in result.errors], root)
+    return result.ledger
+
+
+def ledgers_at(root: Path, commits: list[str]) -> list[LoadResult]:
+    """The ledger as each commit holds it: cached, or read from git's objects (all of them by
+    one `git cat-file`), never checked out. LedgerProblems if a commit's minsheng.yaml is broken."""
+    from minsheng_cli.store.blobs import cached_commit_ledger, load_blobs, store_commit_ledger
+    from minsheng_cli.store.files import LoadResult
+    from minsheng_cli.write.history import ledger_tree, read_blobs, task_paths
+
+    listings = [ledger_tree(root, commit) for commit in commits]
+    files = [task_paths(root, listing) for listing in listings]
+    cached = [cached_commit_ledger(root, c, f) for c, f in zip(commits, files, strict=True)]
+    missing = [index for index, ledger in enumerate(cached) if ledger is None]
+    read = iter(read_blobs(root, [listings[index] for index in missing]))
+    results = []
+    for index, ledger in enumerate(cached):
+        if ledger is not None:
+            results.append(LoadResult(ledger, []))
+            continue
+        result = load_blobs(root, *next(read))
+        store_commit_ledger(root, commits[index], files[index], result)
+        results.append(result)
+    return results
+
+
+def problem_at(problem: Problem, commit: str) -> Problem:
+    """A problem of a past commit's file, saying which commit it is in."""
+    return problem._replace(
+        message=_("{message} (as committed in {commit})").format(
+            message=problem.message, commit=commit[:7]
+        )
+    )
 
 
 def workspace(ctx: typer.Context) -> Context:
@@ -170,9 +301,16 @@ def print_json(items: Iterable[Any]) -> None:
     """A JSON array on standard output, written as its elements are made."""
     from minsheng_cli.render.json import array_chunks  # only with --json
 
-    for chunk in array_chunks(items):
+    for chunk in array_chunks(items, ascii_only=not writes_unicode(sys.stdout)):
         sys.stdout.write(chunk)
     sys.stdout.write("\n")
+
+
+def print_json_value(data: Any, *, indent: int | None = None) -> None:
+    """One JSON value on standard output; escaped to ASCII when the stream is not UTF-8."""
+    import json
+
+    write_text(json.dumps(data, ensure_ascii=not writes_unicode(sys.stdout), indent=indent))
 
 
 def stdout_is_terminal() -> bool:
@@ -193,12 +331,17 @@ def print_parts(parts: Parts) -> None:
     if stdout_is_terminal():
         from minsheng_cli.render.terminal import to_rich  # Rich's layout: only on a terminal
 
-        terminal = console()
-        terminal.print(*to_rich(parts, terminal.width))
+        drawn = console()
+        if writes_unicode(sys.stdout):
+            drawn.print(*to_rich(parts, drawn.width))
+            return
+        with drawn.capture() as captured:  # Rich writes no ASCII bars: made so here
+            drawn.print(*to_rich(parts, drawn.width))
+        write_text(captured.get().removesuffix("\n"))
         return
     from minsheng_cli.render.plain import to_plain  # only through a pipe
 
-    typer.echo(to_plain(parts))
+    write_text(to_plain(parts))
 
 
 def print_problems(problems: list[Problem], root: Path, errors: int) -> None:

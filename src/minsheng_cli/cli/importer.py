@@ -5,13 +5,12 @@ The reading, the splitting and the checks are ``notice``'s, imported when the co
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from minsheng_cli.cli.common import say, workspace
+from minsheng_cli.cli.common import print_json_value, say, workspace
 from minsheng_cli.errors import GitError
 from minsheng_cli.i18n import _
 
@@ -65,7 +64,7 @@ def import_command(
         directory = workspace(ctx).root() if into else Path.cwd() / file.stem
     report = import_notice(file, directory, year, force, into)
     if as_json:
-        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+        print_json_value(report.as_json(), indent=1)
     else:
         print_report(report)
     if report.note:

@@ -89,3 +89,26 @@ LeaderOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help=_("Print JSON (see the README's contract)."))
 ]
+
+
+def remember_as_recorded(ctx: typer.Context, value: str | None) -> str | None:
+    """--as-recorded: the command's ledger is loaded as committed at that point."""
+    if value is not None:
+        from minsheng_cli.cli.common import workspace
+
+        ctx.obj = workspace(ctx)._replace(as_recorded=value)
+    return value
+
+
+AsRecordedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-recorded",
+        help=_(
+            "The ledger as committed at this meeting, date or git revision (records added"
+            " later are not known); --as-of still names the day evaluated."
+        ),
+        callback=remember_as_recorded,
+        metavar="MEETING|DATE|REV",
+    ),
+]

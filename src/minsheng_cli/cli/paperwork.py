@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.cli.common import console, ledger_today, say, workspace
-from minsheng_cli.cli.options import AsOfOption, MonthOption, month_value
+from minsheng_cli.cli.options import AsOfOption, AsRecordedOption, MonthOption, month_value
 from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 
@@ -36,6 +36,8 @@ EXTENSIONS = {
     ".csv": "csv",
     ".json": "json",
 }
+OLD_OFFICE = {".doc": ".docx", ".xls": ".xlsx"}
+"""The old binary Office formats, which minsheng cannot write → the name to give instead."""
 
 OutputOption = Annotated[
     Path | None,
@@ -58,6 +60,13 @@ def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]
             _("unknown format “{format}”; use one of: {formats}").format(
                 format=fmt, formats=", ".join(allowed)
             )
+        )
+    if output is not None and output.suffix.lower() in OLD_OFFICE:
+        raise UsageError(
+            _(
+                "“{file}” names the old Office format, which minsheng cannot write;"
+                " name the file {extension} (Word, WPS and Excel open it)"
+            ).format(file=output.name, extension=OLD_OFFICE[output.suffix.lower()])
         )
     implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
     if output is not None and fmt is None and implied not in allowed:
@@ -169,6 +178,7 @@ def report(
         str | None,
         typer.Option("--format", "-f", help=_("md (default), html or docx.")),
     ] = None,
+    as_recorded: AsRecordedOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -216,6 +226,7 @@ def export(
     ] = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:

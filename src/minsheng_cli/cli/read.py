@@ -26,6 +26,7 @@ from minsheng_cli.cli.common import (
 )
 from minsheng_cli.cli.options import (
     AsOfOption,
+    AsRecordedOption,
     JsonOption,
     LeaderOption,
     MonthOption,
@@ -71,6 +72,7 @@ def status(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
     as_json: JsonOption = False,
@@ -97,6 +99,7 @@ def list_milestones(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
     state: Annotated[
@@ -167,6 +170,7 @@ def show(
     ],
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     as_json: JsonOption = False,
 ) -> None:
     from minsheng_cli.ledger.refs import resolve
@@ -193,6 +197,7 @@ def overdue(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
     as_json: JsonOption = False,

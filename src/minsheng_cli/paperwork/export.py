@@ -51,7 +51,8 @@ class Column(NamedTuple):
 
 
 def ledger_columns() -> tuple[Column, ...]:
-    """The notice's columns (序号 … 备注), then 到期日, 状态, 最近进度 and its date."""
+    """The notice's columns (序号 … 备注), then 到期日, 状态, 逾期天数, 最近进度 and its date
+    (for a met milestone, the values it was met with and the day it was met)."""
     return (
         Column(_("No.")),
         Column(_("Item")),
@@ -65,6 +66,7 @@ def ledger_columns() -> tuple[Column, ...]:
         Column(_("Note")),
         Column(_("Due"), "yyyy-mm-dd"),
         Column(_("State")),
+        Column(_("Days late")),
         Column(_("Latest progress")),
         Column(_("Reported on"), "yyyy-mm-dd"),
     )
@@ -89,8 +91,9 @@ def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
         item.note,
         status.due,
         state_label(status.state),
+        row.days_late,
         latest_text(row),
-        row.latest_date,
+        row.progress[1],
     )
 
 

@@ -183,16 +183,27 @@ def chart_html(chart: Chart, report: Report) -> str:
     )
     return (
         f'<figure class="timeline">{timeline_svg(report.snapshot)}'
-        f"<figcaption>{legend_html()} {escape(caption)}</figcaption></figure>"
+        f"<figcaption>{legend_html()}<br>{escape(caption)}</figcaption></figure>"
     )
 
 
 def legend_html() -> str:
-    return "".join(
+    """The milestones' colours by state, then the row's light at the left (绿 黄 红 ✓)."""
+    marks = "".join(
+        legend_entry("legend-mark", STATE_COLOURS[state], state_label(state)) for state in State
+    )
+    lights = "".join(
+        legend_entry("legend-light", LIGHT_COLOURS[light], light_label(light)) for light in Light
+    )
+    title = f'<span class="legend">{escape(_("Light"))}：</span>'
+    return f"{marks}<br>{title}{lights}"
+
+
+def legend_entry(css: str, colour: str, label: str) -> str:
+    return (
         f'<span class="legend"><svg width="12" height="12" viewBox="0 0 12 12">'
-        f'<circle class="legend-mark" cx="6" cy="6" r="5" fill="{STATE_COLOURS[state]}"/>'
-        f"</svg>{escape(state_label(state))}</span>"
-        for state in State
+        f'<circle class="{css}" cx="6" cy="6" r="5" fill="{colour}"/>'
+        f"</svg>{escape(label)}</span>"
     )
 
 
@@ -256,11 +267,13 @@ def item_row(status: ItemStatus, index: int, year: int, layout: Layout) -> str:
     y = layout.row_y(index)
     item = status.item
     band = "#f7f9fa" if index % 2 == 0 else "#ffffff"
-    label = f"{item.ref} {item.project_name}"
+    label = f"{item.ref} {item.unit}"
+    tip = f"{item.ref} {item.project_name}：{item.unit}（{item.content}）"
     light = LIGHT_COLOURS[status.light]
+    drawn = sorted(status.milestones, key=lambda m: DRAWING_ORDER[m.state])
     marks = "".join(
         milestone_mark(m, y + offset, year, layout)
-        for m, offset in zip(status.milestones, stack_offsets(status.milestones), strict=True)
+        for m, offset in zip(drawn, stack_offsets(drawn, layout), strict=True)
     )
     return (
         f'<g class="item-row" data-item="{escape(item.ref)}">'
@@ -269,17 +282,26 @@ def item_row(status: ItemStatus, index: int, year: int, layout: Layout) -> str:
         f'<circle class="light" cx="8" cy="{y}" r="5" fill="{light}">'
         f"<title>{escape(light_label(status.light))}</title></circle>"
         f'<text class="row-label" x="18" y="{y + 4}">{escape(clip(label, 16))}'
-        f"<title>{escape(label)}</title></text>"
+        f"<title>{escape(tip)}</title></text>"
         f"{marks}</g>"
     )
 
 
-STACK_STEP = 4.0
-STACK_LIMIT = 8.0
+DRAWING_ORDER = {
+    State.PENDING: 0,
+    State.DUE_SOON: 1,
+    State.MET: 2,
+    State.MET_LATE: 3,
+    State.OVERDUE: 4,
+}
+"""Marks are drawn in this order, so that on a shared day the most urgent is on top."""
 
 
-def stack_offsets(milestones: Sequence[MilestoneStatus]) -> list[float]:
-    """Marks on the same day of one row are spread up and down a little, so none hides another."""
+def stack_offsets(milestones: Sequence[MilestoneStatus], layout: Layout = LAYOUT) -> list[float]:
+    """Marks on the same day of one row are spread up and down, a radius apart, so none hides
+    another; within the row's band (many marks on one day overlap, the last drawn on top)."""
+    step = layout.mark_radius
+    limit = layout.row_height / 2 - layout.mark_radius / 2
     same_day: dict[date | None, int] = {}
     for status in milestones:
         same_day[status.due] = same_day.get(status.due, 0) + 1
@@ -288,8 +310,8 @@ def stack_offsets(milestones: Sequence[MilestoneStatus]) -> list[float]:
     for status in milestones:
         count, index = same_day[status.due], seen.get(status.due, 0)
         seen[status.due] = index + 1
-        offset = (index - (count - 1) / 2) * STACK_STEP
-        offsets.append(max(-STACK_LIMIT, min(STACK_LIMIT, offset)))
+        offset = (index - (count - 1) / 2) * step
+        offsets.append(max(-limit, min(limit, offset)))
     return offsets
 
 

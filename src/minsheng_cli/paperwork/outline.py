@@ -15,27 +15,33 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from minsheng_cli.core.evaluate import (
+    LATE_STATES,
     ItemStatus,
     Light,
+    Measure,
     MilestoneStatus,
     Snapshot,
     State,
+    by_date,
     by_leader_then_unit,
+    value_timeline,
 )
 from minsheng_cli.errors import UsageError
-from minsheng_cli.i18n import _
+from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
-from minsheng_cli.ledger.model import Item
+from minsheng_cli.ledger.model import Item, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
     iso,
     lateness,
     light_label,
+    planned_amount,
     recorded_text,
     required_text,
     state_label,
 )
+from minsheng_cli.text import format_amount
 
 MONTHS_PER_QUARTER = 3
 
@@ -128,6 +134,8 @@ class Summary(NamedTuple):
     milestones: int
     completion: float
     """The mean of the items' progress (each 0–1), as ``status`` shows it."""
+    behind_plan: int = 0
+    """Items behind 序时 by more than the workspace's tolerance (滞后序时)."""
 
     @property
     def met(self) -> int:
@@ -206,7 +214,8 @@ def summarise(items: Sequence[ItemStatus]) -> Summary:
             states[milestone.state] += 1
             milestones += 1
     completion = sum(s.progress for s in items) / len(items) if items else 0.0
-    return Summary(lights, states, len(items), milestones, completion)
+    behind = sum(1 for s in items if s.behind_plan)
+    return Summary(lights, states, len(items), milestones, completion, behind)
 
 
 def project_reports(snapshot: Snapshot, period: Period) -> tuple[ProjectReport, ...]:
@@ -270,10 +279,25 @@ class ExportRow(NamedTuple):
     """The recorded values of the indicators it targets, as of the as-of date."""
     latest_date: date | None
     """The day those values were last reported, or the day it was ticked off."""
+    met_with: Mapping[str, float] = {}
+    """For a milestone met by its numbers: the values it was met with, on the day it was met."""
 
     @property
     def item(self) -> Item:
         return self.status.item
+
+    @property
+    def days_late(self) -> int | None:
+        """逾期天数: for a milestone overdue or met late; None for one that is not late."""
+        return self.status.days_late if self.status.state in LATE_STATES else None
+
+    @property
+    def progress(self) -> tuple[Mapping[str, float], date | None]:
+        """最近进度 and its date: the values a met milestone was met with, on the day it was met;
+        otherwise the latest values."""
+        if self.met_with:
+            return self.met_with, self.status.met_on
+        return self.latest, self.latest_date
 
 
 def export_rows(snapshot: Snapshot) -> tuple[ExportRow, ...]:
@@ -291,14 +315,33 @@ def export_row(status: MilestoneStatus, as_of: date) -> ExportRow:
     reports = [
         r.date for r in status.item.records if r.date <= as_of and names.intersection(r.values)
     ]
-    return ExportRow(status, dict(status.recorded), max(reports, default=None))
+    return ExportRow(
+        status, dict(status.recorded), max(reports, default=None), values_met_with(status, as_of)
+    )
+
+
+def values_met_with(status: MilestoneStatus, as_of: date) -> dict[str, float]:
+    """The values of the milestone's targets on the day it was met (corrections known by
+    ``as_of`` applied, as evaluate applies them); empty when it is not met."""
+    met_on = status.met_on
+    if met_on is None or not status.milestone.targets:
+        return {}
+    known = sorted((r for r in status.item.records if r.date <= as_of), key=by_date)
+    values: Mapping[str, float] = {}
+    for day, reported in value_timeline(known):
+        if day > met_on:
+            break
+        values = reported
+    return {name: values[name] for name in status.milestone.targets if name in values}
 
 
 def latest_text(row: ExportRow) -> str:
-    """最近进度 as a clerk writes it: the recorded values, or whether it was ticked off."""
+    """最近进度 as a clerk writes it: the recorded values (those it was met with, when it was
+    met), or whether it was ticked off."""
     if row.status.milestone.needs_tick:
         return _("ticked off") if row.status.state.is_met else _("not ticked")
-    return amounts_text(row.latest, row.item) if row.latest else _("nothing recorded")
+    values, _day = row.progress
+    return amounts_text(values, row.item) if values else _("nothing recorded")
 
 
 class UnitSummary(NamedTuple):
@@ -414,9 +457,14 @@ def summary_blocks(report: Report) -> list[Block]:
         overdue=summary.states[State.OVERDUE],
         completion=percent_text(summary.completion),
     )
+    behind = ngettext(
+        "{count} item is behind 序时 (by more than {days} days).",
+        "{count} items are behind 序时 (by more than {days} days).",
+        summary.behind_plan,
+    ).format(count=summary.behind_plan, days=report.snapshot.ledger.workspace.tolerance_days)
     return [
         Heading(1, _("1. Overview")),
-        Paragraph(overview),
+        Paragraph(_("{overview} {behind}").format(overview=overview, behind=behind)),
         Table(
             "lights",
             (_("Light"), *(light_label(light) for light in LIGHT_ORDER), _("Total")),
@@ -437,11 +485,11 @@ def project_blocks(report: Report) -> list[Block]:
     for project in report.projects:
         blocks.append(Heading(2, f"{project.id}. {project.name}"))
         for item in project.items:
-            blocks += item_blocks(item)
+            blocks += item_blocks(item, report.snapshot)
     return blocks
 
 
-def item_blocks(report: ItemReport) -> list[Block]:
+def item_blocks(report: ItemReport, snapshot: Snapshot) -> list[Block]:
     item, status = report.item, report.status
     heading = _("{ref} {unit} (leader: {leader})").format(
         ref=item.ref, unit=item.unit, leader=item.leader
@@ -454,10 +502,14 @@ def item_blocks(report: ItemReport) -> list[Block]:
         achieved.append(
             _("reported: {amounts}").format(amounts=amounts_text(report.reported, item))
         )
+    plan = [measure_line(m) for m in status.measures] if status.light is not Light.DONE else []
+    tolerance = snapshot.ledger.workspace.tolerance_days
     return [
         Heading(3, heading),
         Field(_("Content"), (item.content,)),
         Field(_("Progress"), (progress,), status.progress),
+        *([Field(_("Against 序时"), tuple(plan))] if plan else []),
+        Field(_("Why this light"), (light_reason(status, snapshot.as_of, tolerance),)),
         Field(_("Planned in the period"), lines_or_none(planned_line(m) for m in report.planned)),
         Field(_("Achieved in the period"), lines_or_none(achieved)),
         Field(_("Late"), lines_or_none(late_line(m) for m in report.late)),
@@ -479,14 +531,172 @@ def planned_line(status: MilestoneStatus) -> str:
         deadline=deadline_label(status),
         due=iso(status.due),
         text=milestone_text(status),
-        state=state_label(status.state),
+        state=state_text(status),
     )
+
+
+def state_text(status: MilestoneStatus) -> str:
+    """The state's label; 逾期完成 says by how many days (逾期完成（逾期10天）)."""
+    if status.state is State.MET_LATE:
+        return ngettext(
+            "met late ({days} day late)", "met late ({days} days late)", status.days_late
+        ).format(days=status.days_late)
+    return state_label(status.state)
 
 
 def achieved_line(status: MilestoneStatus) -> str:
+    """“6月底 完成工程量的100%：2023-07-10完成”, or “…：2023-07-10逾期完成（逾期10天）”."""
+    if status.state is State.MET_LATE:
+        return ngettext(
+            "{deadline} {text}: met late on {date} ({days} day late)",
+            "{deadline} {text}: met late on {date} ({days} days late)",
+            status.days_late,
+        ).format(
+            deadline=deadline_label(status),
+            text=milestone_text(status),
+            date=iso(status.met_on),
+            days=status.days_late,
+        )
     return _("{deadline} {text}: met on {date}").format(
         deadline=deadline_label(status), text=milestone_text(status), date=iso(status.met_on)
     )
+
+
+# --- why an item has its light ------------------------------------------------------------------
+
+
+def measure_line(measure: Measure) -> str:
+    """“法律援助案件：完成120件，序时进度140件，滞后20件，约31天” (or 达到序时)."""
+    return _("{name}: {actual}{unit} done, {expected}{unit} by 序时; {behind}").format(
+        name=measure_name(measure.name),
+        actual=format_amount(measure.actual),
+        expected=plan_amount(measure.expected, measure.total),
+        unit=measure.unit,
+        behind=behind_text(measure),
+    )
+
+
+def behind_text(measure: Measure) -> str:
+    if measure.behind_days <= 0:
+        return _("on plan")
+    return ngettext(
+        "{amount}{unit} behind, about {days} day",
+        "{amount}{unit} behind, about {days} days",
+        measure.behind_days,
+    ).format(
+        amount=plan_amount(measure.behind, measure.total),
+        unit=measure.unit,
+        days=measure.behind_days,
+    )
+
+
+def plan_amount(value: float, total: float) -> str:
+    """A 序时 amount to its target's precision (13个 of 15), but never a positive one shown as 0:
+    0.39个 of 2 is 0.4个."""
+    shown = planned_amount(value, total)
+    if value > 0 and float(shown) == 0:
+        return format_amount(float(f"{value:.1g}"))
+    return shown
+
+
+def light_reason(status: ItemStatus, as_of: date, tolerance_days: int) -> str:
+    """One line on why the item has its light: 红 the most overdue milestone, 黄 the measure
+    furthest behind 序时 or the milestone falling due, 绿 on plan and what is next, ✓ all met."""
+    reason = {
+        Light.RED: red_reason,
+        Light.YELLOW: yellow_reason,
+        Light.GREEN: green_reason,
+        Light.DONE: done_reason,
+    }[status.light](status, as_of, tolerance_days)
+    return _("{light}: {reason}").format(light=light_name(status.light), reason=reason)
+
+
+def light_name(light: Light) -> str:
+    """红灯, 黄灯, 绿灯; ✓ as it is."""
+    if light is Light.DONE:
+        return light_label(light)
+    return _("{light} light").format(light=light_label(light))
+
+
+def red_reason(status: ItemStatus, as_of: date, tolerance_days: int) -> str:
+    overdue = [m for m in status.milestones if m.state is State.OVERDUE]
+    worst = max(overdue, key=lambda m: m.days_late)
+    reason = _("{deadline} {text} {lateness}").format(
+        deadline=deadline_label(worst), text=milestone_text(worst), lateness=lateness(worst)
+    )
+    if len(overdue) > 1:
+        others = len(overdue) - 1
+        reason += ngettext(
+            ", and {count} more milestone overdue", ", and {count} more milestones overdue", others
+        ).format(count=others)
+    return reason
+
+
+def yellow_reason(status: ItemStatus, as_of: date, tolerance_days: int) -> str:
+    reasons = []
+    behind = [m for m in status.measures if m.behind_days > 0]
+    if status.behind_plan and behind:
+        worst = max(behind, key=lambda m: m.behind_days)
+        reasons.append(
+            ngettext(
+                "{name} {amount}{unit} behind 序时, about {days} day",
+                "{name} {amount}{unit} behind 序时, about {days} days",
+                worst.behind_days,
+            ).format(
+                name=measure_name(worst.name),
+                amount=plan_amount(worst.behind, worst.total),
+                unit=worst.unit,
+                days=worst.behind_days,
+            )
+        )
+    soon = [m for m in status.milestones if m.state is State.DUE_SOON]
+    if soon:
+        first = min(soon, key=lambda m: m.due or date.max)
+        days = ((first.due or as_of) - as_of).days
+        reasons.append(
+            ngettext(
+                "{deadline} {text} falls due in {days} day ({due})",
+                "{deadline} {text} falls due in {days} days ({due})",
+                days,
+            ).format(
+                deadline=deadline_label(first),
+                text=milestone_text(first),
+                days=days,
+                due=iso(first.due),
+            )
+        )
+    return _("; ").join(reasons)
+
+
+def green_reason(status: ItemStatus, as_of: date, tolerance_days: int) -> str:
+    if any(m.behind_days > 0 for m in status.measures):
+        reason = _("behind 序时 by no more than {days} days, nothing overdue").format(
+            days=tolerance_days
+        )
+    elif status.measures:
+        reason = _("on plan, nothing overdue")
+    else:
+        reason = _("nothing overdue")
+    upcoming = status.next_due
+    if upcoming is None:
+        return reason
+    return _("{reason}; next: {deadline} {text} ({due})").format(
+        reason=reason,
+        deadline=deadline_label(upcoming),
+        text=milestone_text(upcoming),
+        due=iso(upcoming.due),
+    )
+
+
+def done_reason(status: ItemStatus, as_of: date, tolerance_days: int) -> str:
+    count = len(status.milestones)
+    late = sum(1 for m in status.milestones if m.state is State.MET_LATE)
+    reason = ngettext(
+        "the {count} milestone is met", "all {count} milestones are met", count
+    ).format(count=count)
+    if late:
+        reason += _(", {count} of them late").format(count=late)
+    return reason
 
 
 def late_line(status: MilestoneStatus) -> str:

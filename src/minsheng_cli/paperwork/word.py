@@ -10,6 +10,7 @@ python-docx is imported here only, when a Word file is asked for.
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import Any, NamedTuple
 
@@ -23,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from minsheng_cli.i18n import _
 from minsheng_cli.paperwork.outline import (
     Chart,
     Field,
@@ -82,8 +84,11 @@ def report_docx(report: Report) -> bytes:
     setup_styles(document)
     add_font_fallbacks(document)
     body = Body(document)
+    prefix = report.snapshot.ledger.workspace.title
     for block in report_outline(report):
-        if isinstance(block, Heading):
+        if isinstance(block, Heading) and block.level == 0:
+            add_title(body, title_lines(block.text, prefix, text_block_width()))
+        elif isinstance(block, Heading):
             add_heading(body, block)
         elif isinstance(block, Paragraph):
             add_paragraph(body, block)
@@ -148,6 +153,7 @@ def setup_styles(document: Any) -> None:
         heading.font.bold = False
         heading.paragraph_format.space_before = Pt(12 if level == 1 else 6)
         heading.paragraph_format.space_after = Pt(0)
+        heading.paragraph_format.keep_with_next = True  # never alone at a page's foot
     for style in (title, *(document.styles[f"Heading {n}"] for n in (1, 2, 3))):
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.italic = False
@@ -255,6 +261,65 @@ def add_heading(body: Body, heading: Heading) -> None:
     body.paragraph(heading.text, style)
 
 
+def add_title(body: Body, lines: list[str]) -> None:
+    """The title, its lines broken where ``title_lines`` says (a line break, one paragraph)."""
+    paragraph = body.paragraph(style="Title")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if number < len(lines) - 1:
+            run.add_break()
+
+
+def text_block_width() -> float:
+    """The width of the page's text block in cm (A4 less the 公文 margins)."""
+    return PAGE.width - PAGE.left - PAGE.right
+
+
+TITLE_EM_CM = SIZES.title * 2.54 / 72
+TITLE_LATIN_EM = 0.55
+"""A digit in the title, in ems (0.5 in the usual title fonts, and a little air)."""
+
+
+def title_cm(text: str) -> float:
+    wide = text_width(text) - len(text)
+    return (wide + (len(text) - wide) * TITLE_LATIN_EM) * TITLE_EM_CM
+
+
+def title_lines(text: str, prefix: str, available: float) -> list[str]:
+    """The title on as few lines as it needs, balanced as 公文 titles are (GB/T 9704: 排列对称,
+    长短适宜), never one word alone on the last line: when the ledger's own title (``prefix``)
+    and the rest (推进情况月通报) each fit a line and neither is under a third of the other,
+    the break falls between them; otherwise the lines are cut to about equal widths."""
+    if title_cm(text) <= available:
+        return [text]
+    rest = text.removeprefix(prefix) if prefix and text.startswith(prefix) else ""
+    if rest and max(title_cm(prefix), title_cm(rest)) <= available:
+        shorter, longer = sorted((title_cm(prefix), title_cm(rest)))
+        if shorter * 3 >= longer:
+            return [prefix, rest]
+    return cut_evenly(text, math.ceil(title_cm(text) / available))
+
+
+def cut_evenly(text: str, count: int) -> list[str]:
+    """``text`` in ``count`` lines of about equal width, never cut inside a number or a word."""
+    total = title_cm(text)
+    lines: list[str] = []
+    start = 0
+    for part in range(1, count):
+        goal = total * part / count
+        cuts = [
+            i
+            for i in range(start + 1, len(text))
+            if not (UNBREAKABLE.match(text[i - 1]) and UNBREAKABLE.match(text[i]))
+        ]
+        if not cuts:
+            break
+        cut = min(cuts, key=lambda i: abs(title_cm(text[:i]) - goal))
+        lines.append(text[start:cut])
+        start = cut
+    return [*lines, text[start:]]
+
+
 def add_paragraph(body: Body, paragraph: Paragraph) -> None:
 
     added = body.paragraph(paragraph.text)
@@ -277,16 +342,18 @@ def add_field(body: Body, field: Field) -> None:
     if len(field.lines) == 1:
         paragraph.add_run(field.lines[0])
         return
+    paragraph.paragraph_format.keep_with_next = True  # 本期计划： never alone at a page's foot
     for number, line in enumerate(field.lines, start=1):
         indent_first_line(body.paragraph(f"（{number}）{line}"))
 
 
 def add_table(body: Body, table: Table) -> None:
 
+    table = stacked_dates(table)
     grid = body.document.add_table(rows=1, cols=len(table.headers))
     grid._tbl.tblPr.style = body.style_id("Table Grid")
     grid.autofit = False
-    widths = [Cm(width) for width in column_widths(table, PAGE.width - PAGE.left - PAGE.right)]
+    widths = [Cm(width) for width in column_widths(table, text_block_width())]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # the grid, which WPS and LibreOffice read
     style_id = body.style_id(TABLE_STYLE)
@@ -308,10 +375,17 @@ EM_CM = SIZES.table * 2.54 / 72
 LATIN_EM = 0.65
 """A Latin letter or digit, in ems: 0.5 in Times New Roman, up to 0.65 in the fonts a machine
 without it falls back to (DejaVu), so that a date fits wherever the file is opened."""
+THIN_EM = 0.4
+"""A hyphen, full stop or colon: 0.33 in Times New Roman, 0.34 in DejaVu Serif."""
+THIN = frozenset("-.:,;'/")
 CELL_PADDING_CM = 0.45
 """Word's cell margins, 0.19 cm each side, and a little air."""
 LEAST_TEXT = "两字"
 """No column is narrower than two Chinese characters."""
+NARROW_CM = 3.0
+"""A column whose every cell (header included) fits on one line this wide is narrow: 序号, a
+deadline (逐月（8月）), a date, 逾期天数, a leader, a state. It is as wide as its longest cell, so
+it never wraps; the text columns share the rest."""
 UNBREAKABLE = re.compile(r"[!-~]+")
 """A run Word will not break inside: a date, a number, a reference such as 3.1#7."""
 
@@ -319,44 +393,108 @@ UNBREAKABLE = re.compile(r"[!-~]+")
 def column_widths(table: Table, available: float) -> list[float]:
     """Each column's width in cm, the table as wide as the text block.
 
-    A column wants its longest cell on one line. When they all fit, each gets its share of the
-    spare room; when not, each keeps at least its longest unbreakable run (so a date never
-    wraps) and its header on two lines (逾期/天数), and the rest of the room goes to the long
-    texts, as they want it.
+    A column wants its longest cell on one line. A narrow column gets what it wants, so it
+    never wraps; the text columns share the rest (``share_room``). When everything fits, the
+    spare room goes to the text columns (to all of them in a table of numbers only).
     """
     columns = list(zip(table.headers, *table.rows, strict=True))
     wanted = [max(map(set_width, column)) for column in columns]
-    least = [min(want, _least_width(column)) for want, column in zip(wanted, columns, strict=True)]
-    if sum(wanted) <= available:
-        return [want * available / sum(wanted) for want in wanted]
-    spare = available - sum(least)
-    if spare <= 0:
+    narrow = [want <= NARROW_CM for want in wanted]
+    if all(narrow) or sum(wanted) <= available:
+        growing = [not small for small in narrow] if not all(narrow) else narrow
+        spare = available - sum(wanted)
+        grown = sum(want for want, grows in zip(wanted, growing, strict=True) if grows)
+        return [
+            want + spare * want / grown if grows else want
+            for want, grows in zip(wanted, growing, strict=True)
+        ]
+    least = [
+        want if small else min(want, _least_width(column))
+        for want, small, column in zip(wanted, narrow, columns, strict=True)
+    ]
+    if sum(least) > available:  # too many columns for the page: everything shrinks alike
         return [width * available / sum(least) for width in least]
-    give = [want - width for want, width in zip(wanted, least, strict=True)]
-    return [width + spare * more / sum(give) for width, more in zip(least, give, strict=True)]
+    texts = [i for i, small in enumerate(narrow) if not small]
+    room = available - sum(want for want, small in zip(wanted, narrow, strict=True) if small)
+    areas = [sum(max(0.0, set_width(cell) - CELL_PADDING_CM) for cell in columns[i]) for i in texts]
+    shared = share_room(room, [least[i] for i in texts], [wanted[i] for i in texts], areas)
+    widths = list(wanted)
+    for index, width in zip(texts, shared, strict=True):
+        widths[index] = width
+    return widths
+
+
+def share_room(
+    room: float, least: list[float], most: list[float], areas: list[float]
+) -> list[float]:
+    """``room`` shared by text columns as their text's area asks: each width in proportion to
+    the square root of the column's text (which makes the table's lines fewest), within
+    [least, most]; a column held at a bound leaves the rest to the others."""
+    held: dict[int, float] = {}
+    while len(held) < len(areas):
+        free = [i for i in range(len(areas)) if i not in held]
+        left = room - sum(held.values())
+        roots = sum(math.sqrt(areas[i]) for i in free)
+        share = {i: left * math.sqrt(areas[i]) / roots if roots else left / len(free) for i in free}
+        under = [i for i in free if share[i] < least[i]]
+        over = [i for i in free if share[i] > most[i]]
+        if not under and not over:
+            held.update(share)
+            break
+        for i in under or over:
+            held[i] = least[i] if under else most[i]
+    widths = [held[i] for i in range(len(areas))]
+    leftover = room - sum(widths)
+    return [width + leftover / len(widths) for width in widths]
 
 
 def _least_width(column: tuple[str, ...]) -> float:
     header, *cells = column
     runs = (set_width(run) for cell in cells for run in UNBREAKABLE.findall(cell))
-    first_line = header[: -(-len(header) // 2)]
+    first_line = max(header.split("\n"), key=len)
+    first_line = first_line[: -(-len(first_line) // 2)]
     return max([set_width(LEAST_TEXT), set_width(first_line), *runs])
 
 
 def set_width(text: str) -> float:
-    """The cm a text takes on one line of a table cell, padding included."""
+    """The cm a text takes on one line of a table cell (its longest line), padding included."""
+    if "\n" in text:
+        return max(map(set_width, text.split("\n")))
     wide = text_width(text) - len(text)  # text_width counts a wide character twice
-    narrow = len(text) - wide
-    return (wide + narrow * LATIN_EM) * EM_CM + CELL_PADDING_CM
+    thin = sum(1 for ch in text if ch in THIN)
+    latin = len(text) - wide - thin
+    return (wide + latin * LATIN_EM + thin * THIN_EM) * EM_CM + CELL_PADDING_CM
 
 
 def fill_cell(cell: Any, text: str, style_id: str, width: Any, bold: bool = False) -> None:
+    """The text in the cell's paragraph, its lines apart by line breaks."""
     cell.width = width  # Word reads each cell's own width
     paragraph = cell.paragraphs[0]
     paragraph._p.style = style_id
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if bold:
+            run.bold = True
+        if number < len(lines) - 1:
+            run.add_break()
+
+
+def stacked_dates(table: Table) -> Table:
+    """完成时限 over 到期日 in one column (“7月底” above “2023-07-31”): on A4 portrait two
+    narrow columns side by side would leave the texts too little room, and both say when."""
+    headers = table.headers
+    deadline, due = _("Deadline"), _("Due")
+    if deadline not in headers:
+        return table
+    at = headers.index(deadline)
+    if headers[at + 1 : at + 2] != (due,):
+        return table
+
+    def stack(cells: tuple[str, ...]) -> tuple[str, ...]:
+        return (*cells[:at], f"{cells[at]}\n{cells[at + 1]}", *cells[at + 2 :])
+
+    return Table(table.name, stack(headers), tuple(stack(row) for row in table.rows))
 
 
 def shade(cell: Any, colour: str) -> None:

@@ -65,6 +65,7 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
         "progress": round(status.progress, 4),
         "light": status.light.value,
         "behind_plan": status.behind_plan,
+        "last_report": last_report(status),
         "next": milestone_json(upcoming) if upcoming else None,
         "measures": [measure_json(m) for m in status.measures],
         "states": {
@@ -72,6 +73,12 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
             for state in ("met", "met_late", "overdue", "due_soon", "pending")
         },
     }
+
+
+def last_report(status: ItemStatus) -> str | None:
+    """最近报送: the date of the item's last record known by the as-of date."""
+    last = max((r.date for r in status.records), default=None)
+    return last.isoformat() if last else None
 
 
 def item_detail_json(status: ItemStatus) -> dict[str, Any]:
@@ -119,16 +126,17 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def array_chunks(items: Iterable[Any]) -> Iterator[str]:
+def array_chunks(items: Iterable[Any], *, ascii_only: bool = False) -> Iterator[str]:
     """A JSON array with one element per line, written as the elements are made.
 
     At 100,000 milestones the whole array as one string (and the list of dicts behind it) took
     over 600 MB; one element at a time it is the size of one element. Each element is one line
     (a milestone greps as a whole) and is encoded by json's C encoder, which ``indent`` would
     swap for the pure-Python one: that was three quarters of `list --json` at 10,000.
+    ``ascii_only``: every other character as a \\u escape (for a stream that lacks some).
     """
     first = True
     for item in items:
-        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False)
+        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=ascii_only)
         first = False
     yield "[]" if first else "\n]"

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +16,33 @@ from minsheng_cli.i18n import _
 
 LOCK_FILE = ".minsheng.lock"
 LOCK_TIMEOUT_SECONDS = 60.0
+REPLACE_PAUSES = (0.1, 0.2, 0.4, 0.8)
+"""Between tries to replace a file another program holds open (1.5 s in all): on Windows an
+antivirus scan or a backup holds a file for a moment; WPS or Excel holds it until it is closed."""
+
+
+LEFTOVER = re.compile(r"^\..+\.ya?ml\.[A-Za-z0-9_]+\.tmp$")
+"""The temporary file ``write_atomic`` makes beside a task file or minsheng.yaml
+(.NAME.yaml.XXXXXXXX.tmp); one still there once the lock is held was left by a writer that was
+killed before its rename."""
+
+
+def leftovers(folders: Iterator[Path] | tuple[Path, ...]) -> list[Path]:
+    """The temporary files of task files that a killed write left in ``folders``."""
+    return [
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if LEFTOVER.match(path.name) and stat.S_ISREG(path.lstat().st_mode)
+    ]
+
+
+def clear_leftovers(folders: tuple[Path, ...]) -> None:
+    """Remove what killed writes left in ``folders``; only under the workspace lock, which every
+    write of a task file holds, so that none of these files can be in use."""
+    for left in leftovers(folders):
+        left.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -31,11 +62,35 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
-        temporary.replace(path)
+        _replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    """Rename ``temporary`` over ``path``, trying again while another program holds ``path``.
+
+    On Windows a file open in another program (the clerk's WPS or Excel showing it) cannot be
+    replaced: os.replace raises PermissionError, and ``path`` is left as it was. Still held
+    after the pauses: PermissionError saying so, for the caller to name the file.
+    """
+    for pause in (*REPLACE_PAUSES, None):
+        try:
+            temporary.replace(path)
+            return
+        except PermissionError as exc:
+            if pause is None:
+                raise PermissionError(errno.EACCES, held_open_message(), str(path)) from exc
+            time.sleep(pause)
+
+
+def held_open_message() -> str:
+    return _(
+        "another program has it open, or it is read-only: if WPS or Excel shows it, close it"
+        " there and try again"
+    )
 
 
 def _new_file_mode() -> int:

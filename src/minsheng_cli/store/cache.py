@@ -102,16 +102,16 @@ def cached_data(
             return read(file, None)
     key = content_key(raw)
     entry = entry_path(root, file)
-    hit = _lookup(entry, key) if stored else None
+    hit = lookup_snapshot(entry, key) if stored else None
     if hit is not None:
         return hit
     data = read(file, raw)
     if not isinstance(data, list):
-        _store(entry, key, data)
+        store_snapshot(entry, key, data)
     return data
 
 
-def _lookup(entry: Path, key: str) -> dict[str, Any] | None:
+def lookup_snapshot(entry: Path, key: str) -> dict[str, Any] | None:
     body = read_entry(entry, key)
     if body is None:
         return None
@@ -122,7 +122,7 @@ def _lookup(entry: Path, key: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _store(entry: Path, key: str, data: dict[str, Any]) -> None:
+def store_snapshot(entry: Path, key: str, data: dict[str, Any]) -> None:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     write_entry(entry, key, body)
 
@@ -138,7 +138,9 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     not hang a command, nor a huge file fill its memory.
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
     except OSError:
         return None
     with os.fdopen(descriptor, "rb", buffering=0) as handle:

@@ -79,13 +79,13 @@ def cached_ledger(root: Path) -> Ledger:
     files = {file.name: file for file, _raw in sources[1:]}
     key = snapshot_key(root, sources)
     entry = snapshot_path(root)
-    hit = None if key is None else _lookup(entry, key, root, files)
+    hit = None if key is None else lookup_snapshot(entry, key, root, files)
     if hit is not None:
         return hit
     workspace_raw = sources.pop(0)[1]
     ledger = ledger_of(load_sources(root, workspace_raw, _each_once(sources)), root)
     if key is not None:
-        _store(entry, key, ledger, files)
+        store_snapshot(entry, key, ledger, files)
     return ledger
 
 
@@ -97,7 +97,7 @@ def _each_once(sources: list[Source]) -> Iterator[Source]:
         yield sources.pop()
 
 
-def _lookup(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Ledger | None:
+def lookup_snapshot(entry: Path, key: str, root: Path, files: Mapping[str, Path]) -> Ledger | None:
     """The stored ledger, if the entry holds one whose every field has its model type (the
     entry is untrusted input: numbers and flags are stored as they are, and could be anything)."""
     body = read_entry(entry, key, SNAPSHOT_LIMIT)
@@ -127,7 +127,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _store(entry: Path, key: str, ledger: Ledger, files: Mapping[str, Path]) -> None:
+def store_snapshot(entry: Path, key: str, ledger: Ledger, files: Mapping[str, Path]) -> None:
     try:
         with _collector_paused():
             text = json.dumps(encode(ledger, files), ensure_ascii=False, separators=(",", ":"))

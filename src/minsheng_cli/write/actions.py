@@ -18,8 +18,8 @@ from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone
 from minsheng_cli.ledger.refs import resolve_item, resolve_milestone
-from minsheng_cli.store.atomic import workspace_lock
-from minsheng_cli.store.load import load_for_ref
+from minsheng_cli.store.atomic import clear_leftovers, workspace_lock
+from minsheng_cli.store.load import TASKS_DIR, load_for_ref
 from minsheng_cli.text import format_amount
 from minsheng_cli.write.audit import (
     ITEM_TRAILER,
@@ -79,6 +79,7 @@ def record_update(
     root: Path, ref: str, update: Update, today: date, *, make_commit: bool = True
 ) -> Outcome:
     with workspace_lock(root):
+        clear_leftovers((root, root / TASKS_DIR))
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         checked = check_update(item, update, ledger.workspace, today)
@@ -106,6 +107,7 @@ def record_tick(
     make_commit: bool = True,
 ) -> Outcome:
     with workspace_lock(root):
+        clear_leftovers((root, root / TASKS_DIR))
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         milestone = resolve_milestone(item, milestone_ref, to_tick=True)

@@ -54,17 +54,15 @@ class GitKilled(GitError):
     """A git child was stopped by a signal (a file-size limit, the out-of-memory killer, …)."""
 
 
-def _git(
+def run_git(
     root: Path,
     *args: str,
     check: bool = True,
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    if shutil.which("git") is None:
-        raise GitMissing(git_missing_message())
     result = subprocess.run(
-        ["git", "-c", "core.quotepath=false", *args],
+        [git_program(), "-c", "core.quotepath=false", *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -79,6 +77,22 @@ def _git(
     if check and result.returncode != 0:
         raise GitError(_reason(result.stderr or result.stdout))
     return result
+
+
+def git_program() -> str:
+    """git as the system finds it on PATH (git.exe on Windows, by PATHEXT), or GitMissing."""
+    found = shutil.which("git")
+    if found is None:
+        raise GitMissing(git_not_found_message())
+    return found
+
+
+def git_not_found_message() -> str:
+    """No git to run, said without assuming a repository (`minsheng init` has none yet)."""
+    return _(
+        "git is not installed (not found on PATH): install git (on Windows, Git for Windows),"
+        " then run `minsheng doctor`"
+    )
 
 
 def git_missing_message() -> str:
@@ -109,7 +123,9 @@ def repository_above(root: Path) -> Path | None:
     if named:
         return Path(named)
     ceilings = {
-        Path(p).resolve() for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(":") if p
+        Path(p).resolve()
+        for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep)
+        if p
     }
     here = root.resolve()
     for folder in (here, *here.parents):
@@ -130,7 +146,7 @@ def in_work_tree(root: Path) -> bool:
         if repository_above(root) is not None:
             raise GitMissing(git_missing_message())
         return False
-    result = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
+    result = run_git(root, "rev-parse", "--is-inside-work-tree", check=False)
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
@@ -138,7 +154,7 @@ def git_lock(root: Path) -> Path | None:
     """A lock git holds in the repository, if there is one (a git at work, or one that was
     stopped): ``index.lock``, ``HEAD.lock`` or a branch's ``refs/….lock``, each of which a git
     killed in the middle of a commit can leave, and each of which stops every later commit."""
-    found = _git(root, "rev-parse", "--absolute-git-dir", check=False)
+    found = run_git(root, "rev-parse", "--absolute-git-dir", check=False)
     if found.returncode != 0:
         return None
     git_dir = Path(found.stdout.strip())
@@ -159,7 +175,7 @@ def locked_message(lock: Path) -> str:
 def identity_known(root: Path) -> bool:
     """Whether git can name the author and committer (asked of git, not read from its words)."""
     return all(
-        _git(root, "var", variable, check=False).returncode == 0
+        run_git(root, "var", variable, check=False).returncode == 0
         for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
     )
 
@@ -173,7 +189,7 @@ def identity_message() -> str:
 
 def has_changes(root: Path, file: Path) -> bool:
     """Whether git would see ``file`` differ from the last commit (edited, staged or untracked)."""
-    return bool(_git(root, "status", "--porcelain", "--", relative(root, file)).stdout.strip())
+    return bool(run_git(root, "status", "--porcelain", "--", relative(root, file)).stdout.strip())
 
 
 def uncommitted_files(
@@ -181,8 +197,8 @@ def uncommitted_files(
 ) -> list[Path]:
     """The files under ``paths`` that differ from the last commit (edited, staged or untracked),
     but those whose name ``leave_out`` matches."""
-    listed = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
-    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip())
+    listed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    top = Path(run_git(root, "rev-parse", "--show-toplevel").stdout.strip())
     found = set()
     entries = iter(listed.stdout.split("\0"))
     for entry in entries:
@@ -239,7 +255,7 @@ def commit(
         ready_to_commit(root)
         _add(root, paths)
         message = commit_message(subject, body, trailers)
-        result = _git(root, *COMMIT, "--", *paths, check=False, stdin=message)
+        result = run_git(root, *COMMIT, "--", *paths, check=False, stdin=message)
         if result.returncode != 0:
             raise GitError(_after_failure(root, result))
         return short_head(root)
@@ -257,10 +273,10 @@ def ready_to_commit(root: Path) -> None:
 
 
 def _add(root: Path, paths: Sequence[str]) -> None:
-    added = _git(root, "add", "--", *paths, check=False)
+    added = run_git(root, "add", "--", *paths, check=False)
     if added.returncode == 0:
         return
-    ignored = _git(root, "check-ignore", "--quiet", "--", *paths, check=False)
+    ignored = run_git(root, "check-ignore", "--quiet", "--", *paths, check=False)
     if ignored.returncode == 0:  # asked, not read from git's words (they may be Chinese)
         raise GitError(
             _(
@@ -280,7 +296,7 @@ def _after_failure(root: Path, result: subprocess.CompletedProcess[str]) -> str:
 
 
 def short_head(root: Path) -> str:
-    return _git(root, "rev-parse", "--short", "HEAD").stdout.strip()
+    return run_git(root, "rev-parse", "--short", "HEAD").stdout.strip()
 
 
 def saved_but(paths: Sequence[str], detail: str) -> str:
@@ -298,7 +314,7 @@ def _reason(detail: str) -> str:
 def committed_text(root: Path, file: Path) -> bytes | None:
     """``file`` as the last commit has it (as checked out), or None if it has none."""
     shown = subprocess.run(
-        ["git", "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
+        [git_program(), "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
         cwd=root,
         capture_output=True,
         check=False,
@@ -320,14 +336,14 @@ def commit_content(
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
         staged = Path(folder) / "content"
         staged.write_bytes(content)
-        blob = _git(root, "hash-object", "-w", f"--path={path}", "--", str(staged))
-        listed = _git(root, "ls-tree", "HEAD", "--", path).stdout.split()
+        blob = run_git(root, "hash-object", "-w", f"--path={path}", "--", str(staged))
+        listed = run_git(root, "ls-tree", "HEAD", "--", path).stdout.split()
         mode = listed[0] if listed else "100644"
-        _git(root, "read-tree", "HEAD", env=env)
+        run_git(root, "read-tree", "HEAD", env=env)
         entry = f"{mode},{blob.stdout.strip()},{path}"
-        _git(root, "update-index", "--add", "--cacheinfo", entry, env=env)
+        run_git(root, "update-index", "--add", "--cacheinfo", entry, env=env)
         message = commit_message(subject, body, trailers)
-        result = _git(root, *COMMIT, check=False, env=env, stdin=message)
+        result = run_git(root, *COMMIT, check=False, env=env, stdin=message)
         if result.returncode != 0:
             raise GitError(_reason(result.stderr or result.stdout))
     return short_head(root)
@@ -335,15 +351,15 @@ def commit_content(
 
 def refresh_index(root: Path, file: Path) -> None:
     """The real index's entry for ``file`` set to the last commit's (after ``commit_content``)."""
-    _git(root, "reset", "--quiet", "--", relative(root, file))
+    run_git(root, "reset", "--quiet", "--", relative(root, file))
 
 
 def init_repository(root: Path) -> None:
     """A repository of the workspace's own, unless ``root`` already is the top of one."""
-    found = _git(root, "rev-parse", "--show-toplevel", check=False)
+    found = run_git(root, "rev-parse", "--show-toplevel", check=False)
     if found.returncode == 0 and Path(found.stdout.strip()).resolve() == root.resolve():
         return  # its history is kept
-    _git(root, "init", "--quiet")
+    run_git(root, "init", "--quiet")
 
 
 def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:
@@ -361,7 +377,7 @@ def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> li
             f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
         ]
     )
-    result = _git(
+    result = run_git(
         root,
         "log",
         f"--format={RECORD}{fmt}",

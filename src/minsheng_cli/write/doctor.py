@@ -8,7 +8,6 @@ file found is a leftover, not a write at work.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import stat
 import time
@@ -20,7 +19,7 @@ from typing import NamedTuple
 from minsheng_cli.errors import GitError, MinshengError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import Item
-from minsheng_cli.store.atomic import workspace_lock
+from minsheng_cli.store.atomic import LEFTOVER, leftovers, workspace_lock
 from minsheng_cli.store.cache import CACHE_DIR, entry_is_whole
 from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE, load
 from minsheng_cli.write.actions import commit_saved_records, saved_records
@@ -36,8 +35,6 @@ from minsheng_cli.write.audit import (
     uncommitted_files,
 )
 
-TEMPORARY = re.compile(r"^\..+\.ya?ml\.[A-Za-z0-9_]+\.tmp$")
-"""What store.atomic.write_atomic names its temporary files: .NAME.yaml.XXXXXXXX.tmp"""
 CACHE_ENTRY_LIMIT = 256 * 1024 * 1024
 LOCK_QUIET_SECONDS = 60.0
 """Without /proc to ask, a git lock untouched this long is taken to be left behind."""
@@ -165,7 +162,7 @@ def git_at_work(lock: Path) -> bool:
 
 
 def _uncommitted(root: Path, can_fix: bool) -> Iterator[Finding]:
-    changed = uncommitted_files(root, (WORKSPACE_FILE, TASKS_DIR), TEMPORARY)
+    changed = uncommitted_files(root, (WORKSPACE_FILE, TASKS_DIR), LEFTOVER)
     if not changed:
         yield Finding(Status.OK, _("every record on disk is committed"))
         return
@@ -231,13 +228,7 @@ def _items(root: Path) -> Sequence[Item]:
 
 
 def _temporary_files(root: Path, fix: bool) -> Iterator[Finding]:
-    left = [
-        path
-        for folder in (root, root / TASKS_DIR)
-        if folder.is_dir()
-        for path in sorted(folder.iterdir())
-        if TEMPORARY.match(path.name) and stat.S_ISREG(path.lstat().st_mode)
-    ]
+    left = leftovers((root, root / TASKS_DIR))
     if not left:
         yield Finding(Status.OK, _("no temporary files left by a write that was stopped"))
         return

@@ -285,7 +285,7 @@ def appended(raw: bytes, fields: Mapping[str, Any], file: str) -> bytes:
     if indent is None:
         head += b"records:" + newline
         indent = DEFAULT_INDENT
-    line = f"{indent}- {record_text(fields)}".encode()
+    line = f"{indent}- {record_text(fields)}".encode().replace(b"\n", newline)  # a long note
     return head + line + newline
 
 
