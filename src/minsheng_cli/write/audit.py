@@ -415,7 +415,7 @@ def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> li
 def _notes(root: Path, paths: Sequence[str]) -> dict[str, str]:
     """Each commit's note: the lines of its body the program quoted (indented by QUOTE),
     unindented and joined with spaces."""
-    result = _git(root, "log", f"--format={RECORD}%h{FIELD}%b", "--", *paths)
+    result = run_git(root, "log", f"--format={RECORD}%h{FIELD}%b", "--", *paths)
     notes: dict[str, str] = {}
     for chunk in result.stdout.split(RECORD):
         commit, _sep, body = chunk.partition(FIELD)
