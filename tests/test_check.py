@@ -32,9 +32,8 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "yaml_syntax.yaml": [
         Expected(
             10,
-            "YAML syntax error: mapping values are not allowed in this context"
-            ' (a value holding “: ” must be in quotes, as in "4月: 完成招标",'
-            " or written with the full-width “：”)",
+            "YAML syntax error: a “: ” where a value was expected: a value holding “: ” must be"
+            ' in quotes, as in "4月: 完成招标", or written with the full-width “：”',
             "YAML",
         )
     ],

@@ -40,6 +40,8 @@ class Workspace(NamedTuple):
     warning_days: int = 10
     tolerance_days: int = 15
     rules: DeadlineRules = DeadlineRules()
+    aliases: Mapping[str, str] = MappingProxyType({})
+    """--unit 残联 names 残疾人联合会: short names beyond the usual 简称 (core.units)."""
 
     @property
     def year_start(self) -> date:

@@ -72,6 +72,8 @@ class WorkspaceFile(Strict):
         "tolerance_days"
     ]
     deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
+    aliases: dict[Name, Name] = {}
+    """Short names a clerk types for a unit (残联: 残疾人联合会), beyond the usual 简称."""
 
 
 class IndicatorModel(Strict):

@@ -39,6 +39,13 @@ class Update:
     by: str = ""
     note: str = ""
     correct: bool = False
+    confirmed: bool = False
+    """--yes: the clerk has checked a value far above its target (see IMPLAUSIBLE_SHARE)."""
+
+
+IMPLAUSIBLE_SHARE = 1.5
+"""A value above 150% of its target is more likely a slip (an extra 0, the year's figure
+for the month's) than a real overachievement: it is recorded only with --yes."""
 
 
 @dataclass(slots=True)
@@ -137,6 +144,20 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
             )
         )
     _check_against_history(item, name, value, update)
+    if total > 0 and value > IMPLAUSIBLE_SHARE * total and not update.confirmed:
+        raise UsageError(
+            _(
+                "{name} {value}{unit} is {share}% of the target {total}{unit}, more than 150%;"
+                " nothing was recorded. Check the number; if it is right, run the command again"
+                " with --yes"
+            ).format(
+                name=measure_name(name),
+                value=format_amount(value),
+                unit=unit,
+                share=format_amount(round(value / total * 100)),
+                total=format_amount(total),
+            )
+        )
     if value > total:
         return [
             _("{name} {value}{unit} exceeds the target {total}{unit} (超额完成)").format(
