@@ -100,7 +100,7 @@ def an_item(draw: st.DrawFn, project_id: int, project_name: str, number: int, fi
     return Item(
         project_id, project_name, number, content, leader, unit, note,
         draw(children(INDICATORS)), draw(children(MILESTONES)), draw(children(TRACKS)),
-        draw(children(RECORDS)), file, draw(LINES),
+        draw(children(RECORDS)), file, draw(LINES), draw(children(TEXT)),
     )  # fmt: skip
 
 
@@ -183,6 +183,8 @@ def one_item_ledger(**changes: Any) -> Ledger:
         {"content": 7},
         {"line": (2,)},
         {"line": "2"},
+        {"partners": ["县住建局"]},
+        {"partners": ("县住建局", 3)},
         {"indicators": (Indicator("户厕", cast(float, 1j), "座"),)},
         {"records": (Record(date(2023, 5, 1), 1, values=cast(Any, {1: 2.0})),)},
         {"records": (Record(date(2023, 5, 1), 1, values=NO_AMOUNTS),)},

@@ -264,8 +264,10 @@ def filtered_ledger(ctx: typer.Context, unit: str | None, leader: str | None) ->
 def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
     """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
     (an empty overdue list would read as good news): say so, and list the names there are."""
+    from minsheng_cli.core.units import unit_names
+
     for option, wanted, names in (
-        ("--unit", unit, [item.unit for item in ledger.items]),
+        ("--unit", unit, [name for item in ledger.items for name in unit_names(item)]),
         ("--leader", leader, [item.leader for item in ledger.items]),
     ):
         if wanted is not None and not any(wanted.strip() in name for name in names):
@@ -277,8 +279,11 @@ def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
 
 
 def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool:
-    """--unit and --leader match part of a name (--unit 农业 finds 农业农村局)."""
-    return (unit is None or unit.strip() in item.unit) and (
+    """--unit and --leader match part of a name (--unit 农业 finds 农业农村局); --unit the lead
+    unit's or a partner's."""
+    from minsheng_cli.core.units import unit_role
+
+    return (unit is None or unit_role(item, unit) is not None) and (
         leader is None or leader.strip() in item.leader
     )
 

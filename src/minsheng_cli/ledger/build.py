@@ -138,6 +138,7 @@ def _item(
         content=raw["content"],
         leader=raw.get("leader", ""),
         unit=raw.get("unit", ""),
+        partners=_partners(raw, found),
         note=raw.get("note", ""),
         indicators=indicators,
         milestones=tuple(milestones),
@@ -148,6 +149,21 @@ def _item(
     )
     _check_records(item, found)
     return item
+
+
+def _partners(raw: Mapping[str, Any], found: _Collector) -> tuple[str, ...]:
+    """配合单位, each once and none the lead unit itself."""
+    partners = tuple(raw.get("partners", []))
+    for name in partners:
+        if name == raw.get("unit") or partners.count(name) > 1:
+            found.error(
+                raw.get("line"),
+                _(
+                    "the unit “{unit}” is named twice among unit: and partners:; name it once"
+                ).format(unit=name),
+            )
+            return tuple(dict.fromkeys(p for p in partners if p != raw.get("unit")))
+    return partners
 
 
 def _check_twins(milestones: list[Milestone], found: _Collector) -> None:

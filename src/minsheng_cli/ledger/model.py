@@ -131,6 +131,8 @@ class Item(NamedTuple):
     records: tuple[Record, ...]
     file: Path
     line: int | None = None
+    partners: tuple[str, ...] = ()
+    """配合单位: the units that share the work; ``unit`` is the lead (牵头单位)."""
 
     @property
     def ref(self) -> str:

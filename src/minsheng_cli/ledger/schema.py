@@ -108,6 +108,7 @@ class ItemModel(Strict):
     content: Name
     leader: Text = ""
     unit: Text = ""
+    partners: list[Name] = []
     note: Text = ""
     indicators: list[IndicatorModel] = []
     milestones: list[MilestoneModel] = []

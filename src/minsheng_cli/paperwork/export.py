@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from minsheng_cli.core.evaluate import Snapshot, State
+from minsheng_cli.core.units import units_label
 from minsheng_cli.i18n import _
 from minsheng_cli.paperwork.outline import (
     ExportRow,
@@ -87,7 +88,7 @@ def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
         deadline_label(status),
         milestone_text(status),
         item.leader,
-        item.unit,
+        units_label(item),
         item.note,
         status.due,
         state_label(status.state),
@@ -97,19 +98,23 @@ def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
     )
 
 
-def unit_columns() -> tuple[Column, ...]:
+def unit_columns(partners: bool) -> tuple[Column, ...]:
+    """The per-unit sheet's columns; 配合事项 only where some item has partners."""
     return (
         Column(_("Unit")),
-        Column(_("Items")),
+        Column(_("Lead items") if partners else _("Items")),
+        *((Column(_("Partner items")),) if partners else ()),
         *(Column(state_label(state)) for state in State),
         Column(_("Total")),
         Column(_("Overall completion"), "0.0%"),
     )
 
 
-def unit_cells(summary: UnitSummary) -> tuple[Cell, ...]:
+def unit_cells(summary: UnitSummary, partners: bool) -> tuple[Cell, ...]:
     states = tuple(summary.states[state] for state in State)
-    return (summary.unit, summary.items, *states, sum(states), round(summary.completion, 4))
+    shared = (summary.partner_items,) if partners else ()
+    completion = round(summary.completion, 4)
+    return (summary.unit, summary.items, *shared, *states, sum(states), completion)
 
 
 def export_content(snapshot: Snapshot, fmt: str) -> str | bytes:
@@ -141,6 +146,7 @@ def row_json(row: ExportRow) -> dict[str, Any]:
         "text": milestone.text,
         "leader": item.leader,
         "unit": item.unit,
+        "partners": list(item.partners),
         "note": item.note,
         "due": status.due.isoformat() if status.due else None,
         "state": status.state.value,
@@ -205,7 +211,9 @@ def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow]) -> bytes:
     fill_sheet(ledger_sheet, ledger_columns(), [ledger_cells(row) for row in rows])
     colour_states(ledger_sheet, rows)
     unit_sheet = workbook.create_sheet(_("By unit"))
-    fill_sheet(unit_sheet, unit_columns(), [unit_cells(s) for s in unit_summaries(snapshot)])
+    partners = any(item.partners for item in snapshot.ledger.items)
+    units = [unit_cells(s, partners) for s in unit_summaries(snapshot)]
+    fill_sheet(unit_sheet, unit_columns(partners), units)
     describe(workbook, snapshot)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -17,6 +17,7 @@ from minsheng_cli.core.evaluate import (
     State,
     grouped_by_leader_then_unit,
 )
+from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import Item, Record, measure_name
 from minsheng_cli.render.labels import (
@@ -113,7 +114,7 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
             (
                 item.ref,
                 item.project_name,
-                item.unit,
+                units_label(item),
                 item.leader,
                 progress_bar(status.progress, bar_cells),
                 f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING,
@@ -153,7 +154,7 @@ def milestone_table(
         (
             f"{status.item.ref}#{status.milestone.number}",
             status.item.project_name,
-            status.item.unit,
+            units_label(status.item),
             deadline_label(status),
             iso(status.due),
             status.milestone.text,
@@ -195,7 +196,7 @@ def item_header(item: Item, status: ItemStatus) -> Line:
     rows = [
         (_("Content"), item.content),
         (_("Leader"), item.leader),
-        (_("Unit"), item.unit),
+        (_("Unit"), units_label(item)),
         (_("Note"), item.note),
     ]
     rows += [
@@ -329,12 +330,14 @@ def overdue_report(
     if not statuses:
         return (title, Span(_("Nothing is overdue."), "green"))
     compact = width < OVERDUE_COMPACT_BELOW
+    leaders = any(status.item.leader for status in statuses)  # else grouped by unit alone
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
     for leader, units in grouped_by_leader_then_unit(statuses).items():
         for unit_index, (unit, late) in enumerate(units.items()):
             if compact:
-                rows += _unit_heading_rows(leader if unit_index == 0 else None, unit)
+                named_leader = leader if unit_index == 0 and leaders else None
+                rows += _unit_heading_rows(named_leader, unit)
             for row_index, status in enumerate(late):
                 named: tuple[Cell, ...] = ()
                 if not compact:
@@ -342,8 +345,10 @@ def overdue_report(
                     named = (
                         Span(leader or NOTHING if first else "", "bold"),
                         _first(unit, row_index),
-                    )
+                    )[0 if leaders else 1 :]
                 rows.append((*named, *overdue_cells(status, compact)))
+            if not leaders:
+                section_ends.add(len(rows) - 1)
         section_ends.add(len(rows) - 1)
     total = Span(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
@@ -351,7 +356,9 @@ def overdue_report(
         ),
         "bold red",
     )
-    sheet = Sheet(title, overdue_columns(compact), rows, frozenset(section_ends), expand=compact)
+    sheet = Sheet(
+        title, overdue_columns(compact, leaders), rows, frozenset(section_ends), expand=compact
+    )
     return (sheet, total)
 
 
@@ -369,8 +376,8 @@ def _unit_heading_rows(leader: str | None, unit: str) -> list[tuple[Cell, ...]]:
     return rows
 
 
-def overdue_columns(compact: bool) -> tuple[Column, ...]:
-    lead = () if compact else (_("Leader"), _("Unit"))
+def overdue_columns(compact: bool, leaders: bool = True) -> tuple[Column, ...]:
+    lead = () if compact else (_("Leader"), _("Unit"))[0 if leaders else 1 :]
     deadline = () if compact else (_("Deadline"),)
     fixed = tuple(
         Column(header, no_wrap=True)
@@ -397,7 +404,8 @@ def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
     item, milestone, due = status.item, status.milestone, iso(status.due)
     number = f"{item.project}.{item.number}#{milestone.number}"
     days_late = Span(str(status.days_late), "bold red")
-    asked = (milestone.text, required_text(status), recorded_text(status))
+    text = "\n".join(filter(None, (milestone.text, partners_text(item))))
+    asked = (text, required_text(status), recorded_text(status))
     if compact:
         return (number, due[5:] if status.due else due, days_late, *asked)
     return (number, deadline_label(status), due, days_late, *asked)

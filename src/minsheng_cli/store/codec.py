@@ -48,6 +48,8 @@ KIND = "kind"
 """A DueKind, stored as its index in ``KINDS``."""
 FILE = "file"
 """A task file, stored as its name; read back as the workspace's Path of that name."""
+TEXTS = "texts"
+"""A tuple of texts (an item's partners), stored as a JSON list of its texts."""
 RULES = "rules"
 """The workspace's deadline rules: None for the defaults, else the mapping of word to day."""
 KINDS: tuple[DueKind, ...] = tuple(DueKind)
@@ -114,6 +116,8 @@ def form_of(kind: type, field: str, hints: Mapping[str, Any]) -> str | Table:
     hint = hints[field]
     if get_origin(hint) is tuple:  # tuple[Child, ...]: the child's table
         child = get_args(hint)[0]
+        if child is str:
+            return TEXTS
         return table_of(child, ITEM_FROM_PROJECT if child is Item else None)
     if get_origin(hint) is Mapping:
         return AMOUNTS
@@ -195,6 +199,11 @@ class _Encoder:
             names = set(map(type, chain.from_iterable(column)))
             amounts = set(map(type, chain.from_iterable(map(dict.values, column))))
             _require(names <= {str} and amounts <= _NUMBERS, "amounts that are not amounts")
+        elif form == TEXTS:
+            _require(types <= {tuple}, "texts that are not tuples")
+            words = set(map(type, chain.from_iterable(column)))
+            _require(words <= {str}, "texts that are not text")
+            return [list(texts) for texts in column]
         elif form == RULES:
             _require(types <= {DeadlineRules}, "rules that are not DeadlineRules")
             return [None if r.days is DEFAULT_RULES else dict(r.days) for r in column]
@@ -217,7 +226,7 @@ class _Encoder:
 
     @staticmethod
     def stored(form: str | Table, column: list[Any], index: Mapping[Any, int] | None) -> Any:
-        if form in (PLAIN, AMOUNTS, RULES):
+        if form in (PLAIN, AMOUNTS, RULES, TEXTS):
             return column
         return pack(column if index is None else list(map(index.__getitem__, column)))
 
@@ -291,6 +300,8 @@ class _Decoder:
         """A stored column as its values (for a Table form: its counts)."""
         if form in (PLAIN, AMOUNTS):
             return stored
+        if form == TEXTS:
+            return [tuple(texts) for texts in stored]
         if form == RULES:
             return [DeadlineRules() if r is None else DeadlineRules(dict(r)) for r in stored]
         column = unpack(stored)

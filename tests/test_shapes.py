@@ -1,0 +1,140 @@
+"""Lists shaped unlike Jingyuan's (issue 10): a lead unit with partners (配合单位), no 责任领导,
+rates, … — the fixture ledger in tests/fixtures/shapes/ checked, shown, reported and exported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_cli
+
+SHAPES = Path(__file__).parent / "fixtures" / "shapes"
+TODAY = "2024-07-15"
+
+
+@pytest.fixture
+def shapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MINSHENG_TODAY", TODAY)
+    return Path(shutil.copytree(SHAPES, tmp_path / "shapes"))
+
+
+def output(root: Path, *args: str, code: int = 0) -> str:
+    result = run_cli(root, args)
+    assert result.exit_code == code, result.output
+    return result.stdout
+
+
+def as_json(root: Path, *args: str) -> Any:
+    result = run_cli(root, [*args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def add_item(root: Path, text: str) -> None:
+    """Append an item (YAML lines at the items' indentation) to the first task file."""
+    file = root / "tasks" / "01-城乡供水.yaml"
+    body = file.read_text(encoding="utf-8")
+    body = body.replace("records:\n", text + "records:\n", 1)
+    file.write_text(body, encoding="utf-8")
+
+
+def test_the_shapes_ledger_checks_clean(shapes: Path) -> None:
+    assert "未发现问题" in output(shapes, "check")
+
+
+# --- several units ------------------------------------------------------------------------------
+
+
+def test_status_names_the_lead_unit_and_its_partners(shapes: Path) -> None:
+    rows = output(shapes, "status").splitlines()
+    row = next(line for line in rows if line.startswith("1.1 "))
+    assert "县水务局（配合：县住建局、县财政局）" in row
+
+
+def test_unit_matches_a_partner_and_the_row_says_it_is_one(shapes: Path) -> None:
+    milestones = as_json(shapes, "list", "--unit", "财政")
+    assert {m["item"] for m in milestones} == {"1.1"}
+    assert {(m["unit"], tuple(m["partners"])) for m in milestones} == {
+        ("县水务局", ("县住建局", "县财政局"))
+    }
+    table = output(shapes, "list", "--unit", "住建")
+    assert "1.1#1" in table and "1.2#1" in table  # a partner in 1.1, the lead in 1.2
+    assert "县水务局（配合：县住建局、县财政局）" in table
+
+
+def test_a_partner_alone_is_a_known_unit(shapes: Path) -> None:
+    assert "1.1" in output(shapes, "status", "--unit", "县财政局")
+
+
+def test_overdue_groups_under_the_lead_and_names_the_partners(shapes: Path) -> None:
+    table = output(shapes, "overdue", code=1)
+    row = next(line for line in table.splitlines() if "1.1#2" in line)
+    assert "县水务局" in row and "配合：县住建局、县财政局" in row
+    assert "县水务局、" not in table
+
+
+def test_export_counts_lead_and_partner_items_apart(shapes: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "台账.xlsx"
+    output(shapes, "export", "-o", str(path))
+    sheet = openpyxl.load_workbook(path).worksheets[1]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][:3] == ["责任单位", "牵头子项数", "配合子项数"]
+    assert [row[:3] for row in values[1:]] == [
+        ["县水务局", 1, 0],
+        ["县住建局", 1, 1],
+        ["县财政局", 0, 1],
+    ]
+
+
+def test_a_partner_that_is_the_lead_is_refused(shapes: Path) -> None:
+    add_item(shapes, "  - {content: 重复, unit: 县水务局, partners: [县水务局]}\n")
+    result = run_cli(shapes, ["check"])
+    assert result.exit_code == 1
+    assert "单位“县水务局”在 unit: 和 partners: 中重复出现" in result.output
+
+
+def test_partners_survive_the_cache(shapes: Path) -> None:
+    first = output(shapes, "status")
+    assert (shapes / ".minsheng-cache").exists()
+    assert output(shapes, "status") == first
+
+
+# --- no 责任领导 ----------------------------------------------------------------------------------
+
+
+def test_overdue_without_leaders_is_grouped_by_unit_with_no_leader_column(shapes: Path) -> None:
+    table = output(shapes, "overdue", code=1)
+    header = next(line for line in table.splitlines() if "序号" in line)
+    assert header.split()[:2] == ["责任单位", "序号"]
+    assert "责任领导" not in table
+
+
+def test_the_report_without_leaders_says_no_empty_leader(shapes: Path, tmp_path: Path) -> None:
+    path = tmp_path / "通报.md"
+    output(shapes, "report", "--month", "6", "-o", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert "责任领导：" not in text and "（）" not in text
+    assert "#### 1.2 县住建局\n" in text
+    assert "## 三、逾期事项（按责任单位）" in text
+    assert "### 县水务局（逾期1项）" in text
+    assert "完成管网60公里；配合：县住建局、县财政局" in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_html_and_word_reports_without_leaders(shapes: Path, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"通报.{fmt}"
+    output(shapes, "report", "--month", "6", "--format", fmt, "-o", str(path))
+    if fmt == "html":
+        text = path.read_text(encoding="utf-8")
+    else:
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "责任领导：" not in text
+    assert "逾期事项（按责任单位）" in text
