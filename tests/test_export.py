@@ -241,6 +241,7 @@ SHARED_KEYS = (
     "name",
     "item",
     "unit",
+    "partners",
     "leader",
     "milestone",
     "track",

@@ -82,7 +82,7 @@ RECORDS = st.builds(
     Record, DAYS, NUMBERS, TEXT, TEXT, AMOUNTS, st.booleans(), MAYBE_TEXT, MAYBE_TEXT,
     st.none() | st.integers(1, 12), TEXT, LINES, MAYBE_TEXT, MAYBE_TEXT,
 )  # fmt: skip
-INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT)
+INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT, st.sampled_from(["count", "rate"]))
 TRACKS = st.builds(Track, TEXT, TEXT)
 RULES = st.just(DeadlineRules()) | st.builds(
     DeadlineRules.with_overrides,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import GIT_IDENTITY, git, run_cli
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
 TODAY = "2024-07-15"
@@ -89,6 +89,8 @@ def test_export_counts_lead_and_partner_items_apart(shapes: Path, tmp_path: Path
         ["县水务局", 1, 0],
         ["县住建局", 1, 1],
         ["县财政局", 0, 1],
+        ["县卫生健康局", 2, 0],
+        ["县教育局", 0, 1],
     ]
 
 
@@ -138,3 +140,51 @@ def test_html_and_word_reports_without_leaders(shapes: Path, tmp_path: Path, fmt
         text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "责任领导：" not in text
     assert "逾期事项（按责任单位）" in text
+
+
+# --- rates --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shapes_git(shapes: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    git(shapes, "init", "--quiet")
+    git(shapes, "add", "-A")
+    git(shapes, "commit", "--quiet", "-m", "台账初始版本")
+    return shapes
+
+
+def test_a_rate_has_no_straight_line_from_zero_and_its_gap_is_in_points(shapes: Path) -> None:
+    rows = output(shapes, "show", "2.1").splitlines()
+    rate = next(line for line in rows if line.startswith("产前筛查率 "))
+    assert rate.split() == ["产前筛查率", "95%", "78%", "-", "差17个百分点"]
+    count = next(line for line in rows if line.startswith("产前筛查 "))
+    assert "滞后9人次" in count  # a count keeps its 序时
+    shown = as_json(shapes, "show", "2.1")[0]
+    assert [m["name"] for m in shown["measures"]] == ["产前筛查"]
+    assert shown["indicators"][0]["kind"] == "rate"
+
+
+def test_a_lower_rate_is_news_not_a_correction(shapes_git: Path) -> None:
+    result = run_cli(shapes_git, ["update", "2.2", "--set", "千人口托位数=3.1", "--date", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "千人口托位数: 3.1" in (shapes_git / "tasks" / "02-妇幼健康.yaml").read_text("utf-8")
+    lowered = run_cli(shapes_git, ["update", "2.1", "--set", "产前筛查=500", "--date", TODAY])
+    assert lowered.exit_code == 2  # a count still refuses a lower number
+    assert "累计" in lowered.output
+
+
+def test_a_rate_is_met_by_its_latest_value_by_the_due_date(shapes: Path) -> None:
+    file = shapes / "tasks" / "02-妇幼健康.yaml"
+    file.write_text(
+        file.read_text(encoding="utf-8")
+        + "  - {date: 2024-07-01, item: 2, set: {千人口托位数: 3.9}}\n"
+        + "  - {date: 2024-07-10, item: 2, set: {千人口托位数: 3.5}}\n",
+        encoding="utf-8",
+    )
+    listed = {m["item"]: m for m in as_json(shapes, "list", "--unit", "卫生")}
+    assert listed["2.2"]["state"] == "pending"  # reached 3.88 on 1 July, fell below it since
+    assert listed["2.2"]["recorded"] == {"千人口托位数": 3.5}
+    later = {m["item"]: m for m in as_json(shapes, "list", "--as-of", "2024-07-05")}
+    assert (later["2.2"]["state"], later["2.2"]["met_on"]) == ("met", "2024-07-01")

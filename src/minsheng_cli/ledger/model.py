@@ -48,12 +48,26 @@ class Workspace(NamedTuple):
         return date(self.year, 12, 31)
 
 
+COUNT = "count"
+RATE = "rate"
+
+
 class Indicator(NamedTuple):
-    """A quantified target of an item: 1310 座 户厕改造."""
+    """A quantified target of an item: 1310 座 户厕改造.
+
+    A count (the default) is cumulative: it only grows, and 序时 runs from 0 on 1 January. A rate
+    (筛查率达到95%, 千人口托位3.88) is a level: it may go down as well as up, and a milestone is
+    met by the latest value reported by its due date.
+    """
 
     name: str
     target: float
     unit: str = ""
+    kind: str = COUNT
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == RATE
 
 
 class Milestone(NamedTuple):
@@ -140,6 +154,11 @@ class Item(NamedTuple):
 
     def indicator(self, name: str) -> Indicator | None:
         return next((i for i in self.indicators if i.name == name), None)
+
+    def is_rate(self, name: str) -> bool:
+        """Whether ``name`` is an indicator of kind rate (a level, not a cumulative count)."""
+        indicator = self.indicator(name)
+        return indicator is not None and indicator.is_rate
 
     @property
     def uses_percent(self) -> bool:

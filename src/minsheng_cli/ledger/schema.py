@@ -78,6 +78,7 @@ class IndicatorModel(Strict):
     name: Name
     target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     unit: Text = Indicator._field_defaults["unit"]
+    kind: Literal["count", "rate"] = Indicator._field_defaults["kind"]
 
 
 def year_as_text(value: object) -> object:

@@ -111,7 +111,12 @@ def _names(item: Item) -> Iterable[str]:
 def indicator_json(item: Item, name: str) -> dict[str, Any]:
     indicator = item.indicator(name)
     assert indicator is not None
-    return {"name": indicator.name, "target": number(indicator.target), "unit": indicator.unit}
+    return {
+        "name": indicator.name,
+        "target": number(indicator.target),
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+    }
 
 
 def snapshot_header(snapshot: Snapshot) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from minsheng_cli.core.evaluate import (
 )
 from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item, Record, measure_name
+from minsheng_cli.ledger.model import Indicator, Item, Record, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -229,7 +229,9 @@ def measure_table(status: ItemStatus) -> Sheet:
                 f"{planned_amount(measure.expected, indicator.target)}{indicator.unit}"
                 if measure
                 else NOTHING,
-                behind_text(measure, indicator.unit) if measure else "",
+                behind_text(measure, indicator.unit)
+                if measure
+                else short_text(indicator, recorded),
             )
         )
     percent = measured.get("percent")
@@ -244,6 +246,16 @@ def measure_table(status: ItemStatus) -> Sheet:
             )
         )
     return Sheet(_("Indicators"), columns, rows)
+
+
+def short_text(indicator: Indicator, recorded: float | None) -> str:
+    """A rate below its target: 差5个百分点 (a % rate's gap is in percentage points)."""
+    if not indicator.is_rate or recorded is None or recorded >= indicator.target:
+        return ""
+    gap = format_amount(round(indicator.target - recorded, 6))
+    if indicator.unit == "%":
+        return _("{amount} percentage points short").format(amount=gap)
+    return _("{amount}{unit} short").format(amount=gap, unit=indicator.unit)
 
 
 def behind_text(measure: Measure, unit: str) -> Span:

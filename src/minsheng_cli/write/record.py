@@ -150,7 +150,10 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
 
 
 def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
-    """Values are cumulative: a lower number than before needs --correct and a note."""
+    """Values are cumulative: a lower number than before needs --correct and a note. A rate is a
+    level, not a count: a lower report is news, not a correction."""
+    if item.is_rate(name):
+        return
     timeline = value_timeline(item.records)
     before = [values[name] for day, values in timeline if day <= update.day and name in values]
     after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
