@@ -188,3 +188,35 @@ def test_a_rate_is_met_by_its_latest_value_by_the_due_date(shapes: Path) -> None
     assert listed["2.2"]["recorded"] == {"千人口托位数": 3.5}
     later = {m["item"]: m for m in as_json(shapes, "list", "--as-of", "2024-07-05")}
     assert (later["2.2"]["state"], later["2.2"]["met_on"]) == ("met", "2024-07-01")
+
+
+# --- partly targeted indicators -----------------------------------------------------------------
+
+PARTLY_TARGETED = """\
+  - content: 完成农村户用卫生厕所改造7400座。
+    unit: 县农业农村局
+    indicators:
+      - {name: 户厕改造, target: 7400, unit: 座}
+    milestones:
+      - {deadline: 6月底, text: 完成改造1480座, targets: {户厕改造: 1480}}
+"""
+
+
+def test_an_indicator_whose_milestones_stop_short_falls_due_in_full_at_year_end(
+    shapes: Path,
+) -> None:
+    add_item(shapes, PARTLY_TARGETED)
+    file = shapes / "tasks" / "01-城乡供水.yaml"
+    file.write_text(
+        file.read_text(encoding="utf-8")
+        + "  - {date: 2024-06-30, item: 3, set: {户厕改造: 1480}}\n",
+        encoding="utf-8",
+    )
+    milestones = [m for m in as_json(shapes, "list", "--as-of", "2024-12-31") if m["item"] == "1.3"]
+    assert [(m["deadline"], m["targets"], m["implied"], m["state"]) for m in milestones] == [
+        ("6月底", {"户厕改造": 1480}, False, "met"),
+        ("年底", {"户厕改造": 7400}, True, "overdue"),
+    ]
+    assert milestones[1]["text"] == "完成户厕改造7400座"
+    (item,) = [i for i in as_json(shapes, "status", "--as-of", "2024-12-31") if i["item"] == "1.3"]
+    assert item["light"] == "red"  # not ✓ at 20%

@@ -313,11 +313,16 @@ def _check_targets(
 def _implied_milestones(
     milestones: list[Milestone], indicators: tuple[Indicator, ...], count: int, workspace: Workspace
 ) -> list[Milestone]:
-    """A target with no dated milestone falls due at year end (当年完成), unless the item's work
-    plan reaches 100% by a dated milestone, which completes every target of the item."""
+    """An indicator whose milestones stop short of its total (or that none targets) falls due
+    in full at year end (当年完成), unless the item's work plan reaches 100% by a dated milestone,
+    which completes every target of the item."""
     if any(m.targets.get(PERCENT_KEY) == 100 for m in milestones):
         return []
-    targeted = {name for m in milestones for name in m.targets}
+    reached: dict[str, float] = {}
+    for milestone in milestones:
+        for name, value in milestone.targets.items():
+            reached[name] = max(value, reached.get(name, value))
+    short = [i for i in indicators if reached.get(i.name, 0.0) < i.target]
     return [
         Milestone(
             number=count + k,
@@ -328,7 +333,7 @@ def _implied_milestones(
             targets={indicator.name: indicator.target},
             implied=True,
         )
-        for k, indicator in enumerate((i for i in indicators if i.name not in targeted), start=1)
+        for k, indicator in enumerate(short, start=1)
     ]
 
 
