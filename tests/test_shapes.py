@@ -220,3 +220,24 @@ def test_an_indicator_whose_milestones_stop_short_falls_due_in_full_at_year_end(
     assert milestones[1]["text"] == "完成户厕改造7400座"
     (item,) = [i for i in as_json(shapes, "status", "--as-of", "2024-12-31") if i["item"] == "1.3"]
     assert item["light"] == "red"  # not ✓ at 20%
+
+
+# --- work percentage beside the quantities ------------------------------------------------------
+
+
+def test_a_work_percentage_is_recorded_for_an_item_measured_in_quantities(
+    shapes_git: Path,
+) -> None:
+    args = ["update", "1.1", "--percent", "85", "--set", "供水管网=90", "--date", TODAY]
+    result = run_cli(shapes_git, args)
+    assert result.exit_code == 0, result.output
+    task = (shapes_git / "tasks" / "01-城乡供水.yaml").read_text(encoding="utf-8")
+    assert task.endswith("set: {供水管网: 90}, percent: 85}\n")
+    rows = output(shapes_git, "show", "1.1").splitlines()
+    assert next(line for line in rows if line.startswith("工程进度")).split() == [
+        "工程进度",
+        "100%",
+        "85%",
+        "-",
+    ]
+    assert any(line.startswith("供水管网") and "90公里" in line for line in rows)

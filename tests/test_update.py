@@ -192,20 +192,6 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
         ),
         pytest.param(
             (),
-            ("update", "9.1", "--percent", "50", "--date", "2023-05-01"),
-            "9.1 has no milestone measured in percent of the work; record its indicators with"
-            " --set",
-            id="percent-on-an-item-without-percent-milestones",
-        ),
-        pytest.param(
-            (),
-            ("update", "6.1", "--percent", "50", "--set", "技能培训=100", "--date", "2023-05-01"),
-            "6.1 has no milestone measured in percent of the work; record its indicators with"
-            " --set",
-            id="percent-beside-set-on-such-an-item",
-        ),
-        pytest.param(
-            (),
             ("update", "9.1", "--date", "2023-05-01"),
             "nothing to record: give --percent P or --set INDICATOR=VALUE",
             id="nothing-to-record",

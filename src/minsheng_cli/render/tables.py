@@ -19,7 +19,7 @@ from minsheng_cli.core.evaluate import (
 )
 from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Indicator, Item, Record, measure_name
+from minsheng_cli.ledger.model import PERCENT_KEY, Indicator, Item, Record, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -178,7 +178,7 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
 def item_detail(status: ItemStatus) -> Parts:
     item = status.item
     parts: list[Sheet | Line] = [item_header(item, status)]
-    if status.measures or item.indicators:
+    if status.measures or item.indicators or PERCENT_KEY in status.values:
         parts.append(measure_table(status))
     parts.append(item_milestones(status))
     if status.records:
@@ -245,6 +245,9 @@ def measure_table(status: ItemStatus) -> Sheet:
                 behind_text(percent, "%"),
             )
         )
+    elif "percent" in status.values:  # a work share reported beside the quantities, unplanned
+        share = f"{format_amount(status.values['percent'])}%"
+        rows.append((measure_name("percent"), "100%", share, NOTHING, ""))
     return Sheet(_("Indicators"), columns, rows)
 
 

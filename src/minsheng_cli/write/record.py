@@ -112,13 +112,6 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
                     value=format_amount(value)
                 )
             )
-        if not item.uses_percent:
-            raise UsageError(
-                _(
-                    "{ref} has no milestone measured in percent of the work; record its"
-                    " indicators with --set"
-                ).format(ref=item.ref)
-            )
         total, unit = 100.0, "%"
     else:
         indicator = item.indicator(name)
