@@ -241,3 +241,40 @@ def test_a_work_percentage_is_recorded_for_an_item_measured_in_quantities(
         "-",
     ]
     assert any(line.startswith("供水管网") and "90公里" in line for line in rows)
+
+
+# --- increments ---------------------------------------------------------------------------------
+
+INCREMENTS = """\
+  - content: 新增城区公共停车泊位500个。
+    unit: 县住建局
+    indicators:
+      - {name: 停车泊位, target: 500, unit: 个}
+    milestones:
+      - {deadline: 3月底, text: 新增100个, add: {停车泊位: 100}}
+      - {deadline: 6月底, text: 新增200个, add: {停车泊位: 200}}
+      - {deadline: 9月底, text: 完成500个, targets: {停车泊位: 500}}
+"""
+
+
+def test_increments_become_cumulative_targets_and_are_shown_as_written(shapes: Path) -> None:
+    add_item(shapes, INCREMENTS)
+    assert "未发现问题" in output(shapes, "check")
+    milestones = [m for m in as_json(shapes, "list") if m["item"] == "1.3"]
+    assert [(m["text"], m["targets"]) for m in milestones] == [
+        ("新增100个", {"停车泊位": 100}),
+        ("新增200个", {"停车泊位": 300}),
+        ("完成500个", {"停车泊位": 500}),
+    ]
+
+
+def test_a_target_and_an_increment_of_one_indicator_are_refused(shapes: Path) -> None:
+    add_item(
+        shapes,
+        INCREMENTS.replace(
+            "add: {停车泊位: 200}", "add: {停车泊位: 200}, targets: {停车泊位: 300}"
+        ),
+    )
+    result = run_cli(shapes, ["check"])
+    assert result.exit_code == 1
+    assert "“停车泊位”同时写成目标（targets:）和增量（add:）；只保留一种" in result.output

@@ -121,9 +121,10 @@ def _item(
     tracks = tuple(Track(**given(t, Track)) for t in raw.get("tracks", []))
     groups += [(t["heading"], t.get("milestones", [])) for t in raw.get("tracks", [])]
     milestones: list[Milestone] = []
+    running: dict[str, float] = {}
     for heading, group in groups:
         built = [
-            _milestone(m, len(milestones) + k, heading, workspace, found)
+            _milestone(m, len(milestones) + k, heading, workspace, found, running)
             for k, m in enumerate(group, start=1)
         ]
         _check_order(built, found)
@@ -202,11 +203,16 @@ def _milestone(
     track: str | None,
     workspace: Workspace,
     found: _Collector,
+    running: dict[str, float],
 ) -> Milestone:
     """A milestone; a deadline cell that carries the action ("5月底前动工") gives the text and
-    the work percentage the milestone does not give itself."""
+    the work percentage the milestone does not give itself. ``running``: each indicator's
+    cumulative target so far in the item, which an increment (add:) adds to."""
     line = raw.get("line")
     targets = dict(raw.get("targets", {}))
+    for name, increment in raw.get("add", {}).items():
+        targets[name] = running.get(name, 0.0) + increment
+    running.update(targets)
     if raw.get("percent") is not None:
         targets[PERCENT_KEY] = raw["percent"]
     cell, parsed = _deadline_cell(str(raw["deadline"]), line, workspace, found)

@@ -96,7 +96,19 @@ class MilestoneModel(Strict):
     ]
     text: Name | None = None  # None: the deadline cell carries it ("5月底前动工")
     targets: dict[Name, Amount] = {}
+    add: dict[Name, Amount] = {}  # this milestone's increments (新增100个), made cumulative
     percent: Percent | None = None
+
+    @model_validator(mode="after")
+    def target_or_increment(self) -> Self:
+        both = sorted(set(self.targets) & set(self.add))
+        if both:
+            raise ValueError(
+                _("“{name}” is given both as a target and as an increment (add:); keep one").format(
+                    name="、".join(both)
+                )
+            )
+        return self
 
 
 class TrackModel(Strict):
