@@ -278,3 +278,69 @@ def test_a_target_and_an_increment_of_one_indicator_are_refused(shapes: Path) ->
     result = run_cli(shapes, ["check"])
     assert result.exit_code == 1
     assert "“停车泊位”同时写成目标（targets:）和增量（add:）；只保留一种" in result.output
+
+
+# --- work past 31 December ----------------------------------------------------------------------
+
+FINISHED = """\
+  - content: 完成水源地保护标识设置。
+    unit: 县水务局
+    milestones:
+      - {deadline: 3月底, text: 设置完成}
+"""
+
+
+def finished_item(root: Path) -> None:
+    """1.3, complete by March; committed, so that `done` may write beside it."""
+    add_item(root, FINISHED)
+    file = root / "tasks" / "01-城乡供水.yaml"
+    file.write_text(
+        file.read_text(encoding="utf-8") + "  - {date: 2024-03-20, item: 3, done: 设置完成}\n",
+        encoding="utf-8",
+    )
+    git(root, "commit", "--quiet", "-am", "1.3")
+
+
+def test_a_late_finish_is_recorded_after_31_december(
+    shapes_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MINSHENG_TODAY", "2025-02-10")
+    result = run_cli(shapes_git, ["done", "1.2", "完成设计"])
+    assert result.exit_code == 0, result.output
+    updated = run_cli(shapes_git, ["update", "1.1", "--set", "供水管网=120"])
+    assert updated.exit_code == 0, updated.output
+    assert "未发现问题" in output(shapes_git, "check")
+    states = {
+        (m["item"], m["milestone"]): (m["state"], m["met_on"])
+        for m in as_json(shapes_git, "list", "--as-of", "2025-02-10")
+    }
+    assert states[("1.2", 1)] == ("met_late", "2025-02-10")
+    assert states[("1.1", 3)] == ("met_late", "2025-02-10")
+
+
+def test_after_31_december_a_complete_item_and_a_day_past_the_limit_are_refused(
+    shapes_git: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finished_item(shapes_git)
+    monkeypatch.setenv("MINSHENG_TODAY", "2025-05-10")
+    done = run_cli(shapes_git, ["update", "1.3", "--percent", "100", "--date", "2025-01-10"])
+    assert done.exit_code == 2
+    assert "1.3已于12月31日前全部完成；2025-01-10的记录不属于2024年任何未完成的工作" in done.output
+    late = run_cli(shapes_git, ["done", "1.2", "完成设计"])
+    assert late.exit_code == 2
+    assert "日期2025-05-10晚于可登记跨年工作的最后一天2025-03-31" in late.output
+
+
+def test_late_until_moves_the_limit(shapes_git: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = shapes_git / "minsheng.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "late_until: 2025-06-30\n", "utf-8")
+    git(shapes_git, "commit", "--quiet", "-am", "late_until")
+    monkeypatch.setenv("MINSHENG_TODAY", "2025-05-10")
+    result = run_cli(shapes_git, ["done", "1.2", "完成设计"])
+    assert result.exit_code == 0, result.output
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("2025-06-30", "2024-12-01"), encoding="utf-8"
+    )
+    refused = run_cli(shapes_git, ["check"])
+    assert refused.exit_code == 1
+    assert "late_until: 须在台账年度2024之后，例如 2025-03-31" in refused.output

@@ -157,10 +157,10 @@ EARLIER = ("update", "9.1", "--set", "法律援助案件=70", "--date", "2023-03
         ),
         pytest.param(
             (),
-            ("update", "9.1", "--set", "法律援助案件=10", "--date", "2024-01-02"),
-            "the date 2024-01-02 is outside the ledger's year 2023; give the day it happened with"
-            " --date, e.g. --date 2023-06-30",
-            id="date-after-the-year",
+            ("update", "9.1", "--set", "法律援助案件=10", "--date", "2024-04-01"),
+            "the date 2024-04-01 is after 2024-03-31, the last day work past the year may be"
+            " recorded (late_until: in minsheng.yaml)",
+            id="date-after-the-late-limit",
         ),
         pytest.param(
             (),

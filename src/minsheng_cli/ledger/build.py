@@ -70,7 +70,17 @@ def build_project(
                     item=record.item, count=len(items)
                 ),
             )
-        if record.date.year != workspace.year:
+        if workspace.year_end < record.date <= workspace.records_until:
+            continue  # late work on an item not yet complete (`update` checks which)
+        if record.date > workspace.records_until:
+            found.error(
+                record.line,
+                _(
+                    "the record is dated {day}, after {until}, the last day work past the year"
+                    " may be recorded (late_until: in minsheng.yaml)"
+                ).format(day=record.date.isoformat(), until=workspace.records_until.isoformat()),
+            )
+        elif record.date.year != workspace.year:
             found.error(
                 record.line,
                 _("the record is dated {day}, outside the ledger's year {year}").format(

@@ -38,10 +38,17 @@ class Workspace(NamedTuple):
     warning_days: int = 10
     tolerance_days: int = 15
     rules: DeadlineRules = DeadlineRules()
+    late_until: date | None = None
+    """The last day progress past 31 December may be recorded for items not yet complete."""
 
     @property
     def year_start(self) -> date:
         return date(self.year, 1, 1)
+
+    @property
+    def records_until(self) -> date:
+        """late_until, or by default 31 March of the next year."""
+        return self.late_until or date(self.year + 1, 3, 31)
 
     @property
     def year_end(self) -> date:

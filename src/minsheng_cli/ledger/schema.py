@@ -72,6 +72,17 @@ class WorkspaceFile(Strict):
         "tolerance_days"
     ]
     deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
+    late_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def late_after_the_year(self) -> Self:
+        if self.late_until is not None and self.late_until.year <= self.year:
+            raise ValueError(
+                _("late_until: must fall after the ledger's year {year}, e.g. {example}").format(
+                    year=self.year, example=f"{self.year + 1}-03-31"
+                )
+            )
+        return self
 
 
 class IndicatorModel(Strict):

@@ -191,6 +191,7 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         warning_days=data.get("warning_days", 10),
         tolerance_days=data.get("tolerance_days", 15),
         rules=rules,
+        late_until=date.fromisoformat(data["late_until"]) if data.get("late_until") else None,
     )
     return workspace, problems
 
