@@ -101,6 +101,7 @@ def an_item(draw: st.DrawFn, project_id: int, project_name: str, number: int, fi
         project_id, project_name, number, content, leader, unit, note,
         draw(children(INDICATORS)), draw(children(MILESTONES)), draw(children(TRACKS)),
         draw(children(RECORDS)), file, draw(LINES), draw(children(TEXT)),
+        draw(st.none() | AMOUNT), draw(TEXT), draw(children(TEXT)),
     )  # fmt: skip
 
 
@@ -185,6 +186,8 @@ def one_item_ledger(**changes: Any) -> Ledger:
         {"line": "2"},
         {"partners": ["县住建局"]},
         {"partners": ("县住建局", 3)},
+        {"sites": ("六盘山镇", None)},
+        {"investment": "1200"},
         {"indicators": (Indicator("户厕", cast(float, 1j), "座"),)},
         {"records": (Record(date(2023, 5, 1), 1, values=cast(Any, {1: 2.0})),)},
         {"records": (Record(date(2023, 5, 1), 1, values=NO_AMOUNTS),)},

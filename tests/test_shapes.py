@@ -344,3 +344,46 @@ def test_late_until_moves_the_limit(shapes_git: Path, monkeypatch: pytest.Monkey
     refused = run_cli(shapes_git, ["check"])
     assert refused.exit_code == 1
     assert "late_until: 须在台账年度2024之后，例如 2025-03-31" in refused.output
+
+
+# --- investment and sites -----------------------------------------------------------------------
+
+
+def test_show_gives_the_sites_and_the_investment_planned_and_spent(shapes: Path) -> None:
+    shown = output(shapes, "show", "1.1")
+    assert "实施点位：泾河源镇、六盘山镇、黄花乡\n" in shown
+    assert "投资：计划1200万元，已完成420万元\n" in shown
+
+
+def test_site_finds_the_items_carried_out_there(shapes: Path) -> None:
+    assert [i["item"] for i in as_json(shapes, "status", "--site", "六盘山")] == ["1.1"]
+    assert {m["item"] for m in as_json(shapes, "list", "--site", "黄花")} == {"1.1"}
+    slip = run_cli(shapes, ["list", "--site", "城关"])
+    assert slip.exit_code == 2
+    assert "--site “城关”没有对应的子项；台账中有：泾河源镇、六盘山镇、黄花乡" in slip.output
+
+
+def test_investment_spent_is_recorded_like_an_indicator(shapes_git: Path) -> None:
+    result = run_cli(shapes_git, ["update", "1.1", "--set", "完成投资=600", "--date", TODAY])
+    assert result.exit_code == 0, result.output
+    assert "投资：计划1200万元，已完成600万元\n" in output(shapes_git, "show", "1.1")
+    refused = run_cli(shapes_git, ["update", "1.2", "--set", "完成投资=10", "--date", TODAY])
+    assert refused.exit_code == 2  # 1.2 plans no investment
+
+
+def test_export_and_report_carry_sites_and_investment(shapes: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "台账.xlsx"
+    output(shapes, "export", "-o", str(path))
+    rows = [list(r) for r in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True)]
+    assert rows[0][-3:] == ["实施点位", "计划投资", "完成投资"]
+    assert rows[1][-3:] == ["泾河源镇、六盘山镇、黄花乡", 1200, 420]
+    assert rows[-1][-3:] == [None, None, None]  # 2.2 plans no investment and names no site
+    data = json.loads(output(shapes, "export", "--format", "json"))
+    assert data["rows"][0]["investment"] == {"planned": 1200, "unit": "万元", "spent": 420}
+    assert data["rows"][0]["sites"] == ["泾河源镇", "六盘山镇", "黄花乡"]
+    report = tmp_path / "通报.md"
+    output(shapes, "report", "--month", "6", "-o", str(report))
+    text = report.read_text(encoding="utf-8")
+    assert "泾河源镇、六盘山镇、黄花乡" in text and "计划1200万元，已完成420万元" in text

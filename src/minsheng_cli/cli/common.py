@@ -253,15 +253,19 @@ def ledger_today(
     return ledger, today
 
 
-def filtered_ledger(ctx: typer.Context, unit: str | None, leader: str | None) -> Ledger:
-    """The workspace's ledger, once --unit and --leader are known to name something in it
-    (a slip is said before anything else)."""
+def filtered_ledger(
+    ctx: typer.Context, unit: str | None, leader: str | None, site: str | None = None
+) -> Ledger:
+    """The workspace's ledger, once --unit, --leader and --site are known to name something in
+    it (a slip is said before anything else)."""
     ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    known_filters(ledger, unit, leader, site)
     return ledger
 
 
-def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
+def known_filters(
+    ledger: Ledger, unit: str | None, leader: str | None, site: str | None = None
+) -> None:
     """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
     (an empty overdue list would read as good news): say so, and list the names there are."""
     from minsheng_cli.core.units import unit_names
@@ -269,6 +273,7 @@ def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
     for option, wanted, names in (
         ("--unit", unit, [name for item in ledger.items for name in unit_names(item)]),
         ("--leader", leader, [item.leader for item in ledger.items]),
+        ("--site", site, [name for item in ledger.items for name in item.sites]),
     ):
         if wanted is not None and not any(wanted.strip() in name for name in names):
             raise UsageError(
@@ -286,6 +291,11 @@ def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool
     return (unit is None or unit_role(item, unit) is not None) and (
         leader is None or leader.strip() in item.leader
     )
+
+
+def of_site(item: Item, site: str | None) -> bool:
+    """--site matches part of one of the item's 实施点位 (--site 六盘山 finds 六盘山镇)."""
+    return site is None or any(site.strip() in name for name in item.sites)
 
 
 def print_json(items: Iterable[Any]) -> None:

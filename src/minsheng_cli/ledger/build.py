@@ -150,6 +150,8 @@ def _item(
         leader=raw.get("leader", ""),
         unit=raw.get("unit", ""),
         partners=_partners(raw, found),
+        **_investment(raw.get("investment")),
+        sites=tuple(raw.get("sites", [])),
         note=raw.get("note", ""),
         indicators=indicators,
         milestones=tuple(milestones),
@@ -175,6 +177,16 @@ def _partners(raw: Mapping[str, Any], found: _Collector) -> tuple[str, ...]:
             )
             return tuple(dict.fromkeys(p for p in partners if p != raw.get("unit")))
     return partners
+
+
+def _investment(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """计划投资 and its unit, as the item's fields (none given: the model's defaults)."""
+    if raw is None:
+        return {}
+    return {
+        "investment": raw["planned"],
+        **({"investment_unit": raw["unit"]} if "unit" in raw else {}),
+    }
 
 
 def _check_twins(milestones: list[Milestone], found: _Collector) -> None:
@@ -364,7 +376,11 @@ def _implied_text(indicator: Indicator) -> str:
 def _check_records(item: Item, found: _Collector) -> None:
     for record in item.records:
         for name in record.values:
-            if name != PERCENT_KEY and item.indicator(name) is None:
+            if (
+                name != PERCENT_KEY
+                and item.indicator(name) is None
+                and not item.records_investment(name)
+            ):
                 found.error(
                     record.line,
                     _("the record sets “{name}”, which is not an indicator of {ref}").format(

@@ -19,6 +19,8 @@ from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
 PERCENT_KEY = "percent"
 """The key a work percentage is recorded under, beside the indicators' names."""
 NO_AMOUNTS: Mapping[str, float] = MappingProxyType({})
+INVESTMENT_KEY = "完成投资"
+"""The name an item's spending is recorded under (update --set 完成投资=…)."""
 
 
 def measure_name(name: str) -> str:
@@ -154,6 +156,11 @@ class Item(NamedTuple):
     line: int | None = None
     partners: tuple[str, ...] = ()
     """配合单位: the units that share the work; ``unit`` is the lead (牵头单位)."""
+    investment: float | None = None
+    """计划投资, in ``investment_unit``; what was spent is recorded as INVESTMENT_KEY."""
+    investment_unit: str = "万元"
+    sites: tuple[str, ...] = ()
+    """实施点位/建设地点: the townships, schools … where the work is done."""
 
     @property
     def ref(self) -> str:
@@ -161,6 +168,10 @@ class Item(NamedTuple):
 
     def indicator(self, name: str) -> Indicator | None:
         return next((i for i in self.indicators if i.name == name), None)
+
+    def records_investment(self, name: str) -> bool:
+        """Whether ``name`` is this item's 完成投资 (it has a planned investment to spend)."""
+        return name == INVESTMENT_KEY and self.investment is not None
 
     def is_rate(self, name: str) -> bool:
         """Whether ``name`` is an indicator of kind rate (a level, not a cumulative count)."""

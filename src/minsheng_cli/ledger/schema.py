@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import Indicator, Record, Track, Workspace
+from minsheng_cli.ledger.model import Indicator, Item, Record, Track, Workspace
 from minsheng_cli.text import CONTROL_CHARACTERS, DIRECTION_MARKS
 
 
@@ -128,11 +128,20 @@ class TrackModel(Strict):
     milestones: list[MilestoneModel] = []
 
 
+class InvestmentModel(Strict):
+    """计划投资: the money planned for the item (年度投资/总投资)."""
+
+    planned: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Name = Item._field_defaults["investment_unit"]
+
+
 class ItemModel(Strict):
     content: Name
     leader: Text = ""
     unit: Text = ""
     partners: list[Name] = []
+    investment: InvestmentModel | None = None
+    sites: list[Name] = []
     note: Text = ""
     indicators: list[IndicatorModel] = []
     milestones: list[MilestoneModel] = []

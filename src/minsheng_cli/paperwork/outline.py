@@ -26,6 +26,7 @@ from minsheng_cli.core.evaluate import (
     by_leader_then_unit,
     value_timeline,
 )
+from minsheng_cli.core.investment import investment_text
 from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
@@ -522,6 +523,12 @@ def item_blocks(report: ItemReport, snapshot: Snapshot) -> list[Block]:
     return [
         Heading(3, heading),
         Field(_("Content"), (item.content,)),
+        *([Field(_("Sites"), ("、".join(item.sites),))] if item.sites else []),
+        *(
+            [Field(_("Investment"), (investment_text(item, status.values),))]
+            if item.investment is not None
+            else []
+        ),
         Field(_("Progress"), (progress,), status.progress),
         *([Field(_("Against 序时"), tuple(plan))] if plan else []),
         Field(_("Why this light"), (light_reason(status, snapshot.as_of, tolerance),)),

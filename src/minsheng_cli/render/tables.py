@@ -17,6 +17,7 @@ from minsheng_cli.core.evaluate import (
     State,
     grouped_by_leader_then_unit,
 )
+from minsheng_cli.core.investment import investment_text
 from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import PERCENT_KEY, Indicator, Item, Record, measure_name
@@ -197,6 +198,8 @@ def item_header(item: Item, status: ItemStatus) -> Line:
         (_("Content"), item.content),
         (_("Leader"), item.leader),
         (_("Unit"), units_label(item)),
+        (_("Sites"), "、".join(item.sites)),
+        (_("Investment"), investment_text(item, status.values)),
         (_("Note"), item.note),
     ]
     rows += [

@@ -142,6 +142,8 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
                 )
             )
         total, unit = 100.0, "%"
+    elif item.records_investment(name):
+        total, unit = item.investment or 0.0, item.investment_unit
     else:
         indicator = item.indicator(name)
         if indicator is None:
