@@ -19,7 +19,8 @@ from tests.conftest import run_cli
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 ITEM_KEYS = (
-    "the keys allowed here: content, leader, unit, partners, note, indicators, milestones, tracks"
+    "the keys allowed here: content, leader, unit, partners, investment, sites, note, indicators,"
+    " milestones, tracks"
 )
 WRITE_AS = "write it as the notice does (3月中旬, 5月底前, 年底) or as 2023-05-31"
 

@@ -163,6 +163,7 @@ def test_one_line_of_clauses_and_targets(tmp_path: Path) -> None:
         ("3月底", "完成招标", {}),
         ("6月底", "完成改造50户", {"改造": 50}),
         ("9月底", "完成工程量的80%", {"percent": 80}),
+        ("年底", "完成改造100户", {"改造": 100}),  # 50 of 100 by a date: the rest at year end
     ]
 
 
