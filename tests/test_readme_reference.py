@@ -85,3 +85,25 @@ def test_every_option_is_mentioned_in_its_section() -> None:
 
 def mentioned(option: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text) is not None
+
+
+def test_the_console_scripts_map_of_commands_is_what_the_modules_define() -> None:
+    """The console script imports only the module of the command it runs (COMMAND_MODULES):
+    a command missing from the map would still run, but only after importing every module."""
+    import importlib
+
+    from minsheng_cli.cli.app import COMMAND_MODULES, command_name
+
+    defined = {
+        module: tuple(
+            command_name(c)
+            for c in importlib.import_module(
+                f"minsheng_cli.cli.{module}"
+            ).commands.registered_commands
+        )
+        for module in COMMAND_MODULES
+    }
+    assert {m: sorted(n) for m, n in defined.items()} == {
+        m: sorted(n) for m, n in COMMAND_MODULES.items()
+    }
+    assert sorted(commands()) == sorted(n for names in COMMAND_MODULES.values() for n in names)

@@ -9,10 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
-
-if TYPE_CHECKING:
-    import typer
+from typing import NoReturn
 
 GLOBAL_OPTIONS_WITH_VALUE = ("-C", "--directory", "--lang")
 
@@ -40,20 +37,6 @@ def requested_command(argv: list[str]) -> str | None:
     return None
 
 
-def only_requested(app: typer.Typer, argv: list[str]) -> None:
-    """Typer converts every registered command on each start; the clerk runs one at a time.
-
-    When the command line names a known command, register only that one (about 10 ms saved on
-    every run). Help, no arguments and typos keep the full list, so they read as before.
-    """
-    wanted = requested_command(argv)
-    from minsheng_cli.cli.app import command_name
-
-    named = {command_name(c): c for c in app.registered_commands}
-    if wanted in named:
-        app.registered_commands = [named[wanted]]
-
-
 def main() -> None:
     from minsheng_cli.cli.common import fit_streams
     from minsheng_cli.i18n import set_language
@@ -64,9 +47,12 @@ def main() -> None:
     # One short process that builds a large, acyclic graph of ledger objects: the cycle
     # collector only walks it again and again (a fifth of check's time at 100,000 milestones).
     gc.disable()
-    from minsheng_cli.cli.app import app
+    # Typer converts every registered command on each start, and each command module imports
+    # its own helpers: the clerk runs one command at a time, so only that one is registered and
+    # only its module imported. Help, no arguments and typos get every command, as before.
+    from minsheng_cli.cli.app import with_commands
 
-    only_requested(app, sys.argv[1:])
+    app = with_commands(requested_command(sys.argv[1:]))
     try:
         app()
     except SystemExit as done:

@@ -7,16 +7,15 @@ bug, said as such (exit 70).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from types import ModuleType
 from typing import Annotated, Any
 
 import typer
 from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption
 from typer.core import TyperGroup
 
-from minsheng_cli.cli import doctor, importer, meetings, paperwork, read, record, workspace
 from minsheng_cli.cli.common import Context, say
 from minsheng_cli.cli.options import DirectoryOption, LangOption
 from minsheng_cli.errors import (
@@ -109,7 +108,7 @@ def explained_usage_error(error: Exception, command: str) -> str | None:
     return None
 
 
-app = typer.Typer(
+root_app = typer.Typer(
     cls=MinshengGroup,
     add_completion=False,
     no_args_is_help=True,
@@ -127,7 +126,7 @@ def show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root_app.callback()
 def main_options(
     ctx: typer.Context,
     directory: DirectoryOption = None,
@@ -144,19 +143,56 @@ def main_options(
 
 
 HELP_ORDER = ("check", "status", "list", "show", "update", "done", "overdue", "agenda", "log")
-"""The order --help lists the commands in: the clerk's day; then init, report, export."""
+"""The order --help lists the commands in: the clerk's day; then the others."""
+COMMAND_MODULES = {
+    "read": ("check", "status", "list", "show", "overdue", "agenda", "log"),
+    "record": ("update", "done"),
+    "workspace": ("init",),
+    "importer": ("import",),
+    "paperwork": ("report", "export"),
+    "doctor": ("doctor",),
+    "meetings": ("meeting", "meetings", "changes", "unreported"),
+}
+"""Which module of cli/ defines which commands, so that the console script imports only the one
+it runs (tests/test_readme_reference.py holds this to what the modules define)."""
 
 
 def command_name(command: typer.models.CommandInfo) -> str:
     return command.name or (command.callback.__name__ if command.callback else "")
 
 
-def add_commands(*modules: ModuleType) -> None:
-    """Every module's ``commands``, in the order of ``HELP_ORDER``, the rest after them."""
-    found = [c for module in modules for c in module.commands.registered_commands]
+def with_commands(name: str | None = None) -> typer.Typer:
+    """The app with the command ``name`` alone, importing only its module (each command module
+    imports its own options and helpers: milliseconds that `status` need not pay for `import`);
+    with every command when ``name`` is None or not a command (--help and a typo list them all),
+    or once any command is registered already (a test's second run)."""
+    module = next((m for m, names in COMMAND_MODULES.items() if name in names), None)
+    if module is not None and not root_app.registered_commands:
+        _add(module, only=name)
+    else:
+        for every in COMMAND_MODULES:
+            _add(every)
+    return root_app
+
+
+def _add(module: str, only: str | None = None) -> None:
+    """Register ``module``'s commands (or only the one named ``only``) not registered yet, keeping
+    every command in --help order."""
+    have = {command_name(c) for c in root_app.registered_commands}
+    defined = importlib.import_module(f"minsheng_cli.cli.{module}").commands.registered_commands
+    found = [
+        c
+        for c in defined
+        if command_name(c) not in have and (only is None or command_name(c) == only)
+    ]
     rank = {name: index for index, name in enumerate(HELP_ORDER)}
-    found.sort(key=lambda c: rank.get(command_name(c), len(rank)))
-    app.registered_commands += found
+    every = [*root_app.registered_commands, *found]
+    every.sort(key=lambda c: rank.get(command_name(c), len(rank)))
+    root_app.registered_commands = every
 
 
-add_commands(read, record, workspace, importer, paperwork, doctor, meetings)
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the app with every command (what tests and scripts import)."""
+    if name == "app":
+        return with_commands()
+    raise AttributeError(name)

@@ -254,9 +254,14 @@ def _deadline_cell(
 ) -> tuple[DeadlineCell, Due | None]:
     """The deadline as the time and the rest of its cell, and what the time means (None: an
     error, reported)."""
+    alone = _time_alone(written, workspace)  # the common case: read once, not split
+    if alone is not None:
+        if alone.warning:
+            found.warn(line, alone.warning)
+        return DeadlineCell(written, "", None), alone
     try:
         cell = split_deadline_cell(written, workspace.year, workspace.rules)
-        parsed = parse_deadline(cell.deadline, workspace.year, workspace.rules)
+        parsed = _parsed(cell.deadline, workspace)
     except UnclearDeadline as exc:  # it already says what to write
         found.error(line, str(exc))
         return DeadlineCell(written, "", None), None
@@ -271,6 +276,21 @@ def _deadline_cell(
     if parsed.warning:
         found.warn(line, parsed.warning)
     return cell, parsed
+
+
+def _parsed(deadline: str, workspace: Workspace) -> Due:
+    return parse_deadline(deadline, workspace.year, workspace.rules)
+
+
+def _time_alone(written: str, workspace: Workspace) -> Due | None:
+    """What ``written`` means when it is a time and nothing else (None: it is not, or is wrong;
+    the split then says which)."""
+    if written != written.strip():
+        return None
+    try:
+        return _parsed(written, workspace)
+    except DeadlineError:
+        return None
 
 
 def _check_order(milestones: list[Milestone], found: _Collector) -> None:

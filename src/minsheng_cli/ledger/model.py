@@ -3,9 +3,11 @@
 Built by ``store`` from validated files; knows nothing of YAML, pydantic, Typer or Rich. The
 defaults here are the format's: ``schema`` and ``build`` take theirs from these classes, and the
 snapshot codec reads each field's stored form off its type.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: the annotations are evaluated once, as the
+classes are made, so reading them back (store.codec, store.shape) compiles nothing. As strings,
+some 120 of them were compiled on every command (about 6 ms).
+"""
 
 from collections.abc import Mapping
 from datetime import date
