@@ -703,7 +703,9 @@ def test_show_json_carries_the_numbers(reported: Path) -> None:
     (item,) = json_of(reported, "show", "3.2", "--as-of", "2023-06-30")
 
     assert (item["item"], item["unit"], item["light"]) == ("3.2", "交通运输局", "red")
-    assert item["indicators"] == [{"name": "农村公路修复性养护", "target": 125, "unit": "公里"}]
+    assert item["indicators"] == [
+        {"name": "农村公路修复性养护", "target": 125, "unit": "公里", "kind": "count"}
+    ]
     assert [(m["deadline"], m["due"], m["state"]) for m in item["milestones"]] == [
         ("2月底", "2023-02-28", "met_late"),
         ("3月底", "2023-03-31", "overdue"),

@@ -253,23 +253,28 @@ def ledger_today(
     return ledger, today
 
 
-def filtered_ledger(ctx: typer.Context, unit: str | None, leader: str | None) -> Ledger:
-    """The workspace's ledger, once --unit and --leader are known to name something in it
-    (a slip is said before anything else)."""
+def filtered_ledger(
+    ctx: typer.Context, unit: str | None, leader: str | None, site: str | None = None
+) -> Ledger:
+    """The workspace's ledger, once --unit, --leader and --site are known to name something in
+    it (a slip is said before anything else)."""
     ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    known_filters(ledger, unit, leader, site)
     return ledger
 
 
-def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
+def known_filters(
+    ledger: Ledger, unit: str | None, leader: str | None, site: str | None = None
+) -> None:
     """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
     (an empty overdue list would read as good news): say so, and list the names there are."""
-    from minsheng_cli.core.units import names_unit
+    from minsheng_cli.core.units import names_unit, unit_names
 
     aliases = ledger.workspace.aliases
     for option, wanted, names in (
-        ("--unit", unit, [item.unit for item in ledger.items]),
+        ("--unit", unit, [name for item in ledger.items for name in unit_names(item)]),
         ("--leader", leader, [item.leader for item in ledger.items]),
+        ("--site", site, [name for item in ledger.items for name in item.sites]),
     ):
         if wanted is None:
             continue
@@ -289,12 +294,18 @@ def of_unit_and_leader(
     item: Item, unit: str | None, leader: str | None, aliases: Mapping[str, str] | None = None
 ) -> bool:
     """--unit and --leader match part of a name (--unit 农业 finds 农业农村局); --unit also a
-    unit's 简称 (人社 finds 人力资源和社会保障局) or an alias from minsheng.yaml."""
-    from minsheng_cli.core.units import names_unit
+    unit's 简称 (人社 finds 人力资源和社会保障局) or an alias from minsheng.yaml, and names the
+    lead unit or a partner."""
+    from minsheng_cli.core.units import unit_role
 
-    return (unit is None or names_unit(unit, item.unit, aliases)) and (
+    return (unit is None or unit_role(item, unit, aliases) is not None) and (
         leader is None or leader.strip() in item.leader
     )
+
+
+def of_site(item: Item, site: str | None) -> bool:
+    """--site matches part of one of the item's 实施点位 (--site 六盘山 finds 六盘山镇)."""
+    return site is None or any(site.strip() in name for name in item.sites)
 
 
 def print_json(items: Iterable[Any]) -> None:

@@ -15,6 +15,7 @@ from minsheng_cli.cli.common import (
     PLAIN_WIDTH,
     filtered_ledger,
     milestones_for,
+    of_site,
     of_unit_and_leader,
     print_json,
     print_parts,
@@ -30,6 +31,7 @@ from minsheng_cli.cli.options import (
     JsonOption,
     LeaderOption,
     MonthOption,
+    SiteOption,
     UnitOption,
     month_value,
 )
@@ -75,14 +77,16 @@ def status(
     as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
+    site: SiteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    ledger = filtered_ledger(ctx, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader, site)
     snapshot = snapshot_for(ctx, as_of, month, ledger)
     items = [
         s
         for s in snapshot.items
         if of_unit_and_leader(s.item, unit, leader, ledger.workspace.aliases)
+        and of_site(s.item, site)
     ]
     if as_json:
         from minsheng_cli.render.json import item_json
@@ -102,6 +106,7 @@ def list_milestones(
     as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
+    site: SiteOption = None,
     state: Annotated[
         str | None,
         typer.Option(
@@ -137,12 +142,13 @@ def list_milestones(
                     states=", ".join(f"{s.value} ({state_label(s)})" for s in State),
                 )
             )
-    ledger = filtered_ledger(ctx, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader, site)
     snapshot = milestones_for(ctx, as_of, month, ledger)
     statuses = [
         m
         for m in snapshot.milestones
         if of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
+        and of_site(m.item, site)
         and (wanted_state is None or m.state is wanted_state)
         and (due_month is None or (m.due is not None and m.due.month == due_month))
     ]

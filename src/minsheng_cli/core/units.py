@@ -1,4 +1,5 @@
-"""Which unit a clerk means by what they type: part of its name, its usual 简称, or an alias.
+"""Which unit a clerk means by what they type (part of its name, its usual 简称, or an alias),
+and which units an item names: its lead (牵头单位) and its partners (配合单位).
 
 The 简称 rule: leave off the kind of body (局, 委员会, 办公室, 中心 …), split the rest at 和
 (or 与, 、) into parts — a name without one into words of two characters, each a part — and
@@ -13,7 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from enum import Enum
 from itertools import product
+
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger.model import Item
 
 KINDS = ("委员会", "办公室", "联合会", "中心", "局", "委", "办", "会", "所", "站", "院")
 """What a unit's name ends with to say what kind of body it is; a 简称 is of what comes before."""
@@ -55,3 +60,35 @@ def names_unit(wanted: str, unit: str, aliases: Mapping[str, str] | None = None)
         return True
     short = without_kind(wanted)
     return len(short) >= 2 and any(short in name for name in abbreviations(unit))
+
+
+class Role(Enum):
+    LEAD = "lead"
+    PARTNER = "partner"
+
+
+def unit_role(item: Item, wanted: str, aliases: Mapping[str, str] | None = None) -> Role | None:
+    """Whether --unit names the item's lead unit or one of its partners (``names_unit``)."""
+    if names_unit(wanted, item.unit, aliases):
+        return Role.LEAD
+    if any(names_unit(wanted, partner, aliases) for partner in item.partners):
+        return Role.PARTNER
+    return None
+
+
+def unit_names(item: Item) -> tuple[str, ...]:
+    """The lead unit, then its partners."""
+    return (item.unit, *item.partners)
+
+
+def partners_text(item: Item) -> str:
+    """配合：县住建局、县财政局 — or nothing for an item with no partners."""
+    if not item.partners:
+        return ""
+    return _("partners: {units}").format(units="、".join(item.partners))
+
+
+def units_label(item: Item) -> str:
+    """The unit as a row shows it: 县水务局（配合：县住建局）."""
+    partners = partners_text(item)
+    return f"{item.unit}（{partners}）" if partners else item.unit

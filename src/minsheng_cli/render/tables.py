@@ -19,8 +19,10 @@ from minsheng_cli.core.evaluate import (
     State,
     grouped_by_leader_then_unit,
 )
+from minsheng_cli.core.investment import investment_text
+from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item, Record, measure_name
+from minsheng_cli.ledger.model import PERCENT_KEY, Indicator, Item, Record, measure_name
 from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.labels import (
     amounts_text,
@@ -165,7 +167,7 @@ def _status_in_columns(
             (
                 item.ref,
                 item.project_name,
-                item.unit,
+                units_label(item),
                 item.leader,
                 progress_bar(status.progress, bar_cells),
                 _next_text(status)
@@ -196,7 +198,7 @@ def _status_stacked(snapshot: Snapshot, items: Sequence[ItemStatus], next_cells:
         rows.append(
             (
                 item.ref,
-                (Span(item.project_name + "\n"), Span(item.unit, "dim")),
+                (Span(item.project_name + "\n"), Span(units_label(item), "dim")),
                 item.leader,
                 f"{status.progress * 100:.0f}%",
                 f"{when}\n{text}" if text else when,
@@ -242,7 +244,7 @@ def milestone_table(
         (
             f"{status.item.ref}#{status.milestone.number}",
             *(() if narrow else (status.item.project_name,)),
-            status.item.unit,
+            units_label(status.item),
             deadline_label(status),
             _short_due(status, narrow),
             status.milestone.text,
@@ -272,7 +274,7 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
 def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     item = status.item
     parts: list[Sheet | Line] = [item_header(item, status)]
-    if status.measures or item.indicators:
+    if status.measures or item.indicators or PERCENT_KEY in status.values:
         parts.append(measure_table(status))
     parts.append(item_milestones(status, width))
     if status.records:
@@ -290,7 +292,9 @@ def item_header(item: Item, status: ItemStatus) -> Line:
     rows = [
         (_("Content"), item.content),
         (_("Leader"), item.leader),
-        (_("Unit"), item.unit),
+        (_("Unit"), units_label(item)),
+        (_("Sites"), "、".join(item.sites)),
+        (_("Investment"), investment_text(item, status.values)),
         (_("Note"), item.note),
     ]
     rows += [
@@ -323,7 +327,9 @@ def measure_table(status: ItemStatus) -> Sheet:
                 f"{planned_amount(measure.expected, indicator.target)}{indicator.unit}"
                 if measure
                 else NOTHING,
-                behind_text(measure, indicator.unit) if measure else "",
+                behind_text(measure, indicator.unit)
+                if measure
+                else short_text(indicator, recorded),
             )
         )
     percent = measured.get("percent")
@@ -337,7 +343,20 @@ def measure_table(status: ItemStatus) -> Sheet:
                 behind_text(percent, "%"),
             )
         )
+    elif "percent" in status.values:  # a work share reported beside the quantities, unplanned
+        share = f"{format_amount(status.values['percent'])}%"
+        rows.append((measure_name("percent"), "100%", share, NOTHING, ""))
     return Sheet(_("Indicators"), columns, rows)
+
+
+def short_text(indicator: Indicator, recorded: float | None) -> str:
+    """A rate below its target: 差5个百分点 (a % rate's gap is in percentage points)."""
+    if not indicator.is_rate or recorded is None or recorded >= indicator.target:
+        return ""
+    gap = format_amount(round(indicator.target - recorded, 6))
+    if indicator.unit == "%":
+        return _("{amount} percentage points short").format(amount=gap)
+    return _("{amount}{unit} short").format(amount=gap, unit=indicator.unit)
 
 
 def behind_text(measure: Measure, unit: str) -> Span:
@@ -444,14 +463,17 @@ def overdue_report(
     if not statuses:
         return (title, Span(_("Nothing is overdue."), "green"))
     compact = width < OVERDUE_COMPACT_BELOW
-    grouped = grouped_rows(statuses, compact, lambda status: overdue_cells(status, compact))
+    leaders = any(status.item.leader for status in statuses)  # else grouped by unit alone
+    grouped = grouped_rows(
+        statuses, compact, lambda status: overdue_cells(status, compact), leaders=leaders
+    )
     total = Span(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
             count=len(statuses)
         ),
         "bold red",
     )
-    return (Sheet(title, overdue_columns(compact), *grouped), total)
+    return (Sheet(title, overdue_columns(compact, leaders), *grouped), total)
 
 
 class Grouped(NamedTuple):
@@ -465,16 +487,19 @@ def grouped_rows(
     statuses: Sequence[MilestoneStatus],
     compact: bool,
     cells: Callable[[MilestoneStatus], tuple[Cell, ...]],
+    *,
+    leaders: bool = True,
 ) -> Grouped:
     """Rows grouped by 责任领导 then 责任单位, each named once: in two columns of their own, or
-    (``compact``) as headings on lines of their own over their rows, a section per leader."""
+    (``compact``) as headings on lines of their own over their rows, a section per leader.
+    A ledger without leaders (``leaders`` False) is grouped by unit alone, a section each."""
     rows: list[tuple[Cell, ...]] = []
     section_ends: set[int] = set()
     headings: list[tuple[int, Cell]] = []
     for leader, units in grouped_by_leader_then_unit(statuses).items():
         for unit_index, (unit, group) in enumerate(units.items()):
             if compact:
-                if unit_index == 0:
+                if unit_index == 0 and leaders:
                     headings.append((len(rows), leader_heading(leader)))
                 headings.append((len(rows), Span(unit or NOTHING, "bold")))
             for row_index, status in enumerate(group):
@@ -484,8 +509,10 @@ def grouped_rows(
                     named = (
                         Span(leader or NOTHING if first else "", "bold"),
                         _first(unit, row_index),
-                    )
+                    )[0 if leaders else 1 :]
                 rows.append((*named, *cells(status)))
+            if not leaders:
+                section_ends.add(len(rows) - 1)
         section_ends.add(len(rows) - 1)
     return Grouped(rows, frozenset(section_ends), False, tuple(headings))
 
@@ -536,8 +563,8 @@ def leader_heading(leader: str) -> Span:
     return Span(labelled(_("Leader")) + (leader or NOTHING), "bold")
 
 
-def overdue_columns(compact: bool) -> tuple[Column, ...]:
-    lead = () if compact else (_("Leader"), _("Unit"))
+def overdue_columns(compact: bool, leaders: bool = True) -> tuple[Column, ...]:
+    lead = () if compact else (_("Leader"), _("Unit"))[0 if leaders else 1 :]
     deadline = () if compact else (_("Deadline"),)
     fixed = tuple(
         Column(header, no_wrap=True)
@@ -558,7 +585,8 @@ def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
     item, milestone, due = status.item, status.milestone, iso(status.due)
     number = f"{item.project}.{item.number}#{milestone.number}"
     days_late = Span(str(status.days_late), "bold red")
-    asked = (milestone.text, *short_cells(status))
+    text = "\n".join(filter(None, (milestone.text, partners_text(item))))
+    asked = (text, *short_cells(status))
     if compact:
         return (number, due[5:] if status.due else due, days_late, *asked)
     return (number, deadline_label(status), due, days_late, *asked)

@@ -50,6 +50,8 @@ KIND = "kind"
 """A DueKind, stored as its index in ``KINDS``."""
 FILE = "file"
 """A task file, stored as its name; read back as the workspace's Path of that name."""
+TEXTS = "texts"
+"""A tuple of texts (an item's partners), stored as a JSON list of its texts."""
 RULES = "rules"
 """The workspace's deadline rules: None for the defaults, else the mapping of word to day."""
 KINDS: tuple[DueKind, ...] = tuple(DueKind)
@@ -116,6 +118,8 @@ def form_of(kind: type, field: str, hints: Mapping[str, Any]) -> str | Table:
     hint = hints[field]
     if get_origin(hint) is tuple:  # tuple[Child, ...]: the child's table
         child = get_args(hint)[0]
+        if child is str:
+            return TEXTS
         return table_of(child, ITEM_FROM_PROJECT if child is Item else None)
     if get_origin(hint) is Mapping:
         return NAMES if get_args(hint)[1] is str else AMOUNTS
@@ -202,6 +206,11 @@ class _Encoder:
             pairs = [(k, v) for names in column for k, v in names.items()]
             _require(all(isinstance(x, str) for pair in pairs for x in pair), "names not text")
             return [dict(names) for names in column]
+        elif form == TEXTS:
+            _require(types <= {tuple}, "texts that are not tuples")
+            words = set(map(type, chain.from_iterable(column)))
+            _require(words <= {str}, "texts that are not text")
+            return [list(texts) for texts in column]
         elif form == RULES:
             _require(types <= {DeadlineRules}, "rules that are not DeadlineRules")
             return [None if r.days is DEFAULT_RULES else dict(r.days) for r in column]
@@ -224,7 +233,7 @@ class _Encoder:
 
     @staticmethod
     def stored(form: str | Table, column: list[Any], index: Mapping[Any, int] | None) -> Any:
-        if form in (PLAIN, AMOUNTS, RULES, NAMES):
+        if form in (PLAIN, AMOUNTS, RULES, NAMES, TEXTS):
             return column
         return pack(column if index is None else list(map(index.__getitem__, column)))
 
@@ -300,6 +309,8 @@ class _Decoder:
             return stored
         if form == NAMES:
             return [MappingProxyType(dict(names)) for names in stored]
+        if form == TEXTS:
+            return [tuple(texts) for texts in stored]
         if form == RULES:
             return [DeadlineRules() if r is None else DeadlineRules(dict(r)) for r in stored]
         column = unpack(stored)

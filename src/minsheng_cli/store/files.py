@@ -193,6 +193,7 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         tolerance_days=data.get("tolerance_days", 15),
         rules=rules,
         aliases=MappingProxyType(dict(data.get("aliases", {}))),
+        late_until=date.fromisoformat(data["late_until"]) if data.get("late_until") else None,
     )
     return workspace, problems
 

@@ -16,12 +16,20 @@ from typing import Any
 
 import yaml
 
-from minsheng_cli.core.evaluate import tick_date, value_timeline
+from minsheng_cli.core.evaluate import Clock, Light, evaluate_item, tick_date, value_timeline
 from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
 from minsheng_cli.ledger.build import build_project
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Record, Workspace, measure_name
+from minsheng_cli.ledger.model import (
+    PERCENT_KEY,
+    Item,
+    Ledger,
+    Milestone,
+    Record,
+    Workspace,
+    measure_name,
+)
 from minsheng_cli.store.atomic import write_atomic
 from minsheng_cli.store.load import read_project_data
 from minsheng_cli.text import format_amount
@@ -56,7 +64,7 @@ class Checked:
 
 def check_update(item: Item, update: Update, workspace: Workspace, today: date) -> Checked:
     """Refuse what cannot be true; warn about what is surprising (超额完成). Pure."""
-    _check_day(update.day, workspace, today)
+    _check_day(update.day, workspace, today, item)
     if not update.values:
         raise UsageError(_("nothing to record: give --percent P or --set INDICATOR=VALUE"))
     if update.correct and not update.note:
@@ -95,8 +103,17 @@ def _plain_number(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _check_day(day: date, workspace: Workspace, today: date) -> None:
-    if day.year != workspace.year:
+def _check_day(day: date, workspace: Workspace, today: date, item: Item) -> None:
+    if workspace.year_end < day <= workspace.records_until:
+        _check_late(item, day, workspace)
+    elif day > workspace.records_until:
+        raise UsageError(
+            _(
+                "the date {day} is after {until}, the last day work past the year may be"
+                " recorded (late_until: in minsheng.yaml)"
+            ).format(day=day.isoformat(), until=workspace.records_until.isoformat())
+        )
+    elif day.year != workspace.year:
         raise UsageError(
             _(
                 "the date {day} is outside the ledger's year {year}; give the day it happened"
@@ -111,6 +128,18 @@ def _check_day(day: date, workspace: Workspace, today: date) -> None:
         )
 
 
+def _check_late(item: Item, day: date, workspace: Workspace) -> None:
+    """Past 31 December only an item not complete by then takes more progress (a late finish)."""
+    year_end = Clock(workspace.year_end, workspace.year, workspace.warning_days)
+    if evaluate_item(Ledger(workspace, ()), item, year_end).light is Light.DONE:
+        raise UsageError(
+            _(
+                "{ref} was complete by 31 December; a record dated {day} belongs to no open work"
+                " of {year}"
+            ).format(ref=item.ref, day=day.isoformat(), year=workspace.year)
+        )
+
+
 def _check_value(item: Item, name: str, value: float, update: Update) -> list[str]:
     if name == PERCENT_KEY:
         if not 0 <= value <= 100:
@@ -119,14 +148,9 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
                     value=format_amount(value)
                 )
             )
-        if not item.uses_percent:
-            raise UsageError(
-                _(
-                    "{ref} has no milestone measured in percent of the work; record its"
-                    " indicators with --set"
-                ).format(ref=item.ref)
-            )
         total, unit = 100.0, "%"
+    elif item.records_investment(name):
+        total, unit = item.investment or 0.0, item.investment_unit
     else:
         indicator = item.indicator(name)
         if indicator is None:
@@ -171,7 +195,10 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
 
 
 def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
-    """Values are cumulative: a lower number than before needs --correct and a note."""
+    """Values are cumulative: a lower number than before needs --correct and a note. A rate is a
+    level, not a count: a lower report is news, not a correction."""
+    if item.is_rate(name):
+        return
     timeline = value_timeline(item.records)
     before = [values[name] for day, values in timeline if day <= update.day and name in values]
     after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
@@ -209,7 +236,7 @@ def check_tick(
     today: date,
 ) -> None:
     """done/undone: only milestones without numeric targets, never twice in a row."""
-    _check_day(day, workspace, today)
+    _check_day(day, workspace, today, item)
     if milestone.targets:
         raise UsageError(
             _(
