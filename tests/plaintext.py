@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from minsheng_cli.render.cut import NUMBER
+
 GAP = "  "
 RULE = "-"
 ELLIPSIS = "..."
@@ -143,4 +145,9 @@ def fits(shown: str, full: str, cap: int) -> bool:
     rest = full[len(kept) :]
     spaces = len(rest) - len(rest.lstrip(" "))
     following = rest[spaces:][:1]
-    return cell_len(kept) + spaces + cell_len(following) > cap - len(ELLIPSIS)
+    if cell_len(kept) + spaces + cell_len(following) > cap - len(ELLIPSIS):
+        return True
+    # or cut before a number the cut would have fallen in: "完成法律援助..." for "…180件"
+    number = NUMBER.match(rest[spaces:])
+    room = cap - len(ELLIPSIS)
+    return number is not None and cell_len(kept) + spaces + len(number.group()) > room

@@ -263,6 +263,7 @@ def test_log_reads_the_history_back(git_ledger: Path) -> None:
         [],
     )
     assert len(entries) == 3
+    assert all("note" in e for e in entries)
 
     # on a terminal Rich shows the whole subject
     text = run_cli(git_ledger, ["--lang", "en", "log"], FORCE_COLOR="1").stdout
@@ -273,8 +274,8 @@ def test_log_reads_the_history_back(git_ledger: Path) -> None:
     out = en(git_ledger, "log").stdout
     table = parse_table(out, footer_lines=0)
     assert table.title == "History"
-    assert table.header == ["When", "Who", "Reported by", "What", "Commit"]
-    assert [row[1:] for row in table.rows] == [
+    assert table.header == ["When", "Who", "Reported by", "What", "Note", "Commit"]
+    assert [row[1:4] + row[-1:] for row in table.rows] == [
         ["测试文书", "司法局", "update 9.1 法律援助案件 18/240 (2023-01-31)", newest],
         ["测试文书", "农业农村局", "update 3.1 户厕改造 900/1310 (2023-07-28)", toilets],
         ["测试文书", "", "台账初始版本", first],

@@ -18,7 +18,10 @@ from minsheng_cli.store.load import load_ledger
 from tests.conftest import run_cli
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
-ITEM_KEYS = "the keys allowed here: content, leader, unit, note, indicators, milestones, tracks"
+ITEM_KEYS = (
+    "the keys allowed here: content, leader, unit, partners, investment, sites, note, indicators,"
+    " milestones, tracks"
+)
 WRITE_AS = "write it as the notice does (3月中旬, 5月底前, 年底) or as 2023-05-31"
 
 
@@ -32,9 +35,8 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "yaml_syntax.yaml": [
         Expected(
             10,
-            "YAML syntax error: mapping values are not allowed in this context"
-            ' (a value holding “: ” must be in quotes, as in "4月: 完成招标",'
-            " or written with the full-width “：”)",
+            "YAML syntax error: a “: ” where a value was expected: a value holding “: ” must be"
+            ' in quotes, as in "4月: 完成招标", or written with the full-width “：”',
             "YAML",
         )
     ],

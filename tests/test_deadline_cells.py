@@ -253,8 +253,8 @@ def test_a_milestone_with_neither_text_nor_action_says_text_is_missing(tmp_path:
         ),
         (
             "      - deadline: 4月: 完成招标\n",
-            "YAML syntax error: mapping values are not allowed in this context (a value holding"
-            ' “: ” must be in quotes, as in "4月: 完成招标", or written with the full-width “：”)',
+            "YAML syntax error: a “: ” where a value was expected: a value holding “: ” must be"
+            ' in quotes, as in "4月: 完成招标", or written with the full-width “：”',
         ),
     ],
 )

@@ -140,10 +140,10 @@ PAID_MARCH = ("done", "7.2", "按时兑付", "--period", "3", "--date", "2023-03
         ),
         pytest.param(
             (),
-            ("done", "4.1", "1", "--date", "2024-01-05"),
-            "the date 2024-01-05 is outside the ledger's year 2023; give the day it happened with"
-            " --date, e.g. --date 2023-06-30",
-            id="date-outside-year",
+            ("done", "4.1", "1", "--date", "2024-04-05"),
+            "the date 2024-04-05 is after 2024-03-31, the last day work past the year may be"
+            " recorded (late_until: in minsheng.yaml)",
+            id="date-after-the-late-limit",
         ),
         pytest.param(
             (),

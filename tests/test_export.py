@@ -242,6 +242,7 @@ SHARED_KEYS = (
     "name",
     "item",
     "unit",
+    "partners",
     "leader",
     "milestone",
     "track",
@@ -267,7 +268,10 @@ def test_json_rows_equal_list_json(half_year: Path, tmp_path: Path) -> None:
         {k: m[k] for k in SHARED_KEYS} for m in listed
     ]
     row_keys = set(data["rows"][0])
-    assert row_keys == {*SHARED_KEYS, "content", "note", "latest", "latest_date", "adjustment"}
+    assert row_keys == {
+        *SHARED_KEYS,
+        *("content", "note", "latest", "latest_date", "sites", "investment", "adjustment"),
+    }
 
 
 @pytest.mark.skipif(not HAS_HALF_YEAR, reason="needs the scripted half-year (tests/halfyear.py)")

@@ -163,6 +163,7 @@ def test_one_line_of_clauses_and_targets(tmp_path: Path) -> None:
         ("3月底", "完成招标", {}),
         ("6月底", "完成改造50户", {"改造": 50}),
         ("9月底", "完成工程量的80%", {"percent": 80}),
+        ("年底", "完成改造100户", {"改造": 100}),  # 50 of 100 by a date: the rest at year end
     ]
 
 
@@ -235,3 +236,23 @@ def test_an_old_word_file_needs_libreoffice(tmp_path: Path) -> None:
     result = run_cli(None, ["import", str(old), str(tmp_path / "w")])
     assert result.exit_code == 2
     assert "请安装 LibreOffice，或另存为 .docx" in result.stderr
+
+
+def test_a_cell_of_several_units_and_a_partners_column_make_lead_and_partners(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "2023年民生实事任务清单\n"
+        "序号|实事名称|实事内容|完成时限|牵头单位|配合单位\n"
+        "1|供水工程|新建管网。|6月底，完工|县水务局、县住建局|县财政局，县住建局\n"
+        "2|助残服务|服务。|9月底，完成|残疾人联合会|\n"
+    )
+    root = imported(notice_file(tmp_path, "n.txt", text), tmp_path)
+    listed = rows(root, "list")
+    assert [(r["unit"], r["partners"]) for r in listed] == [
+        ("县水务局", ["县住建局", "县财政局"]),
+        ("残疾人联合会", []),
+    ]
+    task = (root / "tasks" / "01-供水工程.yaml").read_text(encoding="utf-8")
+    assert "    partners: [县住建局, 县财政局]\n" in task
+    assert "配合" not in task.split("partners")[0]  # not in a note any more

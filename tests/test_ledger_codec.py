@@ -83,7 +83,7 @@ RECORDS = st.builds(
     st.none() | st.integers(1, 12), TEXT, LINES, MAYBE_TEXT, MAYBE_TEXT,
     MAYBE_TEXT, MAYBE_TEXT, AMOUNTS, TEXT,
 )  # fmt: skip
-INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT)
+INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT, st.sampled_from(["count", "rate"]))
 TRACKS = st.builds(Track, TEXT, TEXT)
 RULES = st.just(DeadlineRules()) | st.builds(
     DeadlineRules.with_overrides,
@@ -101,7 +101,8 @@ def an_item(draw: st.DrawFn, project_id: int, project_name: str, number: int, fi
     return Item(
         project_id, project_name, number, content, leader, unit, note,
         draw(children(INDICATORS)), draw(children(MILESTONES)), draw(children(TRACKS)),
-        draw(children(RECORDS)), file, draw(LINES),
+        draw(children(RECORDS)), file, draw(LINES), draw(children(TEXT)),
+        draw(st.none() | AMOUNT), draw(TEXT), draw(children(TEXT)),
     )  # fmt: skip
 
 
@@ -184,6 +185,10 @@ def one_item_ledger(**changes: Any) -> Ledger:
         {"content": 7},
         {"line": (2,)},
         {"line": "2"},
+        {"partners": ["县住建局"]},
+        {"partners": ("县住建局", 3)},
+        {"sites": ("六盘山镇", None)},
+        {"investment": "1200"},
         {"indicators": (Indicator("户厕", cast(float, 1j), "座"),)},
         {"records": (Record(date(2023, 5, 1), 1, values=cast(Any, {1: 2.0})),)},
         {"records": (Record(date(2023, 5, 1), 1, values=NO_AMOUNTS),)},

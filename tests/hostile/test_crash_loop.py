@@ -190,7 +190,7 @@ def test_kill_9_during_update_and_done_loses_nothing(git_ledger: Path) -> None:
     reporter, and cleans the kills' temporary files."""
     findings = crash_loop(git_ledger, case_count(quick=12, thorough=1_000), doctor=False)
     writes = (
-        ["update", "9.1", "--set", "法律援助案件=100000", "--date", DAY],
+        ["update", "9.1", "--set", "法律援助案件=100000", "--date", DAY, "--yes"],
         ["update", "3.3", "--percent", "100", "--date", DAY],
     )
     for args in writes:

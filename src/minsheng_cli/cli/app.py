@@ -10,9 +10,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from typer._click import Context as ClickContext
+from typer._click import HelpFormatter
+from typer._click.core import Command
 from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption
 from typer.core import TyperGroup
 
@@ -46,8 +50,57 @@ def report_error(error: MinshengError) -> int:
     return error.exit_code
 
 
+class HelpInOurLanguage(HelpFormatter):
+    """Click's own words in --help (Usage, Options, Commands, Arguments, the help option's
+    line, env var, default, required) in the interface's language, like the rest of the page.
+    Click writes them in English (Typer passes them through the default gettext domain, which
+    follows neither --lang nor our catalog), so they are put in our words as they are written."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        title = _("{heading}:").format(heading=_section_title(heading))
+        self.write(f"{'':>{self.current_indent}}{title}\n")
+
+    def write_dl(
+        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        super().write_dl([(term, _click_words(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _section_title(name: str) -> str:
+    titles = {"Options": _("Options"), "Commands": _("Commands"), "Arguments": _("Arguments")}
+    return titles.get(name, name)
+
+
+def _click_words(text: str) -> str:
+    """A help line with Click's own words put in ours (the ledger's words are left alone)."""
+    if text == "Show this message and exit.":
+        return _("Show this message and exit.")
+    for english, ours in (
+        ("[env var: ", _("[env var: ")),
+        ("[default: ", _("[default: ")),
+        ("[required]", _("[required]")),
+    ):
+        text = text.replace(english, ours)
+    return text
+
+
+class HelpContext(ClickContext):
+    formatter_class = HelpInOurLanguage
+
+
 class MinshengGroup(TyperGroup):
     """Turns the project's own errors into one line and an exit code; a traceback means a bug."""
+
+    context_class = HelpContext
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            command.context_class = HelpContext  # its --help in our words too
+        return command
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -7,7 +7,7 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -253,22 +253,36 @@ def ledger_today(
     return ledger, today
 
 
-def filtered_ledger(ctx: typer.Context, unit: str | None, leader: str | None) -> Ledger:
-    """The workspace's ledger, once --unit and --leader are known to name something in it
-    (a slip is said before anything else)."""
+def filtered_ledger(
+    ctx: typer.Context, unit: str | None, leader: str | None, site: str | None = None
+) -> Ledger:
+    """The workspace's ledger, once --unit, --leader and --site are known to name something in
+    it (a slip is said before anything else)."""
     ledger = workspace(ctx).ledger()
-    known_filters(ledger, unit, leader)
+    known_filters(ledger, unit, leader, site)
     return ledger
 
 
-def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
+def known_filters(
+    ledger: Ledger, unit: str | None, leader: str | None, site: str | None = None
+) -> None:
     """A --unit or --leader that matches no item of the ledger is a slip, not an empty answer
     (an empty overdue list would read as good news): say so, and list the names there are."""
+    from minsheng_cli.core.units import names_unit, unit_names
+
+    aliases = ledger.workspace.aliases
     for option, wanted, names in (
-        ("--unit", unit, [item.unit for item in ledger.items]),
+        ("--unit", unit, [name for item in ledger.items for name in unit_names(item)]),
         ("--leader", leader, [item.leader for item in ledger.items]),
+        ("--site", site, [name for item in ledger.items for name in item.sites]),
     ):
-        if wanted is not None and not any(wanted.strip() in name for name in names):
+        if wanted is None:
+            continue
+        if option == "--unit":
+            found = any(names_unit(wanted, name, aliases) for name in names)
+        else:
+            found = any(wanted.strip() in name for name in names)
+        if not found:
             raise UsageError(
                 _("{option} “{value}” matches no item; the ledger has: {names}").format(
                     option=option, value=wanted, names="、".join(dict.fromkeys(names))
@@ -276,11 +290,22 @@ def known_filters(ledger: Ledger, unit: str | None, leader: str | None) -> None:
             )
 
 
-def of_unit_and_leader(item: Item, unit: str | None, leader: str | None) -> bool:
-    """--unit and --leader match part of a name (--unit 农业 finds 农业农村局)."""
-    return (unit is None or unit.strip() in item.unit) and (
+def of_unit_and_leader(
+    item: Item, unit: str | None, leader: str | None, aliases: Mapping[str, str] | None = None
+) -> bool:
+    """--unit and --leader match part of a name (--unit 农业 finds 农业农村局); --unit also a
+    unit's 简称 (人社 finds 人力资源和社会保障局) or an alias from minsheng.yaml, and names the
+    lead unit or a partner."""
+    from minsheng_cli.core.units import unit_role
+
+    return (unit is None or unit_role(item, unit, aliases) is not None) and (
         leader is None or leader.strip() in item.leader
     )
+
+
+def of_site(item: Item, site: str | None) -> bool:
+    """--site matches part of one of the item's 实施点位 (--site 六盘山 finds 六盘山镇)."""
+    return site is None or any(site.strip() in name for name in item.sites)
 
 
 def print_json(items: Iterable[Any]) -> None:
@@ -319,10 +344,10 @@ def print_parts(parts: Parts) -> None:
 
         drawn = console()
         if writes_unicode(sys.stdout):
-            drawn.print(*to_rich(parts))
+            drawn.print(*to_rich(parts, drawn.width))
             return
         with drawn.capture() as captured:  # Rich writes no ASCII bars: made so here
-            drawn.print(*to_rich(parts))
+            drawn.print(*to_rich(parts, drawn.width))
         write_text(captured.get().removesuffix("\n"))
         return
     from minsheng_cli.render.plain import to_plain  # only through a pipe

@@ -404,7 +404,8 @@ def unreported(
 
     ledger = filtered_ledger(ctx, unit, None)
     start, end, period = _report_period(ctx, ledger, month, since_meeting)
-    found = [u for u in owed(ledger, start, end) if of_unit_and_leader(u.item, unit, None)]
+    aliases = ledger.workspace.aliases
+    found = [u for u in owed(ledger, start, end) if of_unit_and_leader(u.item, unit, None, aliases)]
     if as_json:
         print_json(_unreported_json(u) for u in found)
     else:

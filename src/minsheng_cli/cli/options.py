@@ -83,6 +83,10 @@ UnitOption = Annotated[
     str | None,
     typer.Option("--unit", "-u", help=_("Only items of this 责任单位 (part of its name).")),
 ]
+SiteOption = Annotated[
+    str | None,
+    typer.Option("--site", help=_("Only items carried out at this 实施点位 (part of its name).")),
+]
 LeaderOption = Annotated[
     str | None, typer.Option("--leader", "-l", help=_("Only items of this 责任领导."))
 ]

@@ -15,6 +15,7 @@ from minsheng_cli.cli.common import (
     PLAIN_WIDTH,
     filtered_ledger,
     milestones_for,
+    of_site,
     of_unit_and_leader,
     print_json,
     print_parts,
@@ -30,6 +31,7 @@ from minsheng_cli.cli.options import (
     JsonOption,
     LeaderOption,
     MonthOption,
+    SiteOption,
     UnitOption,
     month_value,
 )
@@ -75,11 +77,17 @@ def status(
     as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
+    site: SiteOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    ledger = filtered_ledger(ctx, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader, site)
     snapshot = snapshot_for(ctx, as_of, month, ledger)
-    items = [s for s in snapshot.items if of_unit_and_leader(s.item, unit, leader)]
+    items = [
+        s
+        for s in snapshot.items
+        if of_unit_and_leader(s.item, unit, leader, ledger.workspace.aliases)
+        and of_site(s.item, site)
+    ]
     if as_json:
         from minsheng_cli.render.json import item_json
 
@@ -98,6 +106,7 @@ def list_milestones(
     as_recorded: AsRecordedOption = None,
     unit: UnitOption = None,
     leader: LeaderOption = None,
+    site: SiteOption = None,
     state: Annotated[
         str | None,
         typer.Option(
@@ -133,12 +142,13 @@ def list_milestones(
                     states=", ".join(f"{s.value} ({state_label(s)})" for s in State),
                 )
             )
-    ledger = filtered_ledger(ctx, unit, leader)
+    ledger = filtered_ledger(ctx, unit, leader, site)
     snapshot = milestones_for(ctx, as_of, month, ledger)
     statuses = [
         m
         for m in snapshot.milestones
-        if of_unit_and_leader(m.item, unit, leader)
+        if of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
+        and of_site(m.item, site)
         and (wanted_state is None or m.state is wanted_state)
         and (due_month is None or (m.due is not None and m.due.month == due_month))
     ]
@@ -155,7 +165,7 @@ def emit_milestones(
         return
     from minsheng_cli.render.tables import milestone_table
 
-    print_parts(milestone_table(snapshot, statuses, what))
+    print_parts(milestone_table(snapshot, statuses, what, terminal_width() or PLAIN_WIDTH))
 
 
 @commands.command(help=_("One 实事 or item in full: content, indicators, milestones and records."))
@@ -183,8 +193,9 @@ def show(
         return
     from minsheng_cli.render.tables import item_detail
 
+    width = terminal_width() or PLAIN_WIDTH
     for item_status in statuses:
-        print_parts(item_detail(item_status))
+        print_parts(item_detail(item_status, width))
 
 
 @commands.command(help=_("What is late, grouped by 责任领导 and 责任单位: exit 1 if anything is."))
@@ -204,7 +215,8 @@ def overdue(
     late = [
         m
         for m in snapshot.milestones
-        if m.state is State.OVERDUE and of_unit_and_leader(m.item, unit, leader)
+        if m.state is State.OVERDUE
+        and of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
     ]
     if as_json:
         from minsheng_cli.core.escalation import escalated
@@ -248,14 +260,20 @@ def agenda(
 
     ledger = filtered_ledger(ctx, unit, leader)
     plan = agenda_for(ledger, month, parse_day(as_of) if as_of else None)
-    keep = [m for m in plan.milestones if of_unit_and_leader(m.item, unit, leader)]
+    keep = [
+        m
+        for m in plan.milestones
+        if of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
+    ]
     if as_json:
         from minsheng_cli.render.json import milestone_json
 
         print_json(milestone_json(m) for m in keep)
         return
+    from minsheng_cli.render.tables import agenda_table
+
     title = _("agenda for {month}月").format(month=month)
-    emit_milestones(plan.snapshot, keep, False, title)
+    print_parts(agenda_table(plan.snapshot, keep, title, terminal_width() or PLAIN_WIDTH))
 
 
 @commands.command(help=_("The recorded history, from git: when, who, what changed, which commit."))
@@ -294,6 +312,7 @@ def log(
                     "items": list(e.items),
                     "reported_by": e.reporter,
                     "files": list(e.files),
+                    "note": e.note,
                 }
                 for e in entries
             ]

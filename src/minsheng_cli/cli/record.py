@@ -125,6 +125,14 @@ def update(
             help=_("Correct an earlier number that was too high (needs --note saying why)."),
         ),
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help=_("Record a value above 150% of its target (checked: not a slip)."),
+        ),
+    ] = False,
     no_commit: NoCommitOption = False,
 ) -> None:
     from minsheng_cli.ledger.model import PERCENT_KEY
@@ -140,6 +148,7 @@ def update(
         clean_text(by, "--by", one_line=True),
         clean_text(note, "--note"),
         correct,
+        confirmed=yes,
     )
     root = workspace(ctx).root()
     report_outcome(record_update(root, ref, change, clock.today(), make_commit=not no_commit))

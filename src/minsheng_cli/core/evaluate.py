@@ -329,7 +329,7 @@ def milestone_statuses(
         if due_by is not None and not _due_by(current, due_by):
             continue
         if current.targets:
-            met_on = reached_on(current.targets, timeline) if timeline else None
+            met_on = targets_met_on(item, current, timeline) if timeline else None
             recorded = {n: latest[n] for n in current.targets if n in latest} if latest else {}
         else:
             ticked = ticks.get(milestone.text)
@@ -402,6 +402,23 @@ def reached_on(targets: Mapping[str, float], timeline: Timeline) -> date | None:
     return None
 
 
+def targets_met_on(item: Item, milestone: Milestone, timeline: Timeline) -> date | None:
+    """When the milestone's targets were met: a count's the first day it reached them; a rate's
+    (a level, which may fall again) the first day of the last run of reports that reached them
+    by the due date, or, failing that, the first day after it that did (met late)."""
+    if not any(item.is_rate(name) for name in milestone.targets):
+        return reached_on(milestone.targets, timeline)
+    due = milestone.due or date.max
+    since: date | None = None
+    for day, values in timeline:
+        reached = all(values.get(n, 0.0) >= t - EPSILON for n, t in milestone.targets.items())
+        if day <= due:
+            since = (since or day) if reached else None
+        elif since is None and reached:
+            return day
+    return since
+
+
 def tick_date(milestone: Milestone, records: Sequence[Record], period: int | None) -> date | None:
     """When the milestone was ticked off (销号), if it still is: a later undone takes it back."""
     met_on: date | None = None
@@ -423,7 +440,7 @@ def item_measures(
     plans = planned_points(item.milestones, year_start)
     if not plans:
         return []
-    names = [i.name for i in item.indicators if i.name in plans]
+    names = [i.name for i in item.indicators if i.name in plans and not i.is_rate]
     if PERCENT_KEY in plans:
         names.append(PERCENT_KEY)
     # the first indicator of each name, as Item.indicator finds it

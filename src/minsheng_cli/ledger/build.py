@@ -71,7 +71,17 @@ def build_project(
                     item=record.item, count=len(items)
                 ),
             )
-        if record.date.year != workspace.year:
+        if workspace.year_end < record.date <= workspace.records_until:
+            continue  # late work on an item not yet complete (`update` checks which)
+        if record.date > workspace.records_until:
+            found.error(
+                record.line,
+                _(
+                    "the record is dated {day}, after {until}, the last day work past the year"
+                    " may be recorded (late_until: in minsheng.yaml)"
+                ).format(day=record.date.isoformat(), until=workspace.records_until.isoformat()),
+            )
+        elif record.date.year != workspace.year:
             found.error(
                 record.line,
                 _("the record is dated {day}, outside the ledger's year {year}").format(
@@ -125,9 +135,10 @@ def _item(
     tracks = tuple(Track(**given(t, Track)) for t in raw.get("tracks", []))
     groups += [(t["heading"], t.get("milestones", [])) for t in raw.get("tracks", [])]
     milestones: list[Milestone] = []
+    running: dict[str, float] = {}
     for heading, group in groups:
         built = [
-            _milestone(m, len(milestones) + k, heading, workspace, found)
+            _milestone(m, len(milestones) + k, heading, workspace, found, running)
             for k, m in enumerate(group, start=1)
         ]
         _check_order(built, found)
@@ -142,6 +153,9 @@ def _item(
         content=raw["content"],
         leader=raw.get("leader", ""),
         unit=raw.get("unit", ""),
+        partners=_partners(raw, found),
+        **_investment(raw.get("investment")),
+        sites=tuple(raw.get("sites", [])),
         note=raw.get("note", ""),
         indicators=indicators,
         milestones=tuple(milestones),
@@ -153,6 +167,31 @@ def _item(
     _check_records(item, found)
     _check_reschedules(item, workspace, found)
     return item
+
+
+def _partners(raw: Mapping[str, Any], found: _Collector) -> tuple[str, ...]:
+    """配合单位, each once and none the lead unit itself."""
+    partners = tuple(raw.get("partners", []))
+    for name in partners:
+        if name == raw.get("unit") or partners.count(name) > 1:
+            found.error(
+                raw.get("line"),
+                _(
+                    "the unit “{unit}” is named twice among unit: and partners:; name it once"
+                ).format(unit=name),
+            )
+            return tuple(dict.fromkeys(p for p in partners if p != raw.get("unit")))
+    return partners
+
+
+def _investment(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """计划投资 and its unit, as the item's fields (none given: the model's defaults)."""
+    if raw is None:
+        return {}
+    return {
+        "investment": raw["planned"],
+        **({"investment_unit": raw["unit"]} if "unit" in raw else {}),
+    }
 
 
 def _check_twins(milestones: list[Milestone], found: _Collector) -> None:
@@ -191,11 +230,16 @@ def _milestone(
     track: str | None,
     workspace: Workspace,
     found: _Collector,
+    running: dict[str, float],
 ) -> Milestone:
     """A milestone; a deadline cell that carries the action ("5月底前动工") gives the text and
-    the work percentage the milestone does not give itself."""
+    the work percentage the milestone does not give itself. ``running``: each indicator's
+    cumulative target so far in the item, which an increment (add:) adds to."""
     line = raw.get("line")
     targets = dict(raw.get("targets", {}))
+    for name, increment in raw.get("add", {}).items():
+        targets[name] = running.get(name, 0.0) + increment
+    running.update(targets)
     if raw.get("percent") is not None:
         targets[PERCENT_KEY] = raw["percent"]
     cell, parsed = _deadline_cell(str(raw["deadline"]), line, workspace, found)
@@ -322,11 +366,16 @@ def _check_targets(
 def _implied_milestones(
     milestones: list[Milestone], indicators: tuple[Indicator, ...], count: int, workspace: Workspace
 ) -> list[Milestone]:
-    """A target with no dated milestone falls due at year end (当年完成), unless the item's work
-    plan reaches 100% by a dated milestone, which completes every target of the item."""
+    """An indicator whose milestones stop short of its total (or that none targets) falls due
+    in full at year end (当年完成), unless the item's work plan reaches 100% by a dated milestone,
+    which completes every target of the item."""
     if any(m.targets.get(PERCENT_KEY) == 100 for m in milestones):
         return []
-    targeted = {name for m in milestones for name in m.targets}
+    reached: dict[str, float] = {}
+    for milestone in milestones:
+        for name, value in milestone.targets.items():
+            reached[name] = max(value, reached.get(name, value))
+    short = [i for i in indicators if reached.get(i.name, 0.0) < i.target]
     return [
         Milestone(
             number=count + k,
@@ -337,7 +386,7 @@ def _implied_milestones(
             targets={indicator.name: indicator.target},
             implied=True,
         )
-        for k, indicator in enumerate((i for i in indicators if i.name not in targeted), start=1)
+        for k, indicator in enumerate(short, start=1)
     ]
 
 
@@ -400,7 +449,11 @@ def _check_new_deadline(
 def _check_records(item: Item, found: _Collector) -> None:
     for record in item.records:
         for name in record.values:
-            if name != PERCENT_KEY and item.indicator(name) is None:
+            if (
+                name != PERCENT_KEY
+                and item.indicator(name) is None
+                and not item.records_investment(name)
+            ):
                 found.error(
                     record.line,
                     _("the record sets “{name}”, which is not an indicator of {ref}").format(

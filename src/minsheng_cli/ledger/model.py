@@ -21,6 +21,8 @@ from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
 PERCENT_KEY = "percent"
 """The key a work percentage is recorded under, beside the indicators' names."""
 NO_AMOUNTS: Mapping[str, float] = MappingProxyType({})
+INVESTMENT_KEY = "完成投资"
+"""The name an item's spending is recorded under (update --set 完成投资=…)."""
 
 
 def measure_name(name: str) -> str:
@@ -44,22 +46,45 @@ class Workspace(NamedTuple):
     """Month-ends running an item must slip to be flagged 连续N月滞后."""
     interview_months: int = 3
     """Month-ends running that put it on the 约谈 list."""
+    aliases: Mapping[str, str] = MappingProxyType({})
+    """--unit 残联 names 残疾人联合会: short names beyond the usual 简称 (core.units)."""
+    late_until: date | None = None
+    """The last day progress past 31 December may be recorded for items not yet complete."""
 
     @property
     def year_start(self) -> date:
         return date(self.year, 1, 1)
 
     @property
+    def records_until(self) -> date:
+        """late_until, or by default 31 March of the next year."""
+        return self.late_until or date(self.year + 1, 3, 31)
+
+    @property
     def year_end(self) -> date:
         return date(self.year, 12, 31)
 
 
+COUNT = "count"
+RATE = "rate"
+
+
 class Indicator(NamedTuple):
-    """A quantified target of an item: 1310 座 户厕改造."""
+    """A quantified target of an item: 1310 座 户厕改造.
+
+    A count (the default) is cumulative: it only grows, and 序时 runs from 0 on 1 January. A rate
+    (筛查率达到95%, 千人口托位3.88) is a level: it may go down as well as up, and a milestone is
+    met by the latest value reported by its due date.
+    """
 
     name: str
     target: float
     unit: str = ""
+    kind: str = COUNT
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == RATE
 
 
 class Milestone(NamedTuple):
@@ -153,6 +178,13 @@ class Item(NamedTuple):
     records: tuple[Record, ...]
     file: Path
     line: int | None = None
+    partners: tuple[str, ...] = ()
+    """配合单位: the units that share the work; ``unit`` is the lead (牵头单位)."""
+    investment: float | None = None
+    """计划投资, in ``investment_unit``; what was spent is recorded as INVESTMENT_KEY."""
+    investment_unit: str = "万元"
+    sites: tuple[str, ...] = ()
+    """实施点位/建设地点: the townships, schools … where the work is done."""
 
     @property
     def ref(self) -> str:
@@ -160,6 +192,15 @@ class Item(NamedTuple):
 
     def indicator(self, name: str) -> Indicator | None:
         return next((i for i in self.indicators if i.name == name), None)
+
+    def records_investment(self, name: str) -> bool:
+        """Whether ``name`` is this item's 完成投资 (it has a planned investment to spend)."""
+        return name == INVESTMENT_KEY and self.investment is not None
+
+    def is_rate(self, name: str) -> bool:
+        """Whether ``name`` is an indicator of kind rate (a level, not a cumulative count)."""
+        indicator = self.indicator(name)
+        return indicator is not None and indicator.is_rate
 
     @property
     def uses_percent(self) -> bool:

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import Indicator, Record, Track, Workspace
+from minsheng_cli.ledger.model import Indicator, Item, Record, Track, Workspace
 from minsheng_cli.text import CONTROL_CHARACTERS, DIRECTION_MARKS
 
 
@@ -89,12 +89,26 @@ class WorkspaceFile(Strict):
     ]
     deadline_rules: dict[str, Annotated[int, Field(ge=1, le=31)] | Literal["last"]] = {}
     escalation: EscalationModel = EscalationModel()
+    aliases: dict[Name, Name] = {}
+    """Short names a clerk types for a unit (残联: 残疾人联合会), beyond the usual 简称."""
+    late_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def late_after_the_year(self) -> Self:
+        if self.late_until is not None and self.late_until.year <= self.year:
+            raise ValueError(
+                _("late_until: must fall after the ledger's year {year}, e.g. {example}").format(
+                    year=self.year, example=f"{self.year + 1}-03-31"
+                )
+            )
+        return self
 
 
 class IndicatorModel(Strict):
     name: Name
     target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     unit: Text = Indicator._field_defaults["unit"]
+    kind: Literal["count", "rate"] = Indicator._field_defaults["kind"]
 
 
 def year_as_text(value: object) -> object:
@@ -112,7 +126,19 @@ class MilestoneModel(Strict):
     ]
     text: Name | None = None  # None: the deadline cell carries it ("5月底前动工")
     targets: dict[Name, Amount] = {}
+    add: dict[Name, Amount] = {}  # this milestone's increments (新增100个), made cumulative
     percent: Percent | None = None
+
+    @model_validator(mode="after")
+    def target_or_increment(self) -> Self:
+        both = sorted(set(self.targets) & set(self.add))
+        if both:
+            raise ValueError(
+                _("“{name}” is given both as a target and as an increment (add:); keep one").format(
+                    name="、".join(both)
+                )
+            )
+        return self
 
 
 class TrackModel(Strict):
@@ -121,10 +147,20 @@ class TrackModel(Strict):
     milestones: list[MilestoneModel] = []
 
 
+class InvestmentModel(Strict):
+    """计划投资: the money planned for the item (年度投资/总投资)."""
+
+    planned: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    unit: Name = Item._field_defaults["investment_unit"]
+
+
 class ItemModel(Strict):
     content: Name
     leader: Text = ""
     unit: Text = ""
+    partners: list[Name] = []
+    investment: InvestmentModel | None = None
+    sites: list[Name] = []
     note: Text = ""
     indicators: list[IndicatorModel] = []
     milestones: list[MilestoneModel] = []

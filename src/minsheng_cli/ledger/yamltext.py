@@ -84,21 +84,118 @@ def compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or str(exc)
-        if "tab" in problem or (mark is not None and _tab_at(text, mark.line)):
-            problem += _(" (YAML indents with spaces only: replace the tab characters with spaces)")
-        elif "mapping values are not allowed" in problem:
-            problem += _(
-                ' (a value holding “: ” must be in quotes, as in "4月: 完成招标",'
-                " or written with the full-width “：”)"
-            )
+        line, problem = syntax_problem(text, exc)
         raise YamlProblem(line, _("YAML syntax error: {problem}").format(problem=problem)) from exc
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblem(_line_holding(text, exc), control_problem(exc.character)) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(None, _("YAML error: {problem}").format(problem=exc)) from exc
     except RecursionError:  # brackets nested by the thousand: PyYAML's composer recurses
         raise YamlProblem(None, _too_deep()) from None
+
+
+FULL_WIDTH = {"：": ":", "，": ",", "“": '"', "”": '"', "［": "[", "］": "]", "｛": "{", "｝": "}"}
+"""What a Chinese input method types where YAML needs the half-width mark."""
+KEY_WITH_FULL_COLON = re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'][^:#\"'\n]*?：")
+"""A key followed by the full-width colon (unit：住房和城乡建设局), with no ": " before it."""
+OPENS_WITH_FULL_WIDTH = re.compile(r"(?:^\s*|:\s+|-\s+)([“［｛])")
+"""A value that starts with a full-width quote or bracket where YAML expects its own."""
+CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line and the clerk's words for PyYAML's complaint: the line holding a full-width
+    mark or a tab where PyYAML, reading on, names a later one; else its problem, translated."""
+    mark, context = exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None, exc.problem or exc.context or str(exc)
+    lines = text.split("\n")
+    first = context.line if context is not None and context.line <= mark.line else mark.line
+    suspects = range(first, min(mark.line, len(lines) - 1) + 1)
+    for index in suspects:
+        if KEY_WITH_FULL_COLON.match(lines[index]):
+            return index + 1, _full_colon(lines[index])
+    for index in {first, mark.line} & set(suspects):
+        opened = OPENS_WITH_FULL_WIDTH.search(lines[index])
+        if opened:
+            return index + 1, _full_width(opened.group(1))
+        if "，" in lines[index] and ("{" in lines[index] or "[" in lines[index]):
+            return index + 1, _full_width("，")
+    for index in suspects:
+        if "\t" in lines[index]:
+            return index + 1, _(
+                "a tab character; YAML indents with spaces only: replace the tab with spaces"
+            )
+    return _translated(exc.problem or "", mark.line + 1, context)
+
+
+def _full_colon(line: str) -> str:
+    fixed = line.strip().replace("：", ": ", 1)
+    return _(
+        "“{text}” has the full-width colon “：”; YAML needs the half-width colon with a space"
+        " after it: {fixed}"
+    ).format(text=line.strip(), fixed=fixed)
+
+
+def _full_width(mark: str) -> str:
+    return _(
+        "the full-width “{mark}” is not YAML's punctuation; type the half-width “{half}” instead"
+    ).format(mark=mark, half=FULL_WIDTH[mark])
+
+
+def _translated(problem: str, line: int, context: yaml.Mark | None) -> tuple[int, str]:
+    since = context.line + 1 if context is not None else line
+    if "could not find expected ':'" in problem:
+        return since, _(
+            "a key without its colon: write the key, a half-width colon and a space, then the"
+            " value (unit: 住房和城乡建设局)"
+        )
+    if "mapping values are not allowed" in problem:
+        return line, _(
+            "a “: ” where a value was expected: a value holding “: ” must be in quotes, as in"
+            ' "4月: 完成招标", or written with the full-width “：”'
+        )
+    if "unexpected end of stream" in problem:
+        return since, _(
+            "the file ends inside a quoted text: the quote opened on this line is never closed;"
+            " add the closing quote"
+        )
+    if (
+        "expected <block end>" in problem
+        or "did not find expected key" in problem
+        or ("did not find expected '-' indicator" in problem)
+    ):
+        return line, _(
+            "the indentation does not line up with the lines above it (from line {since}): the"
+            " entries of one list or mapping start in the same column, indented with spaces"
+        ).format(since=since)
+    if "did not find expected ',' or" in problem or "expected ',' or" in problem:
+        return line, _(
+            "a [ … ] or { … } that is not closed, or whose entries are not separated by"
+            " half-width commas"
+        )
+    if "cannot start any token" in problem:
+        return line, _(
+            "a character that cannot start a value (such as @ or `); put the value in quotes"
+        )
+    return line, problem
+
+
+def _line_holding(text: str, exc: yaml.reader.ReaderError) -> int:
+    """The line of the character PyYAML refused (libyaml counts its position in bytes)."""
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    found = text.find(character)
+    return text[: found if found >= 0 else exc.position].count("\n") + 1
+
+
+def control_problem(character: str | int) -> str:
+    """A control character in the file: which one, and what to do."""
+    code = character if isinstance(character, int) else ord(character)
+    name = CONTROL_NAMES.get(code, "")
+    return _(
+        "the file holds the control character {name}U+{code}, which a ledger file may not"
+        " contain; delete it (it often comes with text copied from another program)"
+    ).format(name=f"{name} " if name else "", code=f"{code:04X}")
 
 
 MAX_DEPTH = 64
@@ -109,11 +206,6 @@ def _too_deep() -> str:
     return _("values are nested more than {depth} deep; a ledger file needs far fewer").format(
         depth=MAX_DEPTH
     )
-
-
-def _tab_at(text: str, line: int) -> bool:
-    lines = text.splitlines()
-    return 0 <= line < len(lines) and "\t" in lines[line]
 
 
 def parse(text: str) -> Document:

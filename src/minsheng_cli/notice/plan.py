@@ -23,6 +23,7 @@ class Item:
     indicators: list[Indicator]
     doubts: list[str]
     tracks: list[Track]
+    partners: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -116,20 +117,30 @@ def item_of(
                         ),
                     )
                 )
+    lead, *partners = units_of(row.get("unit")) or [""]
+    partners += [u for u in units_of(row.get("partners")) if u not in (lead, *partners)]
     return Item(
         content,
         squeeze(row.get("leader")),
-        squeeze(row.get("unit")),
+        lead,
         note_of(row),
         indicators,
         doubts,
         tracks,
+        partners,
     )
+
+
+UNIT_SEPARATORS = re.compile(r"[、，,；;]+")
+
+
+def units_of(cell: str) -> list[str]:
+    """The units a cell names: "县水务局、县住建局" is two (the first the lead); a name broken
+    across lines ("残疾人\\n联合会") is one."""
+    return [unit for unit in UNIT_SEPARATORS.split(squeeze(cell)) if unit]
 
 
 def note_of(row: Row) -> str:
     notes = [joined(row.get("note"))]
-    if row.get("partners"):
-        notes.append(_("partner units: {units}").format(units=squeeze(row.get("partners"))))
     notes.extend(f"{header}：{joined(text)}" for header, text in row.extra)
     return "；".join(note for note in notes if note)

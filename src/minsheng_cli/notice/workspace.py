@@ -151,6 +151,8 @@ def item_lines(item: Item) -> list[str]:
     for key, value in (("leader", item.leader), ("unit", item.unit), ("note", item.note)):
         if value:
             lines.append(f"    {key}: {scalar(value)}")
+        if key == "unit" and item.partners:
+            lines.append(f"    partners: [{', '.join(scalar(p) for p in item.partners)}]")
     lines += indicator_lines(item.indicators, item.doubts)
     direct = [t for t in item.tracks if t.heading is None]
     headed = [t for t in item.tracks if t.heading is not None]

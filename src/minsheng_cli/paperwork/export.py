@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot, State
+from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot, State, value_timeline
+from minsheng_cli.core.units import units_label
 from minsheng_cli.i18n import _
+from minsheng_cli.ledger.model import INVESTMENT_KEY, Item
 from minsheng_cli.paperwork.outline import (
     ExportRow,
     UnitSummary,
@@ -51,7 +53,34 @@ class Column(NamedTuple):
     number_format: str | None = None
 
 
-def ledger_columns() -> tuple[Column, ...]:
+class Extras(NamedTuple):
+    """The columns only some lists need: 实施点位 and 计划投资/完成投资 (as of ``as_of``)."""
+
+    sites: bool = False
+    money: bool = False
+    as_of: date = date.max
+
+
+NO_EXTRAS = Extras()
+
+
+def extras_of(rows: Sequence[ExportRow], as_of: date) -> Extras:
+    items = {row.item.ref: row.item for row in rows}.values()
+    money = any(item.investment is not None for item in items)
+    return Extras(any(item.sites for item in items), money, as_of)
+
+
+def spent(item: Item, as_of: date) -> float | None:
+    """完成投资: the last value recorded by ``as_of`` (corrections applied), if any."""
+    values = [v for day, v in value_timeline(item.records) if day <= as_of]
+    return values[-1].get(INVESTMENT_KEY) if values else None
+
+
+def _plain(value: float | None) -> int | float | None:
+    return None if value is None else number(value)
+
+
+def ledger_columns(extras: Extras = NO_EXTRAS) -> tuple[Column, ...]:
     """The notice's columns (序号 … 备注), then 到期日, 状态, 逾期天数, 最近进度 and its date
     (for a met milestone, the values it was met with and the day it was met)."""
     return (
@@ -70,6 +99,8 @@ def ledger_columns() -> tuple[Column, ...]:
         Column(_("Days late")),
         Column(_("Latest progress")),
         Column(_("Reported on"), "yyyy-mm-dd"),
+        *((Column(_("Sites")),) if extras.sites else ()),
+        *((Column(_("Planned investment")), Column(_("Investment spent"))) if extras.money else ()),
         Column(_("Adjusted")),
     )
 
@@ -78,8 +109,11 @@ STATE_COLUMN = 11
 """The index of 状态 in ``ledger_columns``: the cell that is coloured."""
 
 
-def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
+def ledger_cells(row: ExportRow, extras: Extras = NO_EXTRAS) -> tuple[Cell, ...]:
     status, item = row.status, row.item
+    sites: tuple[Cell, ...] = ("、".join(item.sites),) if extras.sites else ()
+    done = spent(item, extras.as_of)
+    money: tuple[Cell, ...] = (_plain(item.investment), _plain(done)) if extras.money else ()
     return (
         item.project,
         item.ref,
@@ -89,30 +123,36 @@ def ledger_cells(row: ExportRow) -> tuple[Cell, ...]:
         deadline_label(status),
         milestone_text(status),
         item.leader,
-        item.unit,
+        units_label(item),
         item.note,
         status.due,
         state_label(status.state),
         row.days_late,
         latest_text(row),
         row.progress[1],
+        *sites,
+        *money,
         adjustment_text(status),
     )
 
 
-def unit_columns() -> tuple[Column, ...]:
+def unit_columns(partners: bool) -> tuple[Column, ...]:
+    """The per-unit sheet's columns; 配合事项 only where some item has partners."""
     return (
         Column(_("Unit")),
-        Column(_("Items")),
+        Column(_("Lead items") if partners else _("Items")),
+        *((Column(_("Partner items")),) if partners else ()),
         *(Column(state_label(state)) for state in State),
         Column(_("Total")),
         Column(_("Overall completion"), "0.0%"),
     )
 
 
-def unit_cells(summary: UnitSummary) -> tuple[Cell, ...]:
+def unit_cells(summary: UnitSummary, partners: bool) -> tuple[Cell, ...]:
     states = tuple(summary.states[state] for state in State)
-    return (summary.unit, summary.items, *states, sum(states), round(summary.completion, 4))
+    shared = (summary.partner_items,) if partners else ()
+    completion = round(summary.completion, 4)
+    return (summary.unit, summary.items, *shared, *states, sum(states), completion)
 
 
 def export_content(snapshot: Snapshot, fmt: str, data_version: str = "") -> str | bytes:
@@ -122,7 +162,7 @@ def export_content(snapshot: Snapshot, fmt: str, data_version: str = "") -> str 
     if fmt == "xlsx":
         return workbook_bytes(snapshot, rows, data_version)
     if fmt == "csv":
-        return csv_bytes(rows)
+        return csv_bytes(rows, snapshot.as_of)
     if fmt == "json":
         return json_text(snapshot, rows, data_version)
     raise ValueError(fmt)
@@ -131,7 +171,7 @@ def export_content(snapshot: Snapshot, fmt: str, data_version: str = "") -> str 
 # --- JSON --------------------------------------------------------------------------------------
 
 
-def row_json(row: ExportRow) -> dict[str, Any]:
+def row_json(row: ExportRow, as_of: date) -> dict[str, Any]:
     """One milestone of the 台账; the keys are part of the README's JSON contract."""
     status, item, milestone = row.status, row.item, row.status.milestone
     return {
@@ -146,6 +186,9 @@ def row_json(row: ExportRow) -> dict[str, Any]:
         "text": milestone.text,
         "leader": item.leader,
         "unit": item.unit,
+        "partners": list(item.partners),
+        "sites": list(item.sites),
+        "investment": investment_json(item, as_of),
         "note": item.note,
         "due": status.due.isoformat() if status.due else None,
         "state": status.state.value,
@@ -155,6 +198,18 @@ def row_json(row: ExportRow) -> dict[str, Any]:
         "latest": {name: number(value) for name, value in row.latest.items()},
         "latest_date": row.latest_date.isoformat() if row.latest_date else None,
         "adjustment": adjustment_json(status),
+    }
+
+
+def investment_json(item: Item, as_of: date) -> dict[str, Any] | None:
+    """计划投资 and 完成投资 (the last recorded by the as-of date), or null."""
+    if item.investment is None:
+        return None
+    done = spent(item, as_of)
+    return {
+        "planned": number(item.investment),
+        "unit": item.investment_unit,
+        "spent": None if done is None else number(done),
     }
 
 
@@ -178,7 +233,7 @@ def json_text(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: str =
     data = {
         **snapshot_header(snapshot),
         "data_version": data_version or None,
-        "rows": [row_json(row) for row in rows],
+        "rows": [row_json(row, snapshot.as_of) for row in rows],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -201,13 +256,14 @@ def csv_text(value: Cell) -> str:
     return str(value)
 
 
-def csv_bytes(rows: Sequence[ExportRow]) -> bytes:
+def csv_bytes(rows: Sequence[ExportRow], as_of: date = date.max) -> bytes:
     """UTF-8 with a BOM and CRLF line ends, so that Excel and WPS open it as Chinese text."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([defuse(column.header) for column in ledger_columns()])
+    extras = extras_of(rows, as_of)
+    writer.writerow([defuse(column.header) for column in ledger_columns(extras)])
     for row in rows:
-        writer.writerow([csv_text(value) for value in ledger_cells(row)])
+        writer.writerow([csv_text(value) for value in ledger_cells(row, extras)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -228,10 +284,14 @@ def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: 
     workbook = Workbook()
     ledger_sheet = workbook.active
     ledger_sheet.title = _("Ledger")
-    fill_sheet(ledger_sheet, ledger_columns(), [ledger_cells(row) for row in rows])
+    extras = extras_of(rows, snapshot.as_of)
+    cells = [ledger_cells(row, extras) for row in rows]
+    fill_sheet(ledger_sheet, ledger_columns(extras), cells)
     colour_states(ledger_sheet, rows)
     unit_sheet = workbook.create_sheet(_("By unit"))
-    fill_sheet(unit_sheet, unit_columns(), [unit_cells(s) for s in unit_summaries(snapshot)])
+    partners = any(item.partners for item in snapshot.ledger.items)
+    units = [unit_cells(s, partners) for s in unit_summaries(snapshot)]
+    fill_sheet(unit_sheet, unit_columns(partners), units)
     describe(workbook, snapshot, data_version)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -27,6 +27,8 @@ from minsheng_cli.core.evaluate import (
     by_leader_then_unit,
     value_timeline,
 )
+from minsheng_cli.core.investment import investment_text
+from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
@@ -352,23 +354,34 @@ def latest_text(row: ExportRow) -> str:
 
 
 class UnitSummary(NamedTuple):
-    """One 责任单位 on the export's second sheet."""
+    """One 责任单位 on the export's second sheet: its lead items (states and completion are
+    theirs) and, apart, the items it works on as a partner (配合)."""
 
     unit: str
     items: int
     states: Mapping[State, int]
     completion: float
+    partner_items: int = 0
 
 
 def unit_summaries(snapshot: Snapshot) -> tuple[UnitSummary, ...]:
-    """Each 责任单位 in order of first appearance: items, milestones per state, completion."""
+    """Each 责任单位 in order of first appearance (as lead or partner): lead items, milestones
+    per state, completion, partner items."""
     grouped: dict[str, list[ItemStatus]] = {}
+    partnered: dict[str, int] = {}
     for status in snapshot.items:
         grouped.setdefault(status.item.unit, []).append(status)
+        for partner in status.item.partners:
+            grouped.setdefault(partner, [])
+            partnered[partner] = partnered.get(partner, 0) + 1
     result = []
     for unit, items in grouped.items():
         summary = summarise(items)
-        result.append(UnitSummary(unit, summary.items, summary.states, summary.completion))
+        result.append(
+            UnitSummary(
+                unit, summary.items, summary.states, summary.completion, partnered.get(unit, 0)
+            )
+        )
     return tuple(result)
 
 
@@ -506,8 +519,11 @@ def item_blocks(
     report: ItemReport, snapshot: Snapshot, escalation: Escalation | None = None
 ) -> list[Block]:
     item, status = report.item, report.status
-    heading = _("{ref} {unit} (leader: {leader})").format(
-        ref=item.ref, unit=item.unit, leader=item.leader
+    unit = units_label(item)
+    heading = (
+        _("{ref} {unit} (leader: {leader})").format(ref=item.ref, unit=unit, leader=item.leader)
+        if item.leader
+        else f"{item.ref} {unit}"
     )
     progress = _("{progress}, light {light}").format(
         progress=percent_text(status.progress), light=light_label(status.light)
@@ -523,6 +539,12 @@ def item_blocks(
     return [
         Heading(3, heading),
         Field(_("Content"), (item.content,)),
+        *([Field(_("Sites"), ("、".join(item.sites),))] if item.sites else []),
+        *(
+            [Field(_("Investment"), (investment_text(item, status.values),))]
+            if item.investment is not None
+            else []
+        ),
         Field(_("Progress"), (progress,), status.progress),
         *([Field(_("Against 序时"), tuple(plan))] if plan else []),
         Field(_("Why this light"), (light_reason(status, snapshot.as_of, tolerance),)),
@@ -738,6 +760,8 @@ def interview_blocks(report: Report) -> list[Block]:
 
 
 def overdue_blocks(report: Report) -> list[Block]:
+    if not any(group.leader for group in report.overdue):
+        return overdue_by_unit_blocks(report)
     blocks: list[Block] = [Heading(1, _("3. Overdue, by leader"))]
     if not report.overdue:
         return [*blocks, Paragraph(_("Nothing is overdue."))]
@@ -767,6 +791,43 @@ def overdue_blocks(report: Report) -> list[Block]:
                 recorded_text(m),
             )
             for m in group.milestones
+        )
+        blocks += [Heading(2, title), Table("overdue", headers, rows)]
+    return blocks
+
+
+def overdue_by_unit_blocks(report: Report) -> list[Block]:
+    """A ledger without 责任领导: the overdue milestones under each 责任单位 (the lead), with its
+    partners named beside the milestone."""
+    blocks: list[Block] = [Heading(1, _("3. Overdue, by unit"))]
+    if not report.overdue:
+        return [*blocks, Paragraph(_("Nothing is overdue."))]
+    headers = (
+        _("No."),
+        _("Deadline"),
+        _("Due"),
+        _("Days late"),
+        _("Milestone"),
+        _("Required"),
+        _("Recorded"),
+    )
+    by_unit: dict[str, list[MilestoneStatus]] = {}
+    for group in report.overdue:
+        for status in group.milestones:
+            by_unit.setdefault(status.item.unit, []).append(status)
+    for unit, late in by_unit.items():
+        title = _("{leader}: {count} overdue").format(leader=unit or "—", count=len(late))
+        rows = tuple(
+            (
+                f"{m.item.ref}#{m.milestone.number}",
+                deadline_label(m),
+                iso(m.due),
+                str(m.days_late),
+                "；".join(filter(None, (milestone_text(m), partners_text(m.item)))),
+                required_text(m),
+                recorded_text(m),
+            )
+            for m in late
         )
         blocks += [Heading(2, title), Table("overdue", headers, rows)]
     return blocks

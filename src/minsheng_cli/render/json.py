@@ -26,6 +26,7 @@ def milestone_json(status: MilestoneStatus) -> dict[str, Any]:
         "name": item.project_name,
         "item": item.ref,
         "unit": item.unit,
+        "partners": list(item.partners),
         "leader": item.leader,
         "milestone": milestone.number,
         "track": milestone.track,
@@ -63,6 +64,7 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
         "item": item.ref,
         "content": item.content,
         "unit": item.unit,
+        "partners": list(item.partners),
         "leader": item.leader,
         "note": item.note,
         "progress": round(status.progress, 4),
@@ -112,7 +114,12 @@ def _names(item: Item) -> Iterable[str]:
 def indicator_json(item: Item, name: str) -> dict[str, Any]:
     indicator = item.indicator(name)
     assert indicator is not None
-    return {"name": indicator.name, "target": number(indicator.target), "unit": indicator.unit}
+    return {
+        "name": indicator.name,
+        "target": number(indicator.target),
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+    }
 
 
 def snapshot_header(snapshot: Snapshot) -> dict[str, Any]:

@@ -71,6 +71,26 @@ def recorded_text(status: MilestoneStatus) -> str:
     return amounts_text(status.recorded, status.item)
 
 
+def shortfalls(status: MilestoneStatus) -> list[tuple[str, str, str]]:
+    """The targets that fell short, each as (required, recorded, short by): "农村劳动力转移就业
+    2万人次", "1.9万人次", "0.1万人次"; the targets that were met are left out."""
+    units = units_of(status.item)
+    short = []
+    for name, target in status.milestone.targets.items():
+        got = status.recorded.get(name)
+        if got is not None and got >= target:
+            continue
+        unit = units.get(name, "")
+        short.append(
+            (
+                f"{measure_name(name)} {format_amount(target)}{unit}",
+                _("nothing recorded") if got is None else f"{format_amount(got)}{unit}",
+                f"{format_amount(round(target - (got or 0), 6))}{unit}",
+            )
+        )
+    return short
+
+
 def iso(day: date | None) -> str:
     return day.isoformat() if day else "—"
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from rich.cells import cell_len, get_character_cell_size, set_cell_size
+from rich.cells import cell_len, get_character_cell_size
 
+from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.sheet import Cell, Column, Part, Parts, Sheet, plain_text
 from minsheng_cli.text import without_controls
 
@@ -65,7 +66,12 @@ def table_lines(sheet: Sheet) -> Iterator[str]:
     yield lines[0]
     yield RULE * (sum(width for width, _ in columns) + len(GAP) * (len(columns) - 1))
     last = len(lines) - 2
+    headings: dict[int, list[Cell]] = {}
+    for row, heading in sheet.headings:
+        headings.setdefault(row, []).append(heading)
     for index, line in enumerate(lines[1:]):
+        for heading in headings.get(index, ()):
+            yield without_controls(plain_text(heading)).rstrip()
         yield line
         if index in sheet.section_ends and index < last:
             yield ""
@@ -124,7 +130,4 @@ def display_widths(texts: Iterable[str]) -> dict[str, int]:
 def _fitted(text: str, cap: int) -> str:
     if cell_len(text) <= cap:
         return text
-    head = text[: 2 * cap]  # enough characters for ``cap`` cells; Rich's cut walks every one
-    if cap < len(ELLIPSIS):
-        return set_cell_size(head, cap)
-    return set_cell_size(head, cap - len(ELLIPSIS)).rstrip() + ELLIPSIS
+    return cut_to(text[: 2 * cap], cap, ELLIPSIS)  # enough characters for ``cap`` cells

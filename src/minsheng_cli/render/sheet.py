@@ -53,13 +53,16 @@ class Column(NamedTuple):
 
 
 class Sheet(NamedTuple):
-    """A table: title, columns, rows of cells, and the rows after which a section ends."""
+    """A table: title, columns, rows of cells, the rows after which a section ends, and the
+    headings that stand on a line of their own, across the whole table, before a row."""
 
     title: Cell | None
     columns: tuple[Column, ...]
     rows: Sequence[tuple[Cell, ...]]
     section_ends: frozenset[int] = frozenset()
     expand: bool = False
+    headings: tuple[tuple[int, Cell], ...] = ()
+    """(row index, heading) in row order: a heading is never a cell, so no column folds it."""
 
 
 Part: TypeAlias = Sheet | Cell

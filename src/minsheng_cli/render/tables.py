@@ -4,8 +4,10 @@ never markup, so a project named "[red]x" prints literally."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from rich.cells import cell_len
 
 from minsheng_cli.core.evaluate import (
     ItemStatus,
@@ -17,8 +19,11 @@ from minsheng_cli.core.evaluate import (
     State,
     grouped_by_leader_then_unit,
 )
+from minsheng_cli.core.investment import investment_text
+from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item, Record, measure_name
+from minsheng_cli.ledger.model import PERCENT_KEY, Indicator, Item, Record, measure_name
+from minsheng_cli.render.cut import cut_to
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -29,6 +34,7 @@ from minsheng_cli.render.labels import (
     planned_amount,
     recorded_text,
     required_text,
+    shortfalls,
     state_label,
     units_of,
 )
@@ -83,23 +89,71 @@ def heading(snapshot: Snapshot | Milestones, what: str) -> Line:
 
 
 COMPACT_BELOW = 120
-"""Console width under which status draws a short bar and dates without the (ledger's) year."""
+"""Console width under which dates lose the (ledger's) year and bars are half as long."""
+NEXT_AT_LEAST = 16
+"""The fewest cells the next milestone's text gets before status stacks its columns."""
+NEXT_AT_MOST = 30
+"""Through a pipe (no width to fit) the next milestone is cut at 30 cells, as "..."."""
+PIPE_WIDTH = 1000
+"""A width at least this is a pipe's, not a terminal's."""
 
 
 def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 200) -> Parts:
-    compact = width < COMPACT_BELOW
+    """One row per item, laid out for ``width`` in a fixed order of fallbacks:
+
+    1. every column on its own, a 10-cell bar, dates in full, names and units on one line;
+    2. under 120 columns, or when that leaves the next milestone fewer than 16 cells: a 5-cell
+       bar and dates without the year (MM-DD);
+    3. when even that leaves fewer than 16 cells: columns stack, so each row takes two lines —
+       实事名称 over 责任单位, the deadline and due date over the next milestone's text, the
+       progress as a share without its bar.
+
+    The next milestone's text takes the room left and is cut with … before a number, never
+    inside one. A pipe (``width`` = PLAIN_WIDTH) always gets layout 1.
+    """
+    names = [cell_len(s.item.project_name) for s in items] or [0]
+    units = [cell_len(s.item.unit) for s in items] or [0]
+    name_width = max(cell_len(_("Project")), *names)
+    unit_width = max(cell_len(_("Unit")), *units)
+    leader = max([cell_len(_("Leader")), *(cell_len(s.item.leader) for s in items)])
+    light = cell_len(_("Light"))
+    for compact in (False, True):
+        if compact is False and width < COMPACT_BELOW:
+            continue
+        bar = max(cell_len(_("Progress")), (BAR_CELLS // 2 if compact else BAR_CELLS) + 5)
+        due = max(cell_len(_("Due")), 5 if compact else 10)
+        fixed = [max(4, cell_len(_("No."))), name_width, unit_width, leader, bar, due, light]
+        room = width - (sum(fixed) + 3 * (len(fixed) + 1) + 1)
+        if width >= PIPE_WIDTH:
+            return _status_in_columns(snapshot, items, compact, None)
+        if room >= NEXT_AT_LEAST:
+            return _status_in_columns(snapshot, items, compact, room)
+    stacked = [max(4, cell_len(_("No."))), max(name_width, unit_width), leader, 4, light]
+    room = width - (sum(stacked) + 3 * (len(stacked) + 1) + 1)
+    return _status_stacked(snapshot, items, max(room, NEXT_AT_LEAST))
+
+
+def _next_text(status: ItemStatus) -> str:
+    upcoming = status.next_due
+    return f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING
+
+
+def _status_in_columns(
+    snapshot: Snapshot, items: Sequence[ItemStatus], compact: bool, next_cells: int | None
+) -> Parts:
+    """``next_cells``: the room the next milestone has on a terminal; None through a pipe."""
     bar_cells = BAR_CELLS // 2 if compact else BAR_CELLS
-    # what the fixed columns take: 序号, 领导 (3 wide chars), bar + " 100%", date, light, padding
-    fixed = 5 + 6 + bar_cells + 5 + (5 if compact else 10) + 4 + 2 * 8
-    spare = max(24, width - fixed)
     columns = (
-        Column(_("No."), no_wrap=True, min_width=4),
-        Column(_("Project"), max_width=min(22, spare // 4), min_width=6, overflow="fold"),
-        Column(_("Unit"), max_width=min(20, spare // 4), min_width=6, overflow="fold"),
+        Column(_("No."), no_wrap=True),
+        Column(_("Project"), no_wrap=True),
+        Column(_("Unit"), no_wrap=True),
         Column(_("Leader"), no_wrap=True),
         Column(_("Progress"), no_wrap=True),
         Column(
-            _("Next milestone"), max_width=min(30, spare // 3), no_wrap=True, overflow="ellipsis"
+            _("Next milestone"),
+            max_width=NEXT_AT_MOST if next_cells is None else None,
+            no_wrap=True,
+            overflow="ellipsis",
         ),
         Column(_("Due"), no_wrap=True),
         Column(_("Light"), no_wrap=True, justify="center"),
@@ -113,10 +167,12 @@ def status_table(snapshot: Snapshot, items: Sequence[ItemStatus], width: int = 2
             (
                 item.ref,
                 item.project_name,
-                item.unit,
+                units_label(item),
                 item.leader,
                 progress_bar(status.progress, bar_cells),
-                f"{deadline_label(upcoming)} {upcoming.milestone.text}" if upcoming else NOTHING,
+                _next_text(status)
+                if next_cells is None
+                else cut_to(_next_text(status), next_cells),
                 due[5:] if compact and upcoming else due,
                 light_text(status.light),
             )
@@ -145,6 +201,34 @@ def escalation_lines(snapshot: Snapshot | Milestones, refs: set[str]) -> list[Li
     return lines
 
 
+def _status_stacked(snapshot: Snapshot, items: Sequence[ItemStatus], next_cells: int) -> Parts:
+    columns = (
+        Column(_("No."), no_wrap=True),
+        Column(f"{_('Project')}／{_('Unit')}", no_wrap=True),
+        Column(_("Leader"), no_wrap=True),
+        Column(_("Progress"), no_wrap=True, justify="right"),
+        Column(_("Next milestone"), no_wrap=True),
+        Column(_("Light"), no_wrap=True, justify="center"),
+    )
+    rows = []
+    for status in items:
+        item = status.item
+        upcoming = status.next_due
+        when = f"{deadline_label(upcoming)} {iso(upcoming.due)[5:]}" if upcoming else NOTHING
+        text = cut_to(upcoming.milestone.text, next_cells) if upcoming else ""
+        rows.append(
+            (
+                item.ref,
+                (Span(item.project_name + "\n"), Span(units_label(item), "dim")),
+                item.leader,
+                f"{status.progress * 100:.0f}%",
+                f"{when}\n{text}" if text else when,
+                light_text(status.light),
+            )
+        )
+    return (Sheet(heading(snapshot, _("status")), columns, rows), light_footer(items))
+
+
 def light_footer(items: Iterable[ItemStatus]) -> Line:
     counts = dict.fromkeys(Light, 0)
     for status in items:
@@ -159,30 +243,43 @@ def light_footer(items: Iterable[ItemStatus]) -> Line:
 
 
 def milestone_table(
-    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], what: str
+    snapshot: Snapshot | Milestones,
+    statuses: Sequence[MilestoneStatus],
+    what: str,
+    width: int = PIPE_WIDTH,
 ) -> Parts:
+    """One row per milestone. Under 120 columns (a terminal) 实事名称 is left out (序号 names
+    the item, `show` gives it) and due dates lose the year; the texts fold in what is left."""
+    narrow = width < COMPACT_BELOW
+    name = () if narrow else (Column(_("Project")),)
     columns = (
         Column(_("No."), no_wrap=True),
-        Column(_("Project"), max_width=12),
-        Column(_("Unit"), max_width=20),
+        *name,
+        Column(_("Unit")),
         Column(_("Deadline"), no_wrap=True),
         Column(_("Due"), no_wrap=True),
-        Column(_("Milestone"), max_width=34),
+        Column(_("Milestone"), ratio=3),
         Column(_("State"), no_wrap=True),
     )
     rows = [
         (
             f"{status.item.ref}#{status.milestone.number}",
-            status.item.project_name,
-            status.item.unit,
+            *(() if narrow else (status.item.project_name,)),
+            units_label(status.item),
             deadline_label(status),
-            iso(status.due),
+            _short_due(status, narrow),
             status.milestone.text,
             state_text(status.state),
         )
         for status in statuses
     ]
     return (Sheet(heading(snapshot, what), columns, rows), state_footer(statuses))
+
+
+def _short_due(status: MilestoneStatus, narrow: bool) -> str:
+    """The due date, without its year on a narrow terminal (the title gives the year)."""
+    due = iso(status.due)
+    return due[5:] if narrow and status.due else due
 
 
 def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
@@ -195,12 +292,12 @@ def state_footer(statuses: Iterable[MilestoneStatus]) -> Line:
     )
 
 
-def item_detail(status: ItemStatus) -> Parts:
+def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     item = status.item
     parts: list[Sheet | Line] = [item_header(item, status)]
-    if status.measures or item.indicators:
+    if status.measures or item.indicators or PERCENT_KEY in status.values:
         parts.append(measure_table(status))
-    parts.append(item_milestones(status))
+    parts.append(item_milestones(status, width))
     parts += [
         (Span(labelled(_("Adjusted")), "bold"), Span(adjustment_text(m)))
         for m in status.milestones
@@ -221,7 +318,9 @@ def item_header(item: Item, status: ItemStatus) -> Line:
     rows = [
         (_("Content"), item.content),
         (_("Leader"), item.leader),
-        (_("Unit"), item.unit),
+        (_("Unit"), units_label(item)),
+        (_("Sites"), "、".join(item.sites)),
+        (_("Investment"), investment_text(item, status.values)),
         (_("Note"), item.note),
     ]
     rows += [
@@ -254,7 +353,9 @@ def measure_table(status: ItemStatus) -> Sheet:
                 f"{planned_amount(measure.expected, indicator.target)}{indicator.unit}"
                 if measure
                 else NOTHING,
-                behind_text(measure, indicator.unit) if measure else "",
+                behind_text(measure, indicator.unit)
+                if measure
+                else short_text(indicator, recorded),
             )
         )
     percent = measured.get("percent")
@@ -268,7 +369,20 @@ def measure_table(status: ItemStatus) -> Sheet:
                 behind_text(percent, "%"),
             )
         )
+    elif "percent" in status.values:  # a work share reported beside the quantities, unplanned
+        share = f"{format_amount(status.values['percent'])}%"
+        rows.append((measure_name("percent"), "100%", share, NOTHING, ""))
     return Sheet(_("Indicators"), columns, rows)
+
+
+def short_text(indicator: Indicator, recorded: float | None) -> str:
+    """A rate below its target: 差5个百分点 (a % rate's gap is in percentage points)."""
+    if not indicator.is_rate or recorded is None or recorded >= indicator.target:
+        return ""
+    gap = format_amount(round(indicator.target - recorded, 6))
+    if indicator.unit == "%":
+        return _("{amount} percentage points short").format(amount=gap)
+    return _("{amount}{unit} short").format(amount=gap, unit=indicator.unit)
 
 
 def behind_text(measure: Measure, unit: str) -> Span:
@@ -288,31 +402,43 @@ def behind_text(measure: Measure, unit: str) -> Span:
     )
 
 
-def item_milestones(status: ItemStatus) -> Sheet:
+def item_milestones(status: ItemStatus, width: int = PIPE_WIDTH) -> Sheet:
+    """The item's milestones, under each track's heading. Through a pipe the heading sits over
+    the texts (their column is wide); under 120 columns it is a line of its own, and the dates
+    lose their year, so the texts have the room."""
+    narrow = width < COMPACT_BELOW
     headers = ("#", _("Deadline"), _("Due"), _("Milestone"), _("Target"), _("State"), _("Met on"))
-    wrapped = (_("Milestone"), _("Target"))
-    columns = tuple(Column(header, no_wrap=header not in wrapped) for header in headers)
+    wrapped = {_("Milestone"): 3, _("Target"): 1}
+    columns = tuple(
+        Column(header, no_wrap=header not in wrapped, ratio=wrapped.get(header))
+        for header in headers
+    )
     rows: list[tuple[Cell, ...]] = []
+    headings: list[tuple[int, Cell]] = []
     current_track: str | None = None
     for milestone_status in status.milestones:
         milestone = milestone_status.milestone
         if milestone.track and milestone.track != current_track:
             position = [t.heading for t in status.item.tracks].index(milestone.track) + 1
             track = Span(numbered_track(position, milestone.track), "bold")
-            rows.append(("", "", "", track, "", "", ""))  # over the texts: the column is wide
+            if narrow:
+                headings.append((len(rows), track))
+            else:
+                rows.append(("", "", "", track, "", "", ""))  # over the texts: the column is wide
             current_track = milestone.track
+        met_on = iso(milestone_status.met_on) if milestone_status.met_on else ""
         rows.append(
             (
                 str(milestone.number),
                 deadline_label(milestone_status),
-                iso(milestone_status.due),
+                _short_due(milestone_status, narrow),
                 milestone.text,
                 amounts_text(milestone.targets, status.item),
                 state_text(milestone_status.state),
-                iso(milestone_status.met_on) if milestone_status.met_on else "",
+                met_on[5:] if narrow else met_on,
             )
         )
-    return Sheet(_("Milestones"), columns, rows)
+    return Sheet(_("Milestones"), columns, rows, headings=tuple(headings))
 
 
 def adjustment_text(status: MilestoneStatus) -> str:
@@ -351,15 +477,23 @@ def adjustment_text(status: MilestoneStatus) -> str:
 
 
 def record_table(item: Item, records: Sequence[Record]) -> Sheet:
-    columns = tuple(
-        Column(header) for header in (_("Date"), _("Reported by"), _("What"), _("Note"))
+    columns = (
+        Column(_("Date"), no_wrap=True),
+        Column(_("Reported by"), no_wrap=True),
+        Column(_("What"), ratio=2),
+        Column(_("Note")),
     )
     rows: list[tuple[Cell, ...]] = []
-    for record in records:
+    for record in sorted(records, key=lambda r: r.date):  # by date, the file's order within one
         if record.done or record.undone:
             what = (_("ticked: {text}") if record.done else _("tick taken back: {text}")).format(
                 text=record.done or record.undone
             )
+            track = next(
+                (m.track for m in item.milestones if record.ticks(m) is not None and m.track), None
+            )
+            if track:
+                what += f"（{track}）"
             if record.period:
                 what += f"（{record.period}月）"
         elif record.reschedule is not None:
@@ -395,64 +529,118 @@ def overdue_report(
     if not statuses:
         return (title, Span(_("Nothing is overdue."), "green"), *slipping)
     compact = width < OVERDUE_COMPACT_BELOW
-    rows: list[tuple[Cell, ...]] = []
-    section_ends: set[int] = set()
-    for leader, units in grouped_by_leader_then_unit(statuses).items():
-        for unit_index, (unit, late) in enumerate(units.items()):
-            if compact:
-                rows += _unit_heading_rows(leader if unit_index == 0 else None, unit)
-            for row_index, status in enumerate(late):
-                named: tuple[Cell, ...] = ()
-                if not compact:
-                    first = unit_index == 0 and row_index == 0
-                    named = (
-                        Span(leader or NOTHING if first else "", "bold"),
-                        _first(unit, row_index),
-                    )
-                rows.append((*named, *overdue_cells(status, compact)))
-        section_ends.add(len(rows) - 1)
+    leaders = any(status.item.leader for status in statuses)  # else grouped by unit alone
+    grouped = grouped_rows(
+        statuses, compact, lambda status: overdue_cells(status, compact), leaders=leaders
+    )
     total = Span(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
             count=len(statuses)
         ),
         "bold red",
     )
-    sheet = Sheet(title, overdue_columns(compact), rows, frozenset(section_ends), expand=compact)
-    return (sheet, total, *slipping)
+    return (Sheet(title, overdue_columns(compact, leaders), *grouped), total, *slipping)
+
+
+class Grouped(NamedTuple):
+    rows: list[tuple[Cell, ...]]
+    section_ends: frozenset[int]
+    expand: bool
+    headings: tuple[tuple[int, Cell], ...]
+
+
+def grouped_rows(
+    statuses: Sequence[MilestoneStatus],
+    compact: bool,
+    cells: Callable[[MilestoneStatus], tuple[Cell, ...]],
+    *,
+    leaders: bool = True,
+) -> Grouped:
+    """Rows grouped by 责任领导 then 责任单位, each named once: in two columns of their own, or
+    (``compact``) as headings on lines of their own over their rows, a section per leader.
+    A ledger without leaders (``leaders`` False) is grouped by unit alone, a section each."""
+    rows: list[tuple[Cell, ...]] = []
+    section_ends: set[int] = set()
+    headings: list[tuple[int, Cell]] = []
+    for leader, units in grouped_by_leader_then_unit(statuses).items():
+        for unit_index, (unit, group) in enumerate(units.items()):
+            if compact:
+                if unit_index == 0 and leaders:
+                    headings.append((len(rows), leader_heading(leader)))
+                headings.append((len(rows), Span(unit or NOTHING, "bold")))
+            for row_index, status in enumerate(group):
+                named: tuple[Cell, ...] = ()
+                if not compact:
+                    first = unit_index == 0 and row_index == 0
+                    named = (
+                        Span(leader or NOTHING if first else "", "bold"),
+                        _first(unit, row_index),
+                    )[0 if leaders else 1 :]
+                rows.append((*named, *cells(status)))
+            if not leaders:
+                section_ends.add(len(rows) - 1)
+        section_ends.add(len(rows) - 1)
+    return Grouped(rows, frozenset(section_ends), False, tuple(headings))
+
+
+AGENDA_COMPACT_BELOW = 150
+"""The leader, unit and project columns need about 150; below that leader and unit head rows."""
+
+
+def agenda_table(
+    snapshot: Snapshot | Milestones, statuses: Sequence[MilestoneStatus], what: str, width: int
+) -> Parts:
+    """The month's agenda for the dispatch meeting, grouped like `overdue`: by 责任领导, then
+    责任单位, each group in due order. On a narrow terminal the leader and unit head their rows,
+    实事名称 is left out and due dates lose the year."""
+    compact = width < AGENDA_COMPACT_BELOW
+    lead = () if compact else (Column(_("Leader"), no_wrap=True), Column(_("Unit"), no_wrap=True))
+    name = () if compact else (Column(_("Project")),)
+    columns = (
+        *lead,
+        Column(_("No."), no_wrap=True),
+        *name,
+        Column(_("Deadline"), no_wrap=True),
+        Column(_("Due"), no_wrap=True),
+        Column(_("Milestone"), ratio=3),
+        Column(_("State"), no_wrap=True),
+    )
+
+    def cells(status: MilestoneStatus) -> tuple[Cell, ...]:
+        return (
+            f"{status.item.ref}#{status.milestone.number}",
+            *(() if compact else (status.item.project_name,)),
+            deadline_label(status),
+            _short_due(status, compact),
+            status.milestone.text,
+            state_text(status.state),
+        )
+
+    sheet = Sheet(heading(snapshot, what), columns, *grouped_rows(statuses, compact, cells))
+    return (sheet, state_footer(statuses))
 
 
 def _first(unit: str, row_index: int) -> str:
     return (unit or NOTHING) if row_index == 0 else ""
 
 
-def _unit_heading_rows(leader: str | None, unit: str) -> list[tuple[Cell, ...]]:
-    """On a narrow terminal: the leader (before their first unit) and the unit head the rows."""
-    blank = ("", "", "")
-    rows: list[tuple[Cell, ...]] = []
-    if leader is not None:
-        rows.append((*blank, Span(labelled(_("Leader")) + (leader or NOTHING), "bold"), "", ""))
-    rows.append((*blank, Span(unit or NOTHING, "bold"), "", ""))
-    return rows
+def leader_heading(leader: str) -> Span:
+    """On a narrow terminal the leader heads their units' rows: 责任领导：王继讲."""
+    return Span(labelled(_("Leader")) + (leader or NOTHING), "bold")
 
 
-def overdue_columns(compact: bool) -> tuple[Column, ...]:
-    lead = () if compact else (_("Leader"), _("Unit"))
+def overdue_columns(compact: bool, leaders: bool = True) -> tuple[Column, ...]:
+    lead = () if compact else (_("Leader"), _("Unit"))[0 if leaders else 1 :]
     deadline = () if compact else (_("Deadline"),)
     fixed = tuple(
         Column(header, no_wrap=True)
         for header in (*lead, _("No."), *deadline, _("Due"), _("Days late"))
     )
     texts = (
-        Column(_("Milestone"), ratio=3 if compact else None, overflow="fold"),
-        *(
-            Column(
-                header,
-                ratio=1 if compact else None,
-                max_width=None if compact else 24,
-                overflow="fold",
-            )
-            for header in (_("Required"), _("Recorded"))
-        ),
+        Column(_("Milestone"), ratio=2 if compact else None, overflow="fold"),
+        Column(_("Required"), ratio=1 if compact else None, overflow="fold"),
+        Column(_("Recorded"), no_wrap=True),
+        Column(_("Short by"), no_wrap=True),
     )
     return fixed + texts
 
@@ -463,21 +651,39 @@ def overdue_cells(status: MilestoneStatus, compact: bool) -> tuple[Cell, ...]:
     item, milestone, due = status.item, status.milestone, iso(status.due)
     number = f"{item.project}.{item.number}#{milestone.number}"
     days_late = Span(str(status.days_late), "bold red")
-    asked = (milestone.text, required_text(status), recorded_text(status))
+    text = "\n".join(filter(None, (milestone.text, partners_text(item))))
+    asked = (text, *short_cells(status))
     if compact:
         return (number, due[5:] if status.due else due, days_late, *asked)
     return (number, deadline_label(status), due, days_late, *asked)
 
 
+def short_cells(status: MilestoneStatus) -> tuple[str, str, str]:
+    """Required, recorded and short by, for the targets that fell short only (one a line); a
+    milestone to tick off says so."""
+    short = shortfalls(status)
+    if status.milestone.needs_tick or not short:
+        return (required_text(status), recorded_text(status), NOTHING)
+    return (
+        "\n".join(a for a, _b, _c in short),
+        "\n".join(b for _a, b, _c in short),
+        "\n".join(c for _a, _b, c in short),
+    )
+
+
 def history_table(entries: Sequence[Entry]) -> Parts:
     if not entries:
         return (_("No recorded changes yet."),)
-    wrapped = _("What")
-    columns = tuple(
-        Column(header, no_wrap=header != wrapped)
-        for header in (_("When"), _("Who"), _("Reported by"), _("What"), _("Commit"))
+    columns = (
+        Column(_("When"), no_wrap=True),
+        Column(_("Who"), no_wrap=True),
+        Column(_("Reported by"), no_wrap=True),
+        Column(_("What"), ratio=2),
+        Column(_("Note")),
+        Column(_("Commit"), no_wrap=True),
     )
     rows = [
-        (entry.when, entry.author, entry.reporter, entry.subject, entry.commit) for entry in entries
+        (entry.when, entry.author, entry.reporter, entry.subject, entry.note, entry.commit)
+        for entry in entries
     ]
     return (Sheet(_("History"), columns, rows),)

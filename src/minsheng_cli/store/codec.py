@@ -29,7 +29,7 @@ from datetime import date
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from pathlib import Path
-from types import NoneType, UnionType
+from types import MappingProxyType, NoneType, UnionType
 from typing import Any, NamedTuple, cast, get_args, get_origin, get_type_hints
 
 from minsheng_cli.ledger import model
@@ -39,6 +39,8 @@ from minsheng_cli.ledger.model import Item, Ledger, Project, Workspace
 PLAIN = "plain"
 """A number, a flag or None, stored as it is."""
 AMOUNTS = "amounts"
+NAMES = "names"
+"""A mapping of text to text (the workspace's aliases), stored as a JSON object."""
 """A mapping of names to amounts, stored as a JSON object, read back as a dict."""
 TEXT = "text"
 """A str or None, stored as its index in the entry's list of distinct texts."""
@@ -48,6 +50,8 @@ KIND = "kind"
 """A DueKind, stored as its index in ``KINDS``."""
 FILE = "file"
 """A task file, stored as its name; read back as the workspace's Path of that name."""
+TEXTS = "texts"
+"""A tuple of texts (an item's partners), stored as a JSON list of its texts."""
 RULES = "rules"
 """The workspace's deadline rules: None for the defaults, else the mapping of word to day."""
 KINDS: tuple[DueKind, ...] = tuple(DueKind)
@@ -114,9 +118,11 @@ def form_of(kind: type, field: str, hints: Mapping[str, Any]) -> str | Table:
     hint = hints[field]
     if get_origin(hint) is tuple:  # tuple[Child, ...]: the child's table
         child = get_args(hint)[0]
+        if child is str:
+            return TEXTS
         return table_of(child, ITEM_FROM_PROJECT if child is Item else None)
     if get_origin(hint) is Mapping:
-        return AMOUNTS
+        return NAMES if get_args(hint)[1] is str else AMOUNTS
     kinds = set(get_args(hint) if isinstance(hint, UnionType) else (hint,)) - {NoneType}
     for form, types in FORM_TYPES:
         if kinds <= types:
@@ -195,6 +201,16 @@ class _Encoder:
             names = set(map(type, chain.from_iterable(column)))
             amounts = set(map(type, chain.from_iterable(map(dict.values, column))))
             _require(names <= {str} and amounts <= _NUMBERS, "amounts that are not amounts")
+        elif form == NAMES:
+            _require(all(isinstance(n, Mapping) for n in column), "names that are not mappings")
+            pairs = [(k, v) for names in column for k, v in names.items()]
+            _require(all(isinstance(x, str) for pair in pairs for x in pair), "names not text")
+            return [dict(names) for names in column]
+        elif form == TEXTS:
+            _require(types <= {tuple}, "texts that are not tuples")
+            words = set(map(type, chain.from_iterable(column)))
+            _require(words <= {str}, "texts that are not text")
+            return [list(texts) for texts in column]
         elif form == RULES:
             _require(types <= {DeadlineRules}, "rules that are not DeadlineRules")
             return [None if r.days is DEFAULT_RULES else dict(r.days) for r in column]
@@ -217,7 +233,7 @@ class _Encoder:
 
     @staticmethod
     def stored(form: str | Table, column: list[Any], index: Mapping[Any, int] | None) -> Any:
-        if form in (PLAIN, AMOUNTS, RULES):
+        if form in (PLAIN, AMOUNTS, RULES, NAMES, TEXTS):
             return column
         return pack(column if index is None else list(map(index.__getitem__, column)))
 
@@ -291,6 +307,10 @@ class _Decoder:
         """A stored column as its values (for a Table form: its counts)."""
         if form in (PLAIN, AMOUNTS):
             return stored
+        if form == NAMES:
+            return [MappingProxyType(dict(names)) for names in stored]
+        if form == TEXTS:
+            return [tuple(texts) for texts in stored]
         if form == RULES:
             return [DeadlineRules() if r is None else DeadlineRules(dict(r)) for r in stored]
         column = unpack(stored)

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
 from minsheng_cli.errors import LedgerProblems, Problem, UsageError
@@ -191,6 +192,8 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         warning_days=data.get("warning_days", 10),
         tolerance_days=data.get("tolerance_days", 15),
         rules=rules,
+        aliases=MappingProxyType(dict(data.get("aliases", {}))),
+        late_until=date.fromisoformat(data["late_until"]) if data.get("late_until") else None,
         **data.get("escalation", {}),
     )
     return workspace, problems

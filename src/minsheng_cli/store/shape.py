@@ -32,6 +32,7 @@ class Field(NamedTuple):
     rows: type[tuple[Any, ...]] | None = None
     amounts: bool = False
     one: bool = False
+    texts: bool = False
 
 
 def conforms(objects: Iterable[tuple[Any, ...]], kind: type[tuple[Any, ...]]) -> bool:
@@ -46,6 +47,8 @@ def conforms(objects: Iterable[tuple[Any, ...]], kind: type[tuple[Any, ...]]) ->
         if field.rows is not None and not conforms(_children(column, field), field.rows):
             return False
         if field.amounts and not _amounts(column):
+            return False
+        if field.texts and not set(map(type, chain.from_iterable(column))) <= {str}:
             return False
     return True
 
@@ -76,6 +79,8 @@ def _field(hint: Any) -> Field:
         rows = next((f.rows for f in options if f.rows is not None), None)
         allowed = frozenset(chain.from_iterable(f.types for f in options))
         return Field(allowed, rows, any(f.amounts for f in options), any(f.one for f in options))
+    if origin is tuple and get_args(hint)[0] is str:
+        return Field(frozenset((tuple,)), texts=True)
     if origin is tuple:
         return Field(frozenset((tuple,)), get_args(hint)[0])
     if origin in (Mapping, dict):

@@ -42,6 +42,8 @@ class Entry(NamedTuple):
     items: tuple[str, ...]
     reporter: str
     files: tuple[str, ...] = ()
+    note: str = ""
+    """The clerk's words in the message (a note, evidence): the lines the program quoted."""
 
 
 class GitMissing(GitError):
@@ -384,6 +386,7 @@ def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> li
         "--",
         *paths,
     )
+    notes = _notes(root, paths)
     entries = []
     for chunk in result.stdout.split(RECORD):
         if not chunk.strip():
@@ -395,6 +398,30 @@ def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> li
         items = tuple(x.strip() for x in parts[4].split(",") if x.strip())
         files = tuple(n for n in names.splitlines() if n.strip())
         entries.append(
-            Entry(parts[0], parts[1], parts[2], parts[3], items, parts[5].strip(), files)
+            Entry(
+                parts[0],
+                parts[1],
+                parts[2],
+                parts[3],
+                items,
+                parts[5].strip(),
+                files,
+                notes.get(parts[0], ""),
+            )
         )
     return entries
+
+
+def _notes(root: Path, paths: Sequence[str]) -> dict[str, str]:
+    """Each commit's note: the lines of its body the program quoted (indented by QUOTE),
+    unindented and joined with spaces."""
+    result = run_git(root, "log", f"--format={RECORD}%h{FIELD}%b", "--", *paths)
+    notes: dict[str, str] = {}
+    for chunk in result.stdout.split(RECORD):
+        commit, _sep, body = chunk.partition(FIELD)
+        quoted = [
+            line[len(QUOTE) :].strip() for line in body.splitlines() if line.startswith(QUOTE)
+        ]
+        if quoted:
+            notes[commit.strip()] = " ".join(quoted)
+    return notes

@@ -16,7 +16,15 @@ from typing import Any
 
 import yaml
 
-from minsheng_cli.core.evaluate import State, evaluate_milestones, tick_date, value_timeline
+from minsheng_cli.core.evaluate import (
+    Clock,
+    Light,
+    State,
+    evaluate_item,
+    evaluate_milestones,
+    tick_date,
+    value_timeline,
+)
 from minsheng_cli.errors import LedgerProblems, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger import yamltext
@@ -49,6 +57,13 @@ class Update:
     by: str = ""
     note: str = ""
     correct: bool = False
+    confirmed: bool = False
+    """--yes: the clerk has checked a value far above its target (see IMPLAUSIBLE_SHARE)."""
+
+
+IMPLAUSIBLE_SHARE = 1.5
+"""A value above 150% of its target is more likely a slip (an extra 0, the year's figure
+for the month's) than a real overachievement: it is recorded only with --yes."""
 
 
 @dataclass(slots=True)
@@ -59,7 +74,7 @@ class Checked:
 
 def check_update(item: Item, update: Update, workspace: Workspace, today: date) -> Checked:
     """Refuse what cannot be true; warn about what is surprising (超额完成). Pure."""
-    _check_day(update.day, workspace, today)
+    _check_day(update.day, workspace, today, item)
     if not update.values:
         raise UsageError(_("nothing to record: give --percent P or --set INDICATOR=VALUE"))
     if update.correct and not update.note:
@@ -98,8 +113,17 @@ def _plain_number(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _check_day(day: date, workspace: Workspace, today: date) -> None:
-    if day.year != workspace.year:
+def _check_day(day: date, workspace: Workspace, today: date, item: Item) -> None:
+    if workspace.year_end < day <= workspace.records_until:
+        _check_late(item, day, workspace)
+    elif day > workspace.records_until:
+        raise UsageError(
+            _(
+                "the date {day} is after {until}, the last day work past the year may be"
+                " recorded (late_until: in minsheng.yaml)"
+            ).format(day=day.isoformat(), until=workspace.records_until.isoformat())
+        )
+    elif day.year != workspace.year:
         raise UsageError(
             _(
                 "the date {day} is outside the ledger's year {year}; give the day it happened"
@@ -114,6 +138,18 @@ def _check_day(day: date, workspace: Workspace, today: date) -> None:
         )
 
 
+def _check_late(item: Item, day: date, workspace: Workspace) -> None:
+    """Past 31 December only an item not complete by then takes more progress (a late finish)."""
+    year_end = Clock(workspace.year_end, workspace.year, workspace.warning_days)
+    if evaluate_item(Ledger(workspace, ()), item, year_end).light is Light.DONE:
+        raise UsageError(
+            _(
+                "{ref} was complete by 31 December; a record dated {day} belongs to no open work"
+                " of {year}"
+            ).format(ref=item.ref, day=day.isoformat(), year=workspace.year)
+        )
+
+
 def _check_value(item: Item, name: str, value: float, update: Update) -> list[str]:
     if name == PERCENT_KEY:
         if not 0 <= value <= 100:
@@ -122,14 +158,9 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
                     value=format_amount(value)
                 )
             )
-        if not item.uses_percent:
-            raise UsageError(
-                _(
-                    "{ref} has no milestone measured in percent of the work; record its"
-                    " indicators with --set"
-                ).format(ref=item.ref)
-            )
         total, unit = 100.0, "%"
+    elif item.records_investment(name):
+        total, unit = item.investment or 0.0, item.investment_unit
     else:
         indicator = item.indicator(name)
         if indicator is None:
@@ -147,6 +178,20 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
             )
         )
     _check_against_history(item, name, value, update)
+    if total > 0 and value > IMPLAUSIBLE_SHARE * total and not update.confirmed:
+        raise UsageError(
+            _(
+                "{name} {value}{unit} is {share}% of the target {total}{unit}, more than 150%;"
+                " nothing was recorded. Check the number; if it is right, run the command again"
+                " with --yes"
+            ).format(
+                name=measure_name(name),
+                value=format_amount(value),
+                unit=unit,
+                share=format_amount(round(value / total * 100)),
+                total=format_amount(total),
+            )
+        )
     if value > total:
         return [
             _("{name} {value}{unit} exceeds the target {total}{unit} (超额完成)").format(
@@ -160,7 +205,10 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
 
 
 def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
-    """Values are cumulative: a lower number than before needs --correct and a note."""
+    """Values are cumulative: a lower number than before needs --correct and a note. A rate is a
+    level, not a count: a lower report is news, not a correction."""
+    if item.is_rate(name):
+        return
     timeline = value_timeline(item.records)
     before = [values[name] for day, values in timeline if day <= update.day and name in values]
     after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
@@ -198,7 +246,7 @@ def check_tick(
     today: date,
 ) -> None:
     """done/undone: only milestones without numeric targets, never twice in a row."""
-    _check_day(day, workspace, today)
+    _check_day(day, workspace, today, item)
     if milestone.targets:
         raise UsageError(
             _(
@@ -359,7 +407,7 @@ def check_reschedule(
 ) -> list[str]:
     """Refuse a change without approval, to nothing, to an unreadable deadline or to a target the
     milestone does not have; warn when the milestone was already overdue on the day. Pure."""
-    _check_day(change.day, workspace, today)
+    _check_day(change.day, workspace, today, item)
     if not change.approval:
         raise UsageError(
             _("a reschedule needs --approval: who approved the change, and where (会议纪要, 文号)")

@@ -1,0 +1,72 @@
+"""--help in the interface's language, Click's own words too (issue 12): no "Usage",
+"Options" or "Show this message and exit." around the Chinese."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import run_cli
+
+CLICK_WORDS = ("Usage:", "Options:", "Commands:", "Arguments:", "Show this message", "env var")
+
+
+def help_of(*args: str) -> str:
+    """--help through CliRunner, which names the program "root"."""
+    result = run_cli(None, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_programs_help_is_chinese_throughout() -> None:
+    out = help_of()
+    assert out.startswith("用法：root [OPTIONS] COMMAND [ARGS]...")
+    assert "\n选项：\n" in out and "\n命令：\n" in out
+    assert "显示本帮助并退出。" in out
+    assert "[环境变量：MINSHENG_LANG]" in out
+    assert not [word for word in CLICK_WORDS if word in out]
+
+
+@pytest.mark.parametrize("command", ["status", "show", "update", "overdue", "agenda"])
+def test_a_commands_help_is_chinese_throughout(command: str) -> None:
+    out = help_of(command)
+    assert out.startswith(f"用法：root {command} [OPTIONS]")
+    assert "\n选项：\n" in out
+    assert "  --help" in out and "显示本帮助并退出。" in out
+    assert not [word for word in CLICK_WORDS if word in out]
+
+
+def test_an_argument_is_listed_under_chinese_words() -> None:
+    out = help_of("show")
+    assert "\n参数：\n" in out
+    assert "[必填]" in out
+
+
+def program_help(*args: str) -> str:
+    """--help from the program itself, which reads --lang before its commands are defined."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MINSHENG_LANG", "LANG", "LC_ALL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "minsheng_cli", *args, "--help"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.decode("utf-8")
+
+
+def test_the_program_says_usage_in_chinese_by_default_and_in_english_with_lang_en() -> None:
+    chinese = program_help("status")
+    assert chinese.startswith("用法：python -m minsheng_cli status [OPTIONS]")
+    assert "显示本帮助并退出。" in chinese
+    assert not [word for word in CLICK_WORDS if word in chinese]
+    top = program_help("--lang", "en")
+    assert top.startswith("Usage: python -m minsheng_cli [OPTIONS] COMMAND [ARGS]...")
+    assert "\nOptions:\n" in top and "\nCommands:\n" in top
+    status = program_help("--lang", "en", "status")
+    assert status.startswith("Usage: python -m minsheng_cli status [OPTIONS]")
+    assert "Show this message and exit." in status
+    assert "用法" not in status + top and "选项" not in status + top
