@@ -99,9 +99,9 @@ def ledger_columns(extras: Extras = NO_EXTRAS) -> tuple[Column, ...]:
         Column(_("Days late")),
         Column(_("Latest progress")),
         Column(_("Reported on"), "yyyy-mm-dd"),
+        Column(_("Adjusted")),
         *((Column(_("Sites")),) if extras.sites else ()),
         *((Column(_("Planned investment")), Column(_("Investment spent"))) if extras.money else ()),
-        Column(_("Adjusted")),
     )
 
 
@@ -130,9 +130,9 @@ def ledger_cells(row: ExportRow, extras: Extras = NO_EXTRAS) -> tuple[Cell, ...]
         row.days_late,
         latest_text(row),
         row.progress[1],
+        adjustment_text(status),
         *sites,
         *money,
-        adjustment_text(status),
     )
 
 
