@@ -73,7 +73,7 @@ def test_the_program_says_usage_in_chinese_by_default_and_in_english_with_lang_e
     assert "用法" not in status + top and "选项" not in status + top
 
 
-def test_a_command_name_with_a_typo_is_said_in_the_clerks_language(tmp_path: Path) -> None:
+def test_a_command_name_with_a_typo_is_said_in_the_clerks_language() -> None:
     typo = run_cli(None, ["statu"])
     assert (typo.exit_code, typo.stdout) == (2, "")
     assert typo.stderr.strip() == "错误：“statu”不是 minsheng 的命令；是否要用 status？"
