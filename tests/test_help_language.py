@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from minsheng_cli.i18n import set_language
 from tests.conftest import run_cli
 
 CLICK_WORDS = ("Usage:", "Options:", "Commands:", "Arguments:", "Show this message", "env var")
@@ -70,3 +71,15 @@ def test_the_program_says_usage_in_chinese_by_default_and_in_english_with_lang_e
     assert status.startswith("Usage: python -m minsheng_cli status [OPTIONS]")
     assert "Show this message and exit." in status
     assert "用法" not in status + top and "选项" not in status + top
+
+
+def test_a_command_name_with_a_typo_is_said_in_the_clerks_language() -> None:
+    typo = run_cli(None, ["statu"])
+    assert (typo.exit_code, typo.stdout) == (2, "")
+    assert typo.stderr.strip() == "错误：“statu”不是 minsheng 的命令；是否要用 status？"
+    set_language("en")  # as the console script does from --lang before Click runs
+    unknown = run_cli(None, ["frobnicate"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr.strip() == (
+        "error: “frobnicate” is not a minsheng command; see `minsheng --help`"
+    )

@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
@@ -95,6 +96,22 @@ class MinshengGroup(TyperGroup):
     """Turns the project's own errors into one line and an exit code; a traceback means a bug."""
 
     context_class = HelpContext
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """A command name that is not one (a typo) is said in the clerk's language, with the
+        names it is close to, instead of Click's English."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in self.commands:
+            close = get_close_matches(name, list(self.commands))
+            hint = (
+                _("did you mean {names}?").format(names="、".join(close))
+                if close
+                else _("see `minsheng --help`")
+            )
+            raise UsageError(
+                _("“{name}” is not a minsheng command; {hint}").format(name=name, hint=hint)
+            )
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Command | None:
         command = super().get_command(ctx, cmd_name)

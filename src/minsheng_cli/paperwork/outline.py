@@ -760,77 +760,45 @@ def interview_blocks(report: Report) -> list[Block]:
 
 
 def overdue_blocks(report: Report) -> list[Block]:
-    if not any(group.leader for group in report.overdue):
-        return overdue_by_unit_blocks(report)
-    blocks: list[Block] = [Heading(1, _("3. Overdue, by leader"))]
+    """The overdue milestones under each 责任领导, with their units; a ledger without leaders has
+    them under each 责任单位 (the lead) instead, its partners named beside the milestone."""
+    by_leader = any(group.leader for group in report.overdue)
+    heading = _("3. Overdue, by leader") if by_leader else _("3. Overdue, by unit")
+    blocks: list[Block] = [Heading(1, heading)]
     if not report.overdue:
         return [*blocks, Paragraph(_("Nothing is overdue."))]
-    headers = (
-        _("Unit"),
-        _("No."),
-        _("Deadline"),
-        _("Due"),
-        _("Days late"),
-        _("Milestone"),
-        _("Required"),
-        _("Recorded"),
-    )
-    for group in report.overdue:
-        title = _("{leader}: {count} overdue").format(
-            leader=group.leader or "—", count=len(group.milestones)
-        )
-        rows = tuple(
-            (
-                m.item.unit,
-                f"{m.item.ref}#{m.milestone.number}",
-                deadline_label(m),
-                iso(m.due),
-                str(m.days_late),
-                milestone_text(m),
-                required_text(m),
-                recorded_text(m),
-            )
-            for m in group.milestones
-        )
-        blocks += [Heading(2, title), Table("overdue", headers, rows)]
-    return blocks
-
-
-def overdue_by_unit_blocks(report: Report) -> list[Block]:
-    """A ledger without 责任领导: the overdue milestones under each 责任单位 (the lead), with its
-    partners named beside the milestone."""
-    blocks: list[Block] = [Heading(1, _("3. Overdue, by unit"))]
-    if not report.overdue:
-        return [*blocks, Paragraph(_("Nothing is overdue."))]
-    headers = (
-        _("No."),
-        _("Deadline"),
-        _("Due"),
-        _("Days late"),
-        _("Milestone"),
-        _("Required"),
-        _("Recorded"),
-    )
-    by_unit: dict[str, list[MilestoneStatus]] = {}
+    sections: dict[str, list[MilestoneStatus]] = {}
     for group in report.overdue:
         for status in group.milestones:
-            by_unit.setdefault(status.item.unit, []).append(status)
-    for unit, late in by_unit.items():
-        title = _("{leader}: {count} overdue").format(leader=unit or "—", count=len(late))
-        rows = tuple(
-            (
-                f"{m.item.ref}#{m.milestone.number}",
-                deadline_label(m),
-                iso(m.due),
-                str(m.days_late),
-                "；".join(filter(None, (milestone_text(m), partners_text(m.item)))),
-                required_text(m),
-                recorded_text(m),
-            )
-            for m in late
-        )
+            key = group.leader if by_leader else status.item.unit
+            sections.setdefault(key, []).append(status)
+    headers = (
+        *((_("Unit"),) if by_leader else ()),
+        _("No."),
+        _("Deadline"),
+        _("Due"),
+        _("Days late"),
+        _("Milestone"),
+        _("Required"),
+        _("Recorded"),
+    )
+    for name, late in sections.items():
+        title = _("{leader}: {count} overdue").format(leader=name or "—", count=len(late))
+        rows = tuple((*((m.item.unit,) if by_leader else ()), *_overdue_cells(m)) for m in late)
         blocks += [Heading(2, title), Table("overdue", headers, rows)]
     return blocks
+
+
+def _overdue_cells(status: MilestoneStatus) -> tuple[str, ...]:
+    return (
+        f"{status.item.ref}#{status.milestone.number}",
+        deadline_label(status),
+        iso(status.due),
+        str(status.days_late),
+        "；".join(filter(None, (milestone_text(status), partners_text(status.item)))),
+        required_text(status),
+        recorded_text(status),
+    )
 
 
 def due_next_blocks(report: Report) -> list[Block]:
