@@ -170,3 +170,19 @@ def test_escalations_are_what_evaluating_every_month_end_gives(
     from minsheng_cli.core.escalation import escalations
 
     assert escalations(half_year, day) == escalations_by_evaluating_every_month_end(half_year, day)
+
+
+@pytest.mark.parametrize("day", [date(2023, m, 28) for m in range(1, 13)] + [date(2023, 6, 30)])
+def test_escalations_from_a_commands_own_statuses_are_the_same(
+    half_year: Ledger, day: date
+) -> None:
+    """status, overdue and the bulletin hand over the statuses they evaluated as of the day,
+    whole or only those due by then, instead of evaluating every item a second time."""
+    from minsheng_cli.core.escalation import escalations
+    from minsheng_cli.core.evaluate import evaluate, evaluate_milestones
+
+    expected = escalations_by_evaluating_every_month_end(half_year, day)
+    whole = evaluate(half_year, day, day_over=True).milestones
+    due = evaluate_milestones(half_year, day, day_over=True, due_by=day).milestones
+    assert escalations(half_year, day, judged=whole) == expected
+    assert escalations(half_year, day, judged=due) == expected

@@ -222,7 +222,7 @@ def overdue(
         from minsheng_cli.core.escalation import escalated
         from minsheng_cli.render.json import escalation_json, milestone_json
 
-        slipping = escalated(snapshot.ledger, snapshot.as_of)
+        slipping = escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones)
         print_json(
             {**milestone_json(m), "escalation": escalation_json(slipping.get(m.item.ref))}
             for m in late

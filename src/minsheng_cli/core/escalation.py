@@ -14,12 +14,14 @@ from typing import NamedTuple
 from minsheng_cli.core.evaluate import (
     Clock,
     ItemStatus,
+    MilestoneStatus,
     State,
     Verdict,
     by_date,
     evaluate_item,
     item_measures,
     item_milestone_statuses,
+    value_timeline,
     verdicts,
 )
 from minsheng_cli.i18n import _
@@ -58,14 +60,19 @@ class Escalation(NamedTuple):
         )
 
 
-def escalated(ledger: Ledger, as_of: date) -> dict[str, Escalation]:
-    """The escalations as of ``as_of`` by item, with the workspace's thresholds."""
+def escalated(
+    ledger: Ledger, as_of: date, judged: Sequence[MilestoneStatus] = ()
+) -> dict[str, Escalation]:
+    """The escalations as of ``as_of`` by item, with the workspace's thresholds. ``judged``: the
+    milestone statuses a command already evaluated as of ``as_of`` (when and whether each was
+    met does not depend on the day asked), so that they are not evaluated a second time."""
     workspace = ledger.workspace
     found = escalations(
         ledger,
         as_of,
         lagging=workspace.lagging_months,
         interview=workspace.interview_months,
+        judged=judged,
     )
     return {e.item: e for e in found}
 
@@ -86,9 +93,15 @@ def slipping_at(ledger: Ledger, item: Item, clock: Clock, verdict: Verdict) -> b
 
 
 def slipping_months(
-    ledger: Ledger, item: Item, ends: Sequence[int], last: Clock, verdict: Verdict
+    ledger: Ledger,
+    item: Item,
+    ends: Sequence[int],
+    last: Clock,
+    verdict: Verdict,
+    judged: Sequence[MilestoneStatus] | None = None,
 ) -> set[int] | None:
-    """The month-ends at which ``item`` slipped, from one evaluation at the last of them; None
+    """The month-ends at which ``item`` slipped, running back without a gap from the last of
+    them (the only run that escalates), from one evaluation at the last of them; None
     when a record rewrote what an earlier month-end knew (a correction caps earlier values, an
     undo takes a tick back, a reschedule moves a due date), so that each must be judged apart.
 
@@ -99,18 +112,22 @@ def slipping_months(
     if any(r.correct or r.undone is not None or r.reschedule is not None for r in item.records):
         return None
     known = sorted((r for r in item.records if r.date <= last.as_of), key=by_date)
-    statuses, timeline = item_milestone_statuses(item, known, last, verdict)
+    if judged is None:
+        statuses, timeline = item_milestone_statuses(item, known, last, verdict)
+    else:
+        statuses, timeline = list(judged), value_timeline(known)
     workspace = ledger.workspace
     found = set()
-    for month in ends:
+    for month in reversed(ends):  # only the run back from the last month-end counts
         day = month_end(ledger.year, month)
         if any(m.due is not None and m.due <= day and not met_by(m.met_on, day) for m in statuses):
             found.add(month)
             continue
         values = next((v for d, v in reversed(timeline) if d <= day), {})
         measures = item_measures(item, values, day, workspace.year_start)
-        if any(m.behind_days > workspace.tolerance_days for m in measures):
-            found.add(month)
+        if not any(m.behind_days > workspace.tolerance_days for m in measures):
+            break
+        found.add(month)
     return found
 
 
@@ -134,6 +151,7 @@ def escalations(
     *,
     lagging: int = LAGGING_MONTHS,
     interview: int = INTERVIEW_MONTHS,
+    judged: Sequence[MilestoneStatus] = (),
 ) -> list[Escalation]:
     """The items slipping at each of the last ``lagging`` (or more) month-ends by ``as_of``,
     with those months; ``interview`` or more puts an item on the 约谈 list."""
@@ -143,9 +161,14 @@ def escalations(
     runs: dict[str, list[int]] = {}
     last = month_end_clock(ledger, ends[-1])
     last_verdict = verdicts(last)
+    by_item: dict[str, list[MilestoneStatus]] = {}
+    for status in judged:
+        by_item.setdefault(status.item.ref, []).append(status)
     candidates = []
     for item in ledger.items:
-        months = slipping_months(ledger, item, ends, last, last_verdict)
+        months = slipping_months(
+            ledger, item, ends, last, last_verdict, by_item.get(item.ref) if judged else None
+        )
         if months is None:
             candidates.append(item)
         else:

@@ -117,8 +117,10 @@ class DeadlineRules(NamedTuple):
         return clamp_day(year, month, self.days[word])
 
 
+@lru_cache(maxsize=512)
 def month_end(year: int, month: int) -> date:
-    """The last day of a month (28–31), the day 月底 and 下旬 end on."""
+    """The last day of a month (28–31), the day 月底 and 下旬 end on. Cached: the escalation of
+    every item asks for the same dozen month-ends again and again."""
     return date(year, month, 1) + relativedelta(day=31)
 
 

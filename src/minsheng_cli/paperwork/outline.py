@@ -209,7 +209,7 @@ def build_report(snapshot: Snapshot, period: Period) -> Report:
         overdue=overdue_by_leader(snapshot.milestones),
         next_period=following,
         due_next=due_within(snapshot.milestones, following) if following else (),
-        escalated=escalated(snapshot.ledger, snapshot.as_of),
+        escalated=escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones),
     )
 
 

@@ -185,7 +185,7 @@ def escalation_lines(snapshot: Snapshot | Milestones, refs: set[str]) -> list[Li
     """Under the table: each of ``refs`` slipping at consecutive month-ends (连续N月滞后, 约谈)."""
     from minsheng_cli.core.escalation import Level, escalated
 
-    found = escalated(snapshot.ledger, snapshot.as_of)
+    found = escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones)
     lines: list[Line] = []
     for item in snapshot.ledger.items:
         escalation = found.get(item.ref)
