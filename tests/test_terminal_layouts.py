@@ -131,3 +131,12 @@ def test_show_at_80_columns_puts_a_track_on_a_line_of_its_own(half_year: Path) -
     assert "（二）农村户厕改造" in lines
     row = next(line for line in lines if line.startswith("9 "))
     assert row.split()[:4] == ["9", "7月底", "07-31", "完成农村户厕改造900座"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_every_layout_of_status_names_the_items_slipping_month_after_month(
+    half_year: Path, width: int
+) -> None:
+    """The stacked layout of 80 columns lost the 连续N月滞后 lines the wider ones print."""
+    text = "".join(on_terminal(half_year, ("status", "--month", "7"), width)).replace(" ", "")
+    assert "⚠6.1群众就业稳岗提升工程：连续4月滞后（4–7月），列入约谈" in text

@@ -226,7 +226,8 @@ def _status_stacked(snapshot: Snapshot, items: Sequence[ItemStatus], next_cells:
                 light_text(status.light),
             )
         )
-    return (Sheet(heading(snapshot, _("status")), columns, rows), light_footer(items))
+    sheet = Sheet(heading(snapshot, _("status")), columns, rows)
+    return (sheet, light_footer(items), *escalation_lines(snapshot, {s.item.ref for s in items}))
 
 
 def light_footer(items: Iterable[ItemStatus]) -> Line:
