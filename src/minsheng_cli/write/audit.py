@@ -362,54 +362,78 @@ def init_repository(root: Path) -> None:
     run_git(root, "init", "--quiet")
 
 
-def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:
-    """Every commit that touched the ledger, newest first.
+class Logged(NamedTuple):
+    """One commit as ``logged`` reads it: its hash, author, author's and committer's dates,
+    subject, the trailers of the block the program wrote, and the ledger files it touched."""
 
-    Trailers are read from the message's last paragraph only: the block the program wrote.
-    """
-    fmt = FIELD.join(
-        [
-            "%h",
-            "%an",
-            "%ad",
-            "%s",
-            f"%(trailers:key={ITEM_TRAILER},valueonly,separator=%x2C)",
-            f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
-        ]
-    )
+    commit: str
+    author: str
+    authored: str
+    committed: str
+    subject: str
+    items: tuple[str, ...]
+    reporter: str
+    files: tuple[str, ...]
+
+
+LOG_FORMAT = FIELD.join(
+    [
+        "%h",
+        "%an",
+        "%ad",
+        "%cd",
+        "%s",
+        f"%(trailers:key={ITEM_TRAILER},valueonly,separator=%x2C)",
+        f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
+    ]
+)
+
+
+def logged(root: Path, paths: Sequence[str], *selection: str) -> list[Logged]:
+    """The commits ``git log *selection`` lists that touched ``paths``, newest first unless the
+    selection says otherwise (``--reverse``). Trailers are read from the message's last
+    paragraph only: the block the program wrote."""
     result = run_git(
         root,
         "log",
-        f"--format={RECORD}{fmt}",
+        *selection,
+        f"--format={RECORD}{LOG_FORMAT}",
         "--date=format:%Y-%m-%d %H:%M",
         "--name-only",
         "--",
         *paths,
     )
-    notes = _notes(root, paths)
-    entries = []
+    found = []
     for chunk in result.stdout.split(RECORD):
-        if not chunk.strip():
-            continue
         head, _sep, names = chunk.partition("\n")
         parts = head.split(FIELD)
-        if len(parts) < 6:
+        if len(parts) < 7:
             continue
-        items = tuple(x.strip() for x in parts[4].split(",") if x.strip())
+        items = tuple(x.strip() for x in parts[5].split(",") if x.strip())
         files = tuple(n for n in names.splitlines() if n.strip())
-        entries.append(
-            Entry(
-                parts[0],
-                parts[1],
-                parts[2],
-                parts[3],
-                items,
-                parts[5].strip(),
-                files,
-                notes.get(parts[0], ""),
-            )
+        commit, author, authored, committed, subject = parts[:5]
+        found.append(
+            Logged(commit, author, authored, committed, subject, items, parts[6].strip(), files)
         )
-    return entries
+    return found
+
+
+def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:
+    """Every commit that touched the ledger, newest first, with the clerk's note."""
+    notes = _notes(root, paths)
+    return [
+        Entry(
+            c.commit,
+            c.author,
+            c.authored,
+            c.subject,
+            c.items,
+            c.reporter,
+            c.files,
+            notes.get(c.commit, ""),
+        )
+        for c in logged(root, paths)
+    ]
 
 
 def _notes(root: Path, paths: Sequence[str]) -> dict[str, str]:

@@ -19,14 +19,13 @@ from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.write.audit import (
     FIELD,
-    ITEM_TRAILER,
     RECORD,
-    REPORTER_TRAILER,
     GitKilled,
     commit_message,
     git_program,
     in_work_tree,
     killed_message,
+    logged,
     run_git,
     uncommitted_files,
 )
@@ -230,37 +229,10 @@ def last_meeting(root: Path) -> Meeting | None:
 
 def changes_between(root: Path, since: str, until: str) -> list[Change]:
     """The commits after ``since`` up to ``until`` that touched the ledger, oldest first."""
-    fmt = FIELD.join(
-        [
-            "%h",
-            "%cd",
-            "%an",
-            "%s",
-            f"%(trailers:key={ITEM_TRAILER},valueonly,separator=%x2C)",
-            f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
-        ]
-    )
-    result = run_git(
-        root,
-        "log",
-        "--reverse",
-        f"--format={RECORD}{fmt}",
-        "--date=format:%Y-%m-%d %H:%M",
-        "--name-only",
-        f"{since}..{until}",
-        "--",
-        *LEDGER_PATHS,
-    )
-    found = []
-    for chunk in result.stdout.split(RECORD):
-        head, _sep, names = chunk.partition("\n")
-        parts = head.split(FIELD)
-        if len(parts) < 6:
-            continue
-        items = tuple(x.strip() for x in parts[4].split(",") if x.strip())
-        files = tuple(n for n in names.splitlines() if n.strip())
-        found.append(Change(parts[0], parts[1], parts[2], parts[3], items, parts[5].strip(), files))
-    return found
+    return [
+        Change(c.commit, c.committed, c.author, c.subject, c.items, c.reporter, c.files)
+        for c in logged(root, LEDGER_PATHS, "--reverse", f"{since}..{until}")
+    ]
 
 
 Listing = list[tuple[str, str]]
