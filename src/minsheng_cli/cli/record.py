@@ -46,6 +46,18 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     return values
 
 
+def item_and_milestone(ref: str, milestone: str | None, missing: str) -> tuple[str, str]:
+    """The item and the milestone, named apart (3.1 7) or together (3.1#7); ``missing``, the
+    usage error when neither names a milestone."""
+    from minsheng_cli.ledger.refs import split_milestone
+
+    item, in_ref = split_milestone(ref)
+    named = milestone or in_ref
+    if named is None:
+        raise UsageError(missing)
+    return item, named
+
+
 def record_day(day: str | None) -> date:
     from minsheng_cli.core.asof import parse_day
 
@@ -90,6 +102,12 @@ DateOption = Annotated[
 ]
 
 
+MilestoneArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
+    ),
+]
 NoCommitOption = Annotated[
     bool, typer.Option("--no-commit", help=_("Write the record but make no git commit."))
 ]
@@ -160,12 +178,7 @@ def update(
 def done(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
-    milestone: Annotated[
-        str | None,
-        typer.Argument(
-            help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
-        ),
-    ] = None,
+    milestone: MilestoneArgument = None,
     day: DateOption = None,
     evidence: Annotated[
         str, typer.Option("--evidence", help=_("What shows it is done (document, photo, report)."))
@@ -192,13 +205,13 @@ def done(
     ] = False,
     no_commit: NoCommitOption = False,
 ) -> None:
-    from minsheng_cli.ledger.refs import split_milestone
     from minsheng_cli.write.actions import record_tick
 
-    ref, in_ref = split_milestone(ref)
-    milestone = milestone or in_ref
-    if milestone is None:
-        raise UsageError(_("name the milestone: `minsheng done 3.1 7` or `minsheng done 3.1#7`"))
+    ref, milestone = item_and_milestone(
+        ref,
+        milestone,
+        _("name the milestone: `minsheng done 3.1 7` or `minsheng done 3.1#7`"),
+    )
 
     root = workspace(ctx).root()
     outcome = record_tick(
@@ -226,12 +239,7 @@ def done(
 def reschedule(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help=_("The item: 3.2, or part of its name."))],
-    milestone: Annotated[
-        str | None,
-        typer.Argument(
-            help=_("The milestone: its number in `show`, or part of its text (or write 3.1#7).")
-        ),
-    ] = None,
+    milestone: MilestoneArgument = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -263,16 +271,14 @@ def reschedule(
     no_commit: NoCommitOption = False,
 ) -> None:
     from minsheng_cli.ledger.model import PERCENT_KEY
-    from minsheng_cli.ledger.refs import split_milestone
     from minsheng_cli.write.actions import record_reschedule
     from minsheng_cli.write.record import Reschedule
 
-    ref, in_ref = split_milestone(ref)
-    milestone = milestone or in_ref
-    if milestone is None:
-        raise UsageError(
-            _("name the milestone: `minsheng reschedule 3.2 2 …` or `minsheng reschedule 3.2#2 …`")
-        )
+    ref, milestone = item_and_milestone(
+        ref,
+        milestone,
+        _("name the milestone: `minsheng reschedule 3.2 2 …` or `minsheng reschedule 3.2#2 …`"),
+    )
     percent_names = {PERCENT_KEY, "工程进度", _("work done")}
     moved = {
         PERCENT_KEY if name in percent_names else name: value
