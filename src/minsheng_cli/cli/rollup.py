@@ -6,14 +6,41 @@ the one `rollup` group the root app registers.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
+from typing import Any
+
 import typer
 
 from minsheng_cli.cli import rollup_sync, rollup_views
+from minsheng_cli.cli.app import MinshengGroup
+from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 
 commands = typer.Typer()
 
+
+class RollupGroup(MinshengGroup):
+    """The root's handling of errors and --help words, and a typo said in the clerk's words."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in self.commands:
+            close = get_close_matches(name, list(self.commands))
+            hint = (
+                _("did you mean {names}?").format(names="、".join(close))
+                if close
+                else _("see `minsheng rollup --help`")
+            )
+            raise UsageError(
+                _("“{name}” is not a `minsheng rollup` command; {hint}").format(
+                    name=name, hint=hint
+                )
+            )
+        return super().resolve_command(ctx, args)
+
+
 group = typer.Typer(
+    cls=RollupGroup,
     no_args_is_help=True,
     rich_markup_mode=None,
     help=_(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from minsheng_cli.errors import UsageError
+from minsheng_cli.errors import MinshengError, UsageError
 from minsheng_cli.i18n import _
 
 ROLLUP_FILE = "rollup.yaml"
@@ -77,3 +79,131 @@ def mirror_dir(root: Path, name: str) -> Path:
 def cache_dir(root: Path) -> Path:
     """Where the rollup keeps what it computed of each member's commit."""
     return root / WORK_DIR / "cache"
+
+
+class RollupFileProblem(MinshengError):
+    """rollup.yaml cannot be read or is not valid: one line naming the file and line (exit 1)."""
+
+
+class Loaded(NamedTuple):
+    """rollup.yaml as read: the configuration, and what was left out of it (a member named
+    twice), each a line for `sync`'s summary."""
+
+    config: RollupConfig
+    problems: tuple[str, ...] = ()
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def member_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a member, or None: any text a county is called, one line,
+    not starting with “-” (it would read as an option)."""
+    if not name.strip():
+        return _("a member's name should not be empty")
+    if CONTROL.search(name):
+        return _("a member's name should be one line of text, without control characters")
+    if name.strip().startswith("-"):
+        return _("a member's name should not start with “-”")
+    if len(name.strip()) > MEMBER_NAME_LIMIT:
+        return _("a member's name should be at most {count} characters").format(
+            count=MEMBER_NAME_LIMIT
+        )
+    return None
+
+
+MEMBER_NAME_LIMIT = 80
+
+
+def read_config(root: Path) -> Loaded:
+    """rollup.yaml of the workspace ``root``; RollupFileProblem (file:line) if it is not valid.
+
+    A member named twice is not an error of the whole file: the first is kept, the later ones
+    are left out and said in ``problems``, so the other members are read as usual.
+    """
+    from pydantic import ValidationError
+
+    from minsheng_cli.ledger.validate import _problems
+    from minsheng_cli.ledger.yamltext import YamlProblem, decode, parse
+
+    path = root / ROLLUP_FILE
+    try:
+        document = parse(decode(path.read_bytes()))
+    except OSError as exc:
+        raise RollupFileProblem(
+            _("cannot read {file}: {error}").format(file=path, error=exc.strerror or exc)
+        ) from exc
+    except YamlProblem as exc:
+        raise RollupFileProblem(_located(path, exc.line, exc.message)) from exc
+    if document.duplicates:
+        line, message = document.duplicates[0]
+        raise RollupFileProblem(_located(path, line, message))
+    if not isinstance(document.data, dict):
+        raise RollupFileProblem(
+            _located(path, 1, _("rollup.yaml must be a mapping of keys (title:, members:, …)"))
+        )
+    try:
+        model = RollupFile.model_validate(document.data)
+    except ValidationError as exc:
+        problem = _problems(path, document, exc, RollupFile)[0]
+        raise RollupFileProblem(_located(path, problem.line, problem.message)) from exc
+    members: list[Member] = []
+    problems: list[str] = []
+    for index, entry in enumerate(model.members):
+        at = document.line_of(("members", index))
+        wrong = member_name_problem(entry.name)
+        if wrong is not None:
+            raise RollupFileProblem(_located(path, at, wrong))
+        first = next((m for m in members if m.name == entry.name), None)
+        if first is not None:
+            problems.append(
+                _located(
+                    path,
+                    at,
+                    _(
+                        "member “{name}” is named twice; this one ({url}) is left out until"
+                        " one of them is renamed or removed"
+                    ).format(name=entry.name, url=entry.url),
+                )
+            )
+            continue
+        members.append(Member(entry.name, entry.url, entry.branch))
+    config = RollupConfig(model.title, model.level, tuple(members))
+    return Loaded(config, tuple(problems))
+
+
+def _located(path: Path, line: int | None, message: str) -> str:
+    where = f"{path.name}:{line}" if line else path.name
+    return f"{where}: {message}"
+
+
+def config_text(config: RollupConfig) -> str:
+    """rollup.yaml's text for ``config``: every value JSON-quoted (valid YAML whatever it holds,
+    a “: ” or a “#” included)."""
+
+    def quoted(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = [
+        "# 民生实事汇总 — rollup workspace (minsheng rollup)",
+        f"title: {quoted(config.title)}",
+        f"level: {quoted(config.level)}",
+    ]
+    if not config.members:
+        lines.append("members: []")
+    else:
+        lines.append("members:")
+        for member in config.members:
+            lines += [
+                f"  - name: {quoted(member.name)}",
+                f"    url: {quoted(member.url)}",
+                f"    branch: {quoted(member.branch)}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(root: Path, config: RollupConfig) -> None:
+    """Replace rollup.yaml atomically (the caller holds the rollup's lock)."""
+    from minsheng_cli.store.atomic import write_atomic
+
+    write_atomic(root / ROLLUP_FILE, config_text(config).encode("utf-8"))

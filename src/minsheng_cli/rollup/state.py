@@ -26,6 +26,9 @@ class MemberState(NamedTuple):
     """Why the newest fetch or commit could not be used, in the interface's words; None: fresh."""
     stale_since: str | None = None
     """When it first went stale (ISO date-time, UTC); kept while it stays stale."""
+    seen: str | None = None
+    """The newest commit of the member's branch the last fetch brought (the good one, or the
+    one that made it stale): the same again next time is known without reading it again."""
 
     @property
     def stale(self) -> bool:

@@ -1,0 +1,245 @@
+"""git fetches a member's branch into the rollup's bare mirror of it; nothing is ever pushed.
+
+Each git runs with a timeout in a process group of its own (a hung server, or an ssh waiting for
+a password, is killed with everything it started), never prompts (GIT_TERMINAL_PROMPT=0), and
+fetches into ``refs/minsheng/fetched`` only; the commit the rollup reads is pinned by
+``refs/minsheng/good`` so that no fetch or gc can lose it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+from minsheng_cli.i18n import _
+
+FETCHED_REF = "refs/minsheng/fetched"
+"""The member's branch as the last fetch found it (forced: a rewritten history lands here)."""
+GOOD_REF = "refs/minsheng/good"
+"""The last commit that loaded: what the views read, kept whatever the member does."""
+DEFAULT_TIMEOUT = 120.0
+QUIET_GIT = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_ASKPASS": "",
+    "SSH_ASKPASS": "",
+    "LC_ALL": "C",
+}
+"""git never asks for a password (a member's server that wants one fails, it does not hang);
+its messages in English, so that their first line can be read and quoted."""
+
+
+class Fetched(NamedTuple):
+    """What fetching a member found: the newest commit of its branch (now in the mirror), or
+    why there is none."""
+
+    commit: str | None
+    error: str | None = None
+
+
+class Ran(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class TimedOut(Exception):
+    """git did not finish within the timeout (it was killed, with what it started)."""
+
+
+def run_bounded(cwd: Path, args: list[str], timeout: float) -> Ran:
+    """git ``args`` in ``cwd``, killed with its whole process group after ``timeout`` seconds."""
+    from minsheng_cli.write.audit import git_program
+
+    env = {**os.environ, **QUIET_GIT}
+    if "GIT_SSH_COMMAND" not in os.environ:
+        env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+    process = subprocess.Popen(
+        [git_program(), "-c", "core.quotepath=false", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.communicate()
+        raise TimedOut from None
+    return Ran(process.returncode, _text(out), _text(err))
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    killpg = getattr(os, "killpg", None)
+    if killpg is None:  # Windows: no process groups to signal
+        process.kill()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        killpg(process.pid, signal.SIGKILL)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def git_reason(ran: Ran) -> str:
+    """git's own reason, its first meaningful line without ``fatal:``."""
+    for written in (ran.stderr or ran.stdout).splitlines():
+        line = written.strip().removeprefix("fatal:").removeprefix("error:").strip()
+        if line:
+            return line
+    return _("git failed with exit code {code}").format(code=ran.returncode)
+
+
+def ensure_mirror(mirror: Path) -> bool:
+    """The bare mirror, made if missing; whether it was there already."""
+    if (mirror / "HEAD").is_file():
+        return True
+    mirror.mkdir(parents=True, exist_ok=True)
+    made = run_bounded(mirror, ["init", "--bare", "--quiet", str(mirror)], DEFAULT_TIMEOUT)
+    if made.returncode != 0:
+        raise OSError(git_reason(made))
+    return False
+
+
+def read_ref(mirror: Path, ref: str) -> str | None:
+    """``ref``'s commit, read from the mirror's files without running git (None if not found
+    as a loose ref: the caller then fetches, which is correct, only slower)."""
+    try:
+        return (mirror / ref).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeError):
+        return None
+
+
+def local_url(root: Path, url: str) -> str:
+    """A member's url as git is given it: a relative path is relative to the rollup's folder
+    (git runs in the mirror)."""
+    if "://" in url or url.startswith("ext::") or Path(url).is_absolute():
+        return url
+    here = root / url
+    return str(here) if here.exists() else url
+
+
+def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched:
+    """Fetch ``branch`` of ``url`` into the mirror, unless its newest commit is the one the
+    mirror fetched last (asked with one `git ls-remote`)."""
+    try:
+        existed = ensure_mirror(mirror)
+        listed = run_bounded(mirror, ["ls-remote", "--", url, f"refs/heads/{branch}"], timeout)
+        if listed.returncode != 0:
+            return Fetched(None, cannot_fetch(url, git_reason(listed)))
+        remote = listed.stdout.split()[0] if listed.stdout.strip() else None
+        if remote is None:
+            return Fetched(
+                None,
+                _(
+                    "{url} has no branch “{branch}”; check the member's branch in rollup.yaml"
+                ).format(url=url, branch=branch),
+            )
+        if existed and read_ref(mirror, FETCHED_REF) == remote:
+            return Fetched(remote)
+        return _fetch(mirror, url, f"refs/heads/{branch}", timeout)
+    except TimedOut:
+        return Fetched(None, timed_out(url, timeout))
+    except OSError as exc:
+        return Fetched(None, cannot_fetch(url, str(exc.strerror or exc)))
+
+
+def _fetch(mirror: Path, source: str, ref: str, timeout: float) -> Fetched:
+    fetched = run_bounded(
+        mirror,
+        ["fetch", "--no-tags", "--quiet", "--no-write-fetch-head", "--", source,
+         f"+{ref}:{FETCHED_REF}"],
+        timeout,
+    )  # fmt: skip
+    if fetched.returncode != 0:
+        return Fetched(None, cannot_fetch(source, git_reason(fetched)))
+    commit = read_ref(mirror, FETCHED_REF)
+    if commit is None:
+        parsed = run_bounded(mirror, ["rev-parse", "--verify", FETCHED_REF], timeout)
+        commit = parsed.stdout.strip() if parsed.returncode == 0 else None
+    if commit is None:
+        return Fetched(None, cannot_fetch(source, _("the fetched branch cannot be read")))
+    return Fetched(commit)
+
+
+def bundle_heads(bundle: Path, timeout: float) -> dict[str, str] | str:
+    """The refs a bundle file holds ({ref: commit}), or why it is not a bundle."""
+    try:
+        listed = run_bounded(bundle.parent, ["bundle", "list-heads", str(bundle)], timeout)
+    except TimedOut:
+        return timed_out(str(bundle), timeout)
+    if listed.returncode != 0:
+        return git_reason(listed)
+    heads: dict[str, str] = {}
+    for line in listed.stdout.splitlines():
+        commit, _space, ref = line.partition(" ")
+        if ref:
+            heads[ref.strip()] = commit.strip()
+    return heads
+
+
+def fetch_bundle(mirror: Path, bundle: Path, branch: str, timeout: float) -> Fetched:
+    """Fetch ``branch`` (else the bundle's HEAD, else its only branch) from a `git bundle` file,
+    once git has verified it against the mirror (an incremental bundle needs the commits it
+    builds on)."""
+    try:
+        heads = bundle_heads(bundle, timeout)
+        if isinstance(heads, str):
+            return Fetched(None, not_a_bundle(bundle, heads))
+        ref = _bundle_ref(heads, branch)
+        if ref is None:
+            return Fetched(
+                None,
+                _("{file} holds no branch “{branch}” (it has: {refs})").format(
+                    file=bundle, branch=branch, refs=", ".join(sorted(heads)) or "—"
+                ),
+            )
+        ensure_mirror(mirror)
+        verified = run_bounded(mirror, ["bundle", "verify", "--quiet", str(bundle)], timeout)
+        if verified.returncode != 0:
+            return Fetched(None, not_a_bundle(bundle, git_reason(verified)))
+        return _fetch(mirror, str(bundle), ref, timeout)
+    except TimedOut:
+        return Fetched(None, timed_out(str(bundle), timeout))
+    except OSError as exc:
+        return Fetched(None, not_a_bundle(bundle, str(exc.strerror or exc)))
+
+
+def _bundle_ref(heads: dict[str, str], branch: str) -> str | None:
+    for ref in (f"refs/heads/{branch}", "HEAD"):
+        if ref in heads:
+            return ref
+    branches = [r for r in heads if r.startswith("refs/heads/")]
+    return branches[0] if len(branches) == 1 else None
+
+
+def descends(mirror: Path, old: str, new: str, timeout: float) -> bool:
+    """Whether ``new`` contains ``old`` in its history (no force-push in between)."""
+    ran = run_bounded(mirror, ["merge-base", "--is-ancestor", old, new], timeout)
+    return ran.returncode == 0
+
+
+def pin_good(mirror: Path, commit: str, timeout: float) -> None:
+    """Keep ``commit`` in the mirror whatever the member's branch does next."""
+    run_bounded(mirror, ["update-ref", GOOD_REF, commit], timeout)
+
+
+def cannot_fetch(url: str, reason: str) -> str:
+    return _("cannot fetch {url}: {reason}").format(url=url, reason=reason)
+
+
+def timed_out(url: str, timeout: float) -> str:
+    return _("{url} did not answer within {seconds:g} s (stopped); try again later").format(
+        url=url, seconds=timeout
+    )
+
+
+def not_a_bundle(bundle: Path, reason: str) -> str:
+    return _("{file} is not a usable git bundle: {reason}").format(file=bundle, reason=reason)

@@ -1,0 +1,332 @@
+"""`rollup sync`: fetch every member, judge what came, keep the last good commit of each.
+
+``decide`` is the rule, a pure function of what the rollup knew of a member, what the fetch
+brought and what reading the new commit found: a new commit that loads and contains the one read
+before is taken; anything else keeps the commit read before and marks the member stale, with the
+reason and since when. ``sync_members`` runs the fetches (in parallel, each bounded by a timeout),
+reads each new commit, and returns one ``Synced`` per member.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple
+
+from minsheng_cli.errors import GitError, LedgerProblems
+from minsheng_cli.i18n import _
+from minsheng_cli.rollup.config import Member, mirror_dir
+from minsheng_cli.rollup.fetch import Fetched, TimedOut, descends, pin_good
+from minsheng_cli.rollup.state import MemberState
+from minsheng_cli.rollup.workspace import Committed, record_sync
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    """A new commit that loads and contains the one read before: it is read now."""
+    UNCHANGED = "unchanged"
+    """The commit read before is still the newest."""
+    STILL_STALE = "still-stale"
+    """The same unusable commit as last time: stale for the same reason."""
+    REWRITTEN = "rewritten"
+    """The newest commit does not contain the one read before (a force-push)."""
+    BROKEN = "broken"
+    """The newest commit does not load (its ledger has errors)."""
+    FAILED = "failed"
+    """The fetch failed: no such repository, a refused connection, a timeout, a bad bundle."""
+
+
+class Examined(NamedTuple):
+    """What reading a new commit found."""
+
+    descends: bool
+    """It contains the commit read before (True when there was none)."""
+    problem: str | None
+    """Why its ledger does not load (the first error, file:line), or None."""
+
+
+def needs_examining(old: MemberState, fetched: Fetched, accept_rewrite: bool = False) -> bool:
+    """Whether ``decide`` needs the new commit read: it is neither the one read nor the one
+    found unusable last time (unless a rewritten history is now accepted)."""
+    if fetched.commit is None or fetched.commit == old.commit:
+        return False
+    return accept_rewrite or not (old.stale and fetched.commit == old.seen)
+
+
+def decide(
+    old: MemberState,
+    fetched: Fetched,
+    examined: Examined | None,
+    now: str,
+    *,
+    accept_rewrite: bool = False,
+) -> tuple[Outcome, MemberState]:
+    """The member's outcome and new state. ``examined`` is needed when ``needs_examining``."""
+    if fetched.commit is None:
+        reason = fetched.error or _("the fetch brought no commit")
+        return Outcome.FAILED, _stale(old, reason, now, old.seen)
+    if fetched.commit == old.commit:
+        return Outcome.UNCHANGED, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
+    if not needs_examining(old, fetched, accept_rewrite):
+        return Outcome.STILL_STALE, old
+    if examined is None:
+        raise ValueError("a new commit must be examined before it is judged")
+    if old.commit is not None and not examined.descends and not accept_rewrite:
+        reason = rewritten_reason(fetched.commit, old.commit)
+        return Outcome.REWRITTEN, _stale(old, reason, now, fetched.commit)
+    if examined.problem is not None:
+        reason = _("its newest commit {commit} does not load: {problem}").format(
+            commit=fetched.commit[:7], problem=examined.problem
+        )
+        return Outcome.BROKEN, _stale(old, reason, now, fetched.commit)
+    fresh = MemberState(commit=fetched.commit, read_at=now, seen=fetched.commit)
+    return Outcome.NEW, fresh
+
+
+def rewritten_reason(new: str, old: str) -> str:
+    return _(
+        "its history was rewritten (force-push): {new} does not contain {old}, the commit read"
+        " before"
+    ).format(new=new[:7], old=old[:7])
+
+
+def _stale(old: MemberState, reason: str, now: str, seen: str | None) -> MemberState:
+    since = old.stale_since if old.stale and old.stale_since else now
+    return old._replace(stale_reason=reason, stale_since=since, seen=seen)
+
+
+def now_stamp() -> str:
+    """The moment of this sync, as the state file keeps it (UTC, to the second)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Synced(NamedTuple):
+    """One member after a sync: what happened, and its state before and after."""
+
+    name: str
+    outcome: Outcome
+    before: MemberState
+    after: MemberState
+
+
+Fetcher = Callable[[Member], Fetched]
+
+
+def sync_members(
+    root: Path,
+    members: Sequence[Member],
+    states: dict[str, MemberState],
+    fetch: Fetcher,
+    *,
+    jobs: int,
+    timeout: float,
+    accept_rewrite: frozenset[str] = frozenset(),
+    on_fetched: Callable[[Member], None] = lambda _member: None,
+) -> list[Synced]:
+    """Fetch ``members`` (``jobs`` at a time), then judge each in the order given."""
+    now = now_stamp()
+
+    def fetch_one(member: Member) -> Fetched:
+        try:
+            return fetch(member)
+        finally:
+            on_fetched(member)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        fetched = list(pool.map(fetch_one, members))
+    results: list[Synced] = []
+    for member, got in zip(members, fetched, strict=True):
+        old = states.get(member.name, MemberState())
+        mirror = mirror_dir(root, member.name)
+        accept = member.name in accept_rewrite
+        examined = examine(mirror, old, got, timeout) if needs_examining(old, got, accept) else None
+        outcome, new = decide(old, got, examined, now, accept_rewrite=accept)
+        if outcome is Outcome.NEW and new.commit is not None:
+            # if this fails, the fetched ref still holds it until the next fetch
+            with contextlib.suppress(OSError, TimedOut):
+                pin_good(mirror, new.commit, timeout)
+        results.append(Synced(member.name, outcome, old, new))
+    return results
+
+
+def examine(mirror: Path, old: MemberState, fetched: Fetched, timeout: float) -> Examined:
+    """Whether the new commit contains the one read before, and whether its ledger loads."""
+    assert fetched.commit is not None
+    try:
+        contains = old.commit is None or descends(mirror, old.commit, fetched.commit, timeout)
+    except (OSError, TimedOut):
+        contains = False
+    return Examined(contains, load_problem(mirror, fetched.commit))
+
+
+def load_problem(mirror: Path, commit: str) -> str | None:
+    """The first error of the ledger at ``commit`` (file:line: what), or None if it loads."""
+    from minsheng_cli.rollup.members import member_at
+
+    try:
+        errors = member_at(mirror, commit).errors
+    except LedgerProblems as problems:
+        errors = problems.problems
+        if not errors:
+            return problems.message
+    except GitError as error:
+        return error.message
+    if not errors:
+        return None
+    first = errors[0].render(mirror)
+    more = len(errors) - 1
+    if more:
+        return _("{problem} (and {count} more)").format(problem=first, count=more)
+    return first
+
+
+class SyncReport(NamedTuple):
+    """What a sync did: each member's outcome, the lines about what could not be synced at all
+    (a member named twice, a bundle of no member), and the rollup's commit of the new state."""
+
+    results: list[Synced]
+    problems: list[str]
+    committed: Committed | None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(r.after.stale for r in self.results)
+
+
+def sync_workspace(
+    root: Path,
+    *,
+    jobs: int,
+    timeout: float,
+    bundles: Sequence[Path] = (),
+    bundle_member: str | None = None,
+    accept_rewrite: frozenset[str] = frozenset(),
+    on_start: Callable[[int], None] = lambda _count: None,
+    on_fetched: Callable[[Member], None] = lambda _member: None,
+) -> SyncReport:
+    """Sync every member from its URL, or with ``bundles`` only the members they belong to;
+    under the rollup's lock; the state written and committed."""
+    from minsheng_cli.rollup.config import read_config
+    from minsheng_cli.rollup.fetch import fetch_bundle, fetch_member, local_url
+    from minsheng_cli.rollup.state import read_state
+    from minsheng_cli.store.atomic import workspace_lock
+
+    with workspace_lock(root):
+        loaded = read_config(root)
+        problems = list(loaded.problems)
+        unknown = sorted(accept_rewrite - {m.name for m in loaded.config.members})
+        if unknown:
+            problems.append(no_such_member(unknown[0], loaded.config.members))
+        states = read_state(root)
+        fetch: Fetcher
+        if bundles:
+            matched = bundles_by_member(root, loaded.config.members, bundles, bundle_member)
+            problems += matched.problems
+            members = [m for m in loaded.config.members if m.name in matched.files]
+
+            def fetch(member: Member) -> Fetched:
+                bundle = matched.files[member.name]
+                return fetch_bundle(mirror_dir(root, member.name), bundle, member.branch, timeout)
+        else:
+            members = list(loaded.config.members)
+
+            def fetch(member: Member) -> Fetched:
+                url = local_url(root, member.url)
+                return fetch_member(mirror_dir(root, member.name), url, member.branch, timeout)
+
+        on_start(len(members))
+        results = sync_members(
+            root,
+            members,
+            states,
+            fetch,
+            jobs=jobs,
+            timeout=timeout,
+            accept_rewrite=accept_rewrite,
+            on_fetched=on_fetched,
+        )
+        kept = {m.name for m in loaded.config.members}
+        new_states = {name: state for name, state in states.items() if name in kept}
+        new_states.update({r.name: r.after for r in results})
+        subject, body = commit_message(results)
+        committed = record_sync(root, new_states, subject, body)
+    return SyncReport(results, problems, committed)
+
+
+def no_such_member(name: str, members: Sequence[Member]) -> str:
+    known = "、".join(m.name for m in members) or "—"
+    return _("the rollup has no member named “{name}” (its members: {known})").format(
+        name=name, known=known
+    )
+
+
+class Matched(NamedTuple):
+    files: dict[str, Path]
+    problems: list[str]
+
+
+def bundles_by_member(
+    root: Path, members: Sequence[Member], bundles: Sequence[Path], named: str | None
+) -> Matched:
+    """Which member each bundle file belongs to: the one ``named`` (--member, for one file),
+    else the member whose url is the file, else the member the file is named after
+    (泾县.bundle, 泾县.2023-07.bundle: the name before the first dot)."""
+    files: dict[str, Path] = {}
+    problems: list[str] = []
+    for bundle in bundles:
+        member = bundle_owner(root, members, bundle, named)
+        if member is None:
+            if named is not None:
+                problems.append(no_such_member(named, members))
+            else:
+                problems.append(
+                    _(
+                        "{file}: no member of the rollup is named “{name}”; name the file after"
+                        " its member (NAME.bundle) or give --member NAME"
+                    ).format(file=bundle, name=bundle_stem(bundle))
+                )
+            continue
+        if member.name in files:
+            problems.append(
+                _("{file}: a second bundle for “{name}”; give one bundle per member").format(
+                    file=bundle, name=member.name
+                )
+            )
+            continue
+        files[member.name] = bundle
+    return Matched(files, problems)
+
+
+def bundle_owner(
+    root: Path, members: Sequence[Member], bundle: Path, named: str | None
+) -> Member | None:
+    if named is not None:
+        return next((m for m in members if m.name == named), None)
+    resolved = bundle.resolve()
+    for member in members:
+        if "://" not in member.url and (root / member.url).resolve() == resolved:
+            return member
+    stem = bundle_stem(bundle)
+    return next((m for m in members if m.name == stem), None)
+
+
+def bundle_stem(bundle: Path) -> str:
+    return bundle.name.split(".", 1)[0]
+
+
+def commit_message(results: Sequence[Synced]) -> tuple[str, str]:
+    """The rollup commit's subject (what changed, counted) and body (one line per member)."""
+    new = [r for r in results if r.outcome is Outcome.NEW]
+    stale = [r for r in results if r.after.stale]
+    subject = f"rollup sync: {len(new)} new, {len(stale)} stale"
+    lines = [
+        f"{r.name}: {r.before.commit[:7] if r.before.commit else '-'} -> {r.after.commit[:7]}"
+        for r in new
+        if r.after.commit
+    ]
+    lines += [f"{r.name}: stale: {r.after.stale_reason}" for r in stale]
+    return subject, "\n".join(lines)

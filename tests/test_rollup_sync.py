@@ -1,0 +1,334 @@
+"""`minsheng rollup init|add|remove|list|sync` with real git: member counties are local bare
+repositories (paths and file:// URLs) and `git bundle` files; nothing on the network."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import Result
+
+from minsheng_cli.rollup.config import STATE_FILE, mirror_dir
+from minsheng_cli.rollup.fetch import GOOD_REF, Fetched
+from minsheng_cli.rollup.state import MemberState
+from minsheng_cli.rollup.sync import Examined, Outcome, decide, needs_examining
+from tests.conftest import GIT_IDENTITY, copy_ledger, git, run_cli
+
+BROKEN_TASK = "id: 99\nname: 坏文件\nitems:\n  - content: 缺少字段\n    leader: 某某\n    unit: 7\n"
+
+
+@pytest.fixture(autouse=True)
+def identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+
+
+def county(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A county's ledger repository (its work tree) and the bare repository it pushes to."""
+    work = copy_ledger(tmp_path / f"{name}-work")
+    git(work, "init", "--quiet", "--initial-branch=main")
+    git(work, "add", "-A")
+    git(work, "commit", "--quiet", "-m", "台账")
+    bare = tmp_path / f"{name}.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(work), str(bare))
+    git(work, "remote", "add", "origin", str(bare))
+    return work, bare
+
+
+def change(
+    work: Path, text: str = "# 补记\n", file: str = "minsheng.yaml", push: bool = True
+) -> str:
+    with (work / file).open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    git(work, "add", "-A")
+    git(work, "commit", "--quiet", "-m", "改动")
+    if push:
+        git(work, "push", "--quiet", "origin", "main")
+    return git(work, "rev-parse", "HEAD").strip()
+
+
+def head(repo: Path) -> str:
+    return git(repo, "rev-parse", "main").strip()
+
+
+def rollup(root: Path | None, *args: str) -> Result:
+    return run_cli(root, ["--lang", "en", "rollup", *args])
+
+
+def make_rollup(tmp_path: Path, **members: Path | str) -> Path:
+    root = tmp_path / "市"
+    assert rollup(None, "init", str(root), "--title", "某市民生实事").exit_code == 0
+    for name, url in members.items():
+        assert rollup(root, "add", name, str(url)).exit_code == 0
+    return root
+
+
+def state(root: Path) -> dict[str, dict[str, str | None]]:
+    members: dict[str, dict[str, str | None]] = json.loads(
+        (root / STATE_FILE).read_text(encoding="utf-8")
+    )["members"]
+    return members
+
+
+def test_init_add_list_remove_each_commit_rollup_yaml(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=f"file://{tmp_path}/旌德.git")
+    assert (root / ".gitignore").read_text(
+        encoding="utf-8"
+    ) == ".minsheng-rollup/\n.minsheng.lock\n"
+    listed = rollup(root, "list", "--json")
+    assert [(m["name"], m["url"], m["branch"]) for m in json.loads(listed.stdout)] == [
+        ("泾县", str(bare), "main"),
+        ("旌德", f"file://{tmp_path}/旌德.git", "main"),
+    ]
+    again = rollup(root, "add", "泾县", str(bare))
+    assert again.exit_code == 2
+    assert "has a member named “泾县” already" in again.stderr
+    assert rollup(root, "remove", "旌德").exit_code == 0
+    missing = rollup(root, "remove", "旌德")
+    assert missing.exit_code == 2 and "no member named “旌德” (its members: 泾县)" in missing.stderr
+    subjects = git(root, "log", "--format=%s").splitlines()
+    assert subjects == [
+        "rollup remove 旌德",
+        f"rollup add 旌德 file://{tmp_path}/旌德.git",
+        f"rollup add 泾县 {bare}",
+        "rollup init 某市民生实事",
+    ]
+    refused = rollup(None, "init", str(root), "--title", "x")
+    assert refused.exit_code == 2 and "already a rollup workspace" in refused.stderr
+
+
+def test_sync_reads_each_members_newest_commit_and_commits_the_state(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=f"file://{other}")
+    first = rollup(root, "sync", "--jobs", "2")
+    assert first.exit_code == 0, first.output
+    assert f"泾县: read {head(bare)[:7]} (first time)" in first.stdout
+    assert "2 members synced: 2 new, 0 unchanged, 0 stale" in first.stdout
+    assert state(root)["泾县"]["commit"] == head(bare)
+    assert state(root)["旌德"]["commit"] == head(other)
+    assert git(root, "log", "-1", "--format=%s") == "rollup sync: 2 new, 0 stale\n"
+
+    unchanged = rollup(root, "sync")
+    assert unchanged.exit_code == 0
+    assert unchanged.stdout == "2 members synced: 0 new, 2 unchanged, 0 stale\n"
+    assert len(git(root, "log", "--format=%h").splitlines()) == 4  # nothing new to commit
+
+    before = head(bare)
+    after = change(work)
+    moved = rollup(root, "sync")
+    assert f"泾县: read {after[:7]} (was {before[:7]})" in moved.stdout
+    assert state(root)["泾县"]["commit"] == after
+    mirror = mirror_dir(root, "泾县")
+    assert git(mirror, "rev-parse", GOOD_REF).strip() == after
+
+
+def test_a_force_push_keeps_the_old_commit_until_accepted(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other)
+    good = change(work)
+    assert rollup(root, "sync").exit_code == 0
+    git(work, "reset", "--quiet", "--hard", "HEAD~1")
+    rewritten = change(work, "# 另一版本\n", push=False)
+    git(work, "push", "--quiet", "--force", "origin", "main")
+    change(Path(_other), push=True)  # the other member moves on meanwhile
+
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if x.startswith("泾县"))
+    assert (
+        f"its history was rewritten (force-push): {rewritten[:7]} does not contain {good[:7]}"
+        in line
+    )
+    assert f"still reading {good[:7]}" in line
+    assert "--accept-rewrite 泾县" in line
+    assert state(root)["泾县"]["commit"] == good
+    assert state(root)["旌德"]["commit"] == head(other)  # unaffected
+    since = state(root)["泾县"]["stale_since"]
+
+    mirror = mirror_dir(root, "泾县")
+    git(mirror, "gc", "--quiet", "--prune=now")
+    assert git(mirror, "cat-file", "-t", good).strip() == "commit"  # pinned by refs/minsheng/good
+
+    still = rollup(root, "sync")
+    assert still.exit_code == 1 and "--accept-rewrite 泾县" in still.stdout
+    assert state(root)["泾县"]["stale_since"] == since
+
+    accepted = rollup(root, "sync", "--accept-rewrite", "泾县")
+    assert accepted.exit_code == 0, accepted.output
+    assert f"泾县: read {rewritten[:7]} (was {good[:7]})" in accepted.stdout
+    assert state(root)["泾县"]["stale_reason"] is None
+
+
+def test_a_commit_whose_ledger_has_errors_keeps_the_last_good_one(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    good = head(bare)
+    assert rollup(root, "sync").exit_code == 0
+    bad = change(work, BROKEN_TASK, file="tasks/99-坏.yaml")
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert "泾县: stale since" in result.stdout
+    assert f"its newest commit {bad[:7]} does not load: tasks/99-坏.yaml:" in result.stdout
+    assert f"still reading {good[:7]}" in result.stdout
+    assert state(root)["泾县"]["commit"] == good
+    assert state(root)["泾县"]["seen"] == bad
+    git(work, "rm", "--quiet", "tasks/99-坏.yaml")
+    git(work, "commit", "--quiet", "-m", "删去坏文件")
+    git(work, "push", "--quiet", "origin", "main")
+    healed = rollup(root, "sync")
+    assert healed.exit_code == 0, healed.output
+    assert state(root)["泾县"] == {
+        **state(root)["泾县"],
+        "commit": head(bare),
+        "stale_reason": None,
+    }
+
+
+def test_a_url_that_is_no_repository_is_one_line_and_the_others_are_read(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    root = make_rollup(tmp_path, 旌德=f"file://{nothing}", 泾县=bare)
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    assert any(
+        x.startswith("旌德: stale since")
+        and "does not appear to be a git repository" in x
+        and x.endswith("never read")
+        for x in lines
+    )
+    assert f"泾县: read {head(bare)[:7]} (first time)" in lines
+    assert state(root)["旌德"]["commit"] is None
+    shown = rollup(root, "list")
+    assert "stale: cannot fetch" in shown.stdout
+
+
+def test_a_member_named_twice_is_left_out_with_its_line(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    with (root / "rollup.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('  - name: "泾县"\n    url: "/elsewhere"\n    branch: "main"\n')
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert (
+        "rollup.yaml:8: member “泾县” is named twice; this one (/elsewhere) is left out"
+        in result.stdout
+    )
+    assert state(root)["泾县"]["commit"] == head(bare)
+
+
+def test_a_broken_rollup_yaml_is_one_line_with_its_line(tmp_path: Path) -> None:
+    root = make_rollup(tmp_path)
+    (root / "rollup.yaml").write_text("title: x\nmembers:\n  - name: 泾县\n", encoding="utf-8")
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert result.stderr == "error: rollup.yaml:3: “url” is missing; add it\n"
+
+
+def test_bundles_are_read_for_the_member_they_are_named_after(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县="/offline/泾县.git", 旌德=other)
+    bundle = tmp_path / "泾县.2023-07.bundle"
+    git(work, "bundle", "create", str(bundle), "main")
+    stray = tmp_path / "宣城.bundle"
+    git(work, "bundle", "create", str(stray), "main")
+    result = rollup(root, "sync", "--bundle", str(bundle), str(stray))
+    assert result.exit_code == 1
+    assert f"泾县: read {head(bare)[:7]} (first time)" in result.stdout
+    assert f"{stray}: no member of the rollup is named “宣城”" in result.stdout
+    assert "1 member synced: 1 new, 0 unchanged, 0 stale" in result.stdout
+    assert "旌德" not in state(root)  # not fetched: only the bundles' members are read
+
+    newer = change(work, push=False)
+    other_name = tmp_path / "月报.bundle"
+    git(work, "bundle", "create", str(other_name), "main")
+    named = rollup(root, "sync", "--bundle", str(other_name), "--member", "泾县")
+    assert named.exit_code == 0, named.output
+    assert state(root)["泾县"]["commit"] == newer
+
+    junk = tmp_path / "泾县.bundle"
+    junk.write_text("not a bundle", encoding="utf-8")
+    bad = rollup(root, "sync", "--bundle", str(junk))
+    assert bad.exit_code == 1 and "is not a usable git bundle" in bad.stdout
+    assert state(root)["泾县"]["commit"] == newer
+
+
+def test_a_hung_server_is_stopped_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "protocol.ext.allow")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "always")
+    root = make_rollup(tmp_path, 泾县=bare, 宁国="ext::sleep 30")
+    started = time.monotonic()
+    result = rollup(root, "sync", "--timeout", "1")
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 1
+    assert "宁国: stale since" in result.stdout
+    assert "ext::sleep 30 did not answer within 1 s (stopped)" in result.stdout
+    assert state(root)["泾县"]["commit"] == head(bare)
+
+
+def test_usage_errors_and_typos_are_one_line(tmp_path: Path) -> None:
+    root = make_rollup(tmp_path)
+    typo = rollup(root, "snyc")
+    assert (
+        typo.exit_code == 2
+        and typo.stderr == "error: “snyc” is not a `minsheng rollup` command; did you mean sync?\n"
+    )
+    unknown = rollup(root, "frobnicate")
+    assert "see `minsheng rollup --help`" in unknown.stderr
+    files = rollup(root, "sync", "x.bundle")
+    assert files.exit_code == 2 and "only with --bundle" in files.stderr
+    outside = rollup(tmp_path, "list")
+    assert outside.exit_code == 2 and "is not a rollup workspace" in outside.stderr
+    chinese = run_cli(root, ["rollup", "snyc"])
+    assert "不是" in chinese.stderr
+
+
+COMMITS = st.sampled_from(["a" * 40, "b" * 40, "c" * 40, None])
+STALENESS = st.sampled_from([(None, None), ("why", "2026-01-02T00:00:00Z")])
+STATES = st.builds(
+    lambda commit, stale, seen: MemberState(
+        commit, "2026-01-01T00:00:00Z", stale[0], stale[1], seen
+    ),
+    COMMITS,
+    STALENESS,
+    COMMITS,
+)
+
+
+@given(
+    STATES,
+    st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down"))),
+    st.booleans(),
+    st.one_of(st.none(), st.just("tasks/1.yaml:3: bad")),
+    st.booleans(),
+)
+def test_decide_never_loses_the_good_commit(
+    old: MemberState, fetched: Fetched, contains: bool, problem: str | None, accept: bool
+) -> None:
+    fetched = fetched if fetched.commit else Fetched(None, fetched.error or "down")
+    examined = Examined(contains, problem) if needs_examining(old, fetched, accept) else None
+    outcome, new = decide(old, fetched, examined, "NOW", accept_rewrite=accept)
+    if outcome is Outcome.NEW:
+        assert new.commit == fetched.commit and not new.stale and new.read_at == "NOW"
+        assert problem is None and (contains or accept or old.commit is None)
+    else:
+        assert new.commit == old.commit and new.read_at == old.read_at
+    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED))
+    if new.stale and old.stale:
+        assert new.stale_since == old.stale_since
+    elif new.stale and outcome is not Outcome.STILL_STALE:
+        assert new.stale_since == "NOW"
