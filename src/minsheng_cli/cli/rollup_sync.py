@@ -41,7 +41,7 @@ def say_committed(committed: Committed | None) -> None:
 )
 def init(
     directory: Annotated[Path, typer.Argument(help=_("The folder for the rollup workspace."))],
-    title: Annotated[str, typer.Option("--title", help=_("The rollup's title."))] = "",
+    title: Annotated[str, typer.Option("--title", help=_("The rollup's title."), metavar="T")] = "",
     level: Annotated[
         str, typer.Option("--level", help=_("The office that reads it: 市 or 省."))
     ] = "市",
@@ -62,7 +62,7 @@ def add(
         typer.Argument(help=_("Where git fetches its ledger: a URL, a path, or a bundle file.")),
     ],
     branch: Annotated[
-        str, typer.Option("--branch", help=_("The branch to read; default main."))
+        str, typer.Option("--branch", help=_("The branch to read; default main."), metavar="B")
     ] = "main",
 ) -> None:
     from minsheng_cli.rollup.config import Member
@@ -184,25 +184,33 @@ def sync(
     ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help=_("With --bundle: the bundle files to read."), show_default=False),
+        typer.Argument(
+            help=_("With --bundle: the bundle files to read."), show_default=False, metavar="FILE…"
+        ),
     ] = None,
     bundle: Annotated[
         bool,
         typer.Option(
-            "--bundle", help=_("Read the members' `git bundle` FILES instead of fetching.")
+            "--bundle", help=_("Read the members' `git bundle` files (FILE…) instead of fetching.")
         ),
     ] = False,
     member: Annotated[
         str | None,
-        typer.Option("--member", help=_("With one bundle: the member it belongs to.")),
+        typer.Option(
+            "--member", help=_("With one bundle: the member it belongs to."), metavar="NAME"
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", help=_("How many members to fetch at once."), min=1),
+        typer.Option(
+            "--jobs", "-j", help=_("How many members to fetch at once."), min=1, metavar="N"
+        ),
     ] = None,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", help=_("Seconds each member's fetch may take."), min=0.1),
+        typer.Option(
+            "--timeout", help=_("Seconds each member's fetch may take."), min=0.1, metavar="S"
+        ),
     ] = 120.0,
     accept_rewrite: Annotated[
         list[str] | None,
