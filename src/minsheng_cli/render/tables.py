@@ -306,6 +306,8 @@ def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     ]
     if status.records:
         parts.append(record_table(item, status.records))
+    if any(r.attachments for r in status.records):
+        parts.append(evidence_table(status.records))
     return tuple(parts)
 
 
@@ -512,6 +514,31 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
         note = "；".join(x for x in (record.note, record.evidence) if x)
         rows.append((record.date.isoformat(), record.by, what, note))
     return Sheet(_("Records"), columns, rows)
+
+
+def evidence_table(records: Sequence[Record]) -> Sheet:
+    """The files attached to the records (--attach), by the record's date: the name each had,
+    its size, and where it is stored in the workspace."""
+    columns = (
+        Column(_("Date"), no_wrap=True),
+        Column(_("File")),
+        Column(_("Size"), justify="right", no_wrap=True),
+        Column(_("Stored as"), overflow="fold"),
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (record.date.isoformat(), attachment.name, file_size(attachment.size), attachment.path)
+        for record in sorted(records, key=lambda r: r.date)
+        for attachment in record.attachments
+    ]
+    return Sheet(_("Evidence"), columns, rows)
+
+
+def file_size(size: int) -> str:
+    """2.4 MB, 310 KB, 14 B: a file's size as a clerk reads it."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{format_amount(round(size / scale, 1))} {unit}"
+    return f"{size} B"
 
 
 OVERDUE_COMPACT_BELOW = 150
