@@ -44,8 +44,8 @@ from minsheng_cli.render.labels import (
     required_text,
     state_label,
 )
-from minsheng_cli.render.tables import adjustment_text, file_size
-from minsheng_cli.text import format_amount
+from minsheng_cli.render.tables import adjustment_text
+from minsheng_cli.text import file_size, format_amount
 
 MONTHS_PER_QUARTER = 3
 

@@ -39,7 +39,7 @@ from minsheng_cli.render.labels import (
     units_of,
 )
 from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
-from minsheng_cli.text import format_amount
+from minsheng_cli.text import file_size, format_amount
 
 LIGHT_STYLE = {
     Light.GREEN: "bold green",
@@ -531,14 +531,6 @@ def evidence_table(records: Sequence[Record]) -> Sheet:
         for attachment in record.attachments
     ]
     return Sheet(_("Evidence"), columns, rows)
-
-
-def file_size(size: int) -> str:
-    """2.4 MB, 310 KB, 14 B: a file's size as a clerk reads it."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{format_amount(round(size / scale, 1))} {unit}"
-    return f"{size} B"
 
 
 OVERDUE_COMPACT_BELOW = 150

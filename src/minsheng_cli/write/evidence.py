@@ -20,7 +20,7 @@ from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import EVIDENCE_DIR, Attachment, Workspace
 from minsheng_cli.store.atomic import write_atomic
-from minsheng_cli.text import format_amount
+from minsheng_cli.text import file_size, format_amount
 
 MB = 1024 * 1024
 EVIDENCE_TRAILER = "Evidence"
@@ -96,10 +96,10 @@ def _read(source: Path, limit: int, limit_mb: float) -> bytes:
 
 def too_large(file: str, size: int, limit_mb: float) -> str:
     return _(
-        "--attach {file}: {size} MB is more than the {limit} MB limit (evidence_limit_mb: in"
+        "--attach {file}: {size} is more than the {limit} MB limit (evidence_limit_mb: in"
         " minsheng.yaml); attach a smaller copy (a scan at lower resolution, a compressed PDF)"
         " or raise the limit. Nothing was recorded"
-    ).format(file=file, size=format_amount(round(size / MB, 1)), limit=format_amount(limit_mb))
+    ).format(file=file, size=file_size(size), limit=format_amount(limit_mb))
 
 
 def store_evidence(root: Path, evidence: Iterable[Evidence]) -> list[Path]:
