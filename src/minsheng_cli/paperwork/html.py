@@ -114,8 +114,13 @@ svg.timeline .row-label { font-family: "SimHei", "Noto Sans CJK SC", "WenQuanYi 
 
 
 def report_html(report: Report) -> str:
-    title = escape(report_title(report))
     body = "\n".join(block_html(block, report) for block in report_outline(report))
+    return html_document(report_title(report), body)
+
+
+def html_document(title_text: str, body: str) -> str:
+    """A self-contained page around ``body`` (HTML already escaped)."""
+    title = escape(title_text)
     lang = "en" if current_language() == "en" else "zh-CN"
     return (
         "<!DOCTYPE html>\n"
@@ -126,7 +131,8 @@ def report_html(report: Report) -> str:
     )
 
 
-def block_html(block: Block, report: Report) -> str:
+def block_html(block: Block, report: Report | None) -> str:
+    """A block as HTML; a chart needs the ``report`` it draws (without one it is left out)."""
     if isinstance(block, Heading):
         if block.level == 0:
             return f'<h1 class="title">{escape(block.text)}</h1>'
@@ -139,7 +145,7 @@ def block_html(block: Block, report: Report) -> str:
         return field_html(block)
     if isinstance(block, Table):
         return table_html(block)
-    return chart_html(block, report)
+    return "" if report is None else chart_html(block, report)
 
 
 def field_html(field: Field) -> str:
