@@ -20,13 +20,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench import Timing, child_env, measure, minsheng_argv, run_once  # noqa: E402
-from benchmarks.generate import generate_ledger  # noqa: E402
-from minsheng_cli.rollup.config import mirror_dir  # noqa: E402
-from minsheng_cli.rollup.state import MemberState, write_state  # noqa: E402
+from benchmarks.bench import Timing, child_env, measure, minsheng_argv, run_once
+from benchmarks.generate import generate_ledger
+from minsheng_cli.rollup.config import mirror_dir
+from minsheng_cli.rollup.state import MemberState, write_state
 
 MILESTONES = 100
 TARGET_SECONDS = 0.5
@@ -88,7 +89,7 @@ def build_rollup(folder: Path, count: int) -> Path:
     return root
 
 
-def bench_size(count: int, runs: int) -> dict[str, object]:
+def bench_size(count: int, runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="minsheng-rollup-bench-") as tmp:
         started = time.perf_counter()
         root = build_rollup(Path(tmp), count)
@@ -96,8 +97,11 @@ def bench_size(count: int, runs: int) -> dict[str, object]:
         env = child_env(no_cache=False)
         base = [*minsheng_argv(), "-C", str(root), "rollup"]
         cold, _err = run_once([*base, "status", "--month", "6"], env)
-        found: dict[str, object] = {"members": count, "generate_s": round(generated, 1)}
-        found["cold status --month 6"] = {"s": round(cold.seconds, 2), "mb": round(cold.peak_rss_mb)}
+        found: dict[str, Any] = {"members": count, "generate_s": round(generated, 1)}
+        found["cold status --month 6"] = {
+            "s": round(cold.seconds, 2),
+            "mb": round(cold.peak_rss_mb),
+        }
         run_once([*base, "overdue", "--month", "6"], env)  # its own cold run: the same entries
         for command in (["status", "--month", "6"], ["overdue", "--month", "6"]):
             name = " ".join(command)
@@ -123,13 +127,17 @@ def main() -> int:
     verdicts = []
     small = results[0]
     for name in ("status --month 6", "overdue --month 6"):
-        seconds = small[name]["s"]  # type: ignore[index]
+        seconds = small[name]["s"]
         verdicts.append((f"{name} at 100 members < {TARGET_SECONDS} s", seconds < TARGET_SECONDS))
         if len(results) > 1:
-            large = results[1][name]  # type: ignore[index]
+            large = results[1][name]
             growth = large["s"] / seconds
-            verdicts.append((f"{name} 100 → 3,000 growth {growth:.1f}× ≤ 30×", growth <= TARGET_GROWTH))
-            verdicts.append((f"{name} at 3,000 members {large['mb']} MB < 1 GB", large["mb"] < TARGET_MB))
+            verdicts.append(
+                (f"{name} 100 → 3,000 growth {growth:.1f}× ≤ 30×", growth <= TARGET_GROWTH)
+            )
+            verdicts.append(
+                (f"{name} at 3,000 members {large['mb']} MB < 1 GB", large["mb"] < TARGET_MB)
+            )
     for text, ok in verdicts:
         print(("PASS " if ok else "FAIL ") + text)
     return 0 if all(ok for _t, ok in verdicts) else 1

@@ -86,9 +86,7 @@ def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
     state = read_state(root).get(name, MemberState())
     if state.commit is None:
         raise UsageError(
-            _("{member} has never been read: run `minsheng rollup sync` first").format(
-                member=name
-            )
+            _("{member} has never been read: run `minsheng rollup sync` first").format(member=name)
         )
     view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
     return ledger_at(root, name, state.commit), view
@@ -243,7 +241,9 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help=_("Write to this file (its extension chooses the format); default: standard output."),
+            help=_(
+                "Write to this file (its extension chooses the format); default: standard output."
+            ),
             dir_okay=False,
         ),
     ] = None,
@@ -291,7 +291,9 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help=_("Write to this file (its extension chooses the format); default: standard output."),
+            help=_(
+                "Write to this file (its extension chooses the format); default: standard output."
+            ),
             dir_okay=False,
         ),
     ] = None,
@@ -304,7 +306,9 @@ def export(
     allowed = ("xlsx", "csv", "json") if member is not None else ("xlsx", "json")
     chosen = choose_format(fmt, output, allowed)
     if chosen is None:
-        raise UsageError(_("give --format ({formats}) or -o FILE").format(formats=", ".join(allowed)))
+        raise UsageError(
+            _("give --format ({formats}) or -o FILE").format(formats=", ".join(allowed))
+        )
     check_output(output, chosen, force)
     request = request_of(as_of, month)
     if member is not None:

@@ -108,12 +108,16 @@ def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
     for view, report in paper.members:
         if report is None:
             continue
-        for block in report_outline(report):
-            if isinstance(block, Heading):
-                text = f"{view.name}：{block.text}" if block.level == 0 else block.text
-                block = Heading(block.level + 1, text)
-            blocks.append((block, report))
+        blocks += [(demoted(block, view.name), report) for block in report_outline(report)]
     return blocks
+
+
+def demoted(block: Block, member: str) -> Block:
+    """A county's block one heading level down, its title named by the member."""
+    if not isinstance(block, Heading):
+        return block
+    text = f"{member}：{block.text}" if block.level == 0 else block.text
+    return Heading(block.level + 1, text)
 
 
 def summary_headers() -> tuple[str, ...]:
@@ -201,9 +205,7 @@ def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
 # --- export ----------------------------------------------------------------------------------
 
 
-def member_snapshots(
-    root: Path, request: Request
-) -> list[tuple[MemberView, Snapshot | None]]:
+def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Snapshot | None]]:
     from minsheng_cli.core.evaluate import evaluate
 
     found: list[tuple[MemberView, Snapshot | None]] = []
@@ -229,7 +231,8 @@ def rollup_export(root: Path, request: Request, fmt: str) -> str | bytes:
 def rollup_json(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> str:
     import json
 
-    from minsheng_cli.paperwork.export import export_rows, row_json
+    from minsheng_cli.paperwork.export import row_json
+    from minsheng_cli.paperwork.outline import export_rows
 
     data: dict[str, Any] = {"title": title, "members": []}
     for view, snapshot in members:
@@ -267,12 +270,12 @@ def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]
     from minsheng_cli.paperwork.export import (
         Column,
         colour_states,
-        export_rows,
         extras_of,
         fill_sheet,
         ledger_cells,
         ledger_columns,
     )
+    from minsheng_cli.paperwork.outline import export_rows
 
     workbook = Workbook()
     names = sheet_names([_("Summary"), *(view.name for view, _s in members)])

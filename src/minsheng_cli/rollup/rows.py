@@ -12,7 +12,6 @@ the others are unaffected.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from hashlib import blake2b
 from pathlib import Path
@@ -22,7 +21,7 @@ from minsheng_cli.errors import MinshengError
 from minsheng_cli.i18n import _
 from minsheng_cli.rollup.config import Member, RollupConfig, cache_dir, mirror_dir
 from minsheng_cli.rollup.state import MemberState, read_state
-from minsheng_cli.rollup.views import Computed, MemberView, Request, computed_from, compute
+from minsheng_cli.rollup.views import Computed, MemberView, Request, compute, computed_from
 
 if TYPE_CHECKING:
     from minsheng_cli.ledger.model import Ledger
@@ -142,7 +141,7 @@ def store_view(root: Path, commit: str, request: Request, computed: Computed) ->
         return
     entry, key = view_entry(root, commit, request)
     try:
-        os.makedirs(entry.parent, exist_ok=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
         return
     body = json.dumps(computed._asdict(), ensure_ascii=False, separators=(",", ":"))

@@ -70,7 +70,7 @@ def status_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
     ]
     if wide:
         columns.append(Column(_("Commit"), no_wrap=True))
-    columns.append(Column(_("Flag"), no_wrap=True))
+    columns.append(Column(_("Flag"), min_width=4, overflow="fold"))
     rows = [status_cells(view, wide, several_days) for view in views]
     sheet = Sheet(title_line(title, _("status of the members"), views), tuple(columns), rows)
     return (sheet, totals_line(views), *flag_lines(views))
@@ -179,11 +179,9 @@ def overdue_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
     notes = [*escalation_lines(views), *flag_lines(views)]
     if not rows:
         return (title_cells, Span(_("Nothing is overdue."), "green"), *notes)
-    total = ngettext(
-        "{count} overdue milestone", "{count} overdue milestones", count
-    ).format(count=count) + ngettext(
-        " in {count} member", " in {count} members", members
-    ).format(count=members)
+    total = ngettext("{count} overdue milestone", "{count} overdue milestones", count).format(
+        count=count
+    ) + ngettext(" in {count} member", " in {count} members", members).format(count=members)
     sheet = Sheet(
         title_cells, overdue_columns(compact), rows, frozenset(ends), False, tuple(headings)
     )
@@ -209,7 +207,9 @@ def grouped(
         leader, unit = row["leader"], row["unit"]
         if compact:
             if new_leader:
-                headings.append((start + len(rows), Span(labelled(_("Leader")) + (leader or NOTHING), "bold")))
+                headings.append(
+                    (start + len(rows), Span(labelled(_("Leader")) + (leader or NOTHING), "bold"))
+                )
             if new_unit:
                 headings.append((start + len(rows), Span(unit or NOTHING, "bold")))
             named: tuple[Cell, ...] = ()

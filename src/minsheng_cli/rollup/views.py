@@ -146,7 +146,19 @@ def computed_from(data: Any) -> Computed | None:
     if not isinstance(data, dict) or set(data) != set(Computed._fields):
         return None
     computed = Computed(**data)
-    kinds = (str, int, str, dict, dict, int, int, (int, float), (str, type(None)), list, list)
+    kinds: tuple[type | tuple[type, ...], ...] = (
+        str,
+        int,
+        str,
+        dict,
+        dict,
+        int,
+        int,
+        (int, float),
+        (str, type(None)),
+        list,
+        list,
+    )
     if not all(isinstance(v, k) for v, k in zip(computed, kinds, strict=True)):
         return None
     counts = (*computed.lights.values(), *computed.states.values())
@@ -191,9 +203,13 @@ def member_json(view: MemberView) -> dict[str, Any]:
         "problem": view.problem,
     }
     if computed is None:
-        return row | dict.fromkeys(
-            ("year", "as_of", "lights", "states", "items", "milestones", "completion"), None
-        ) | {"overdue": 0, "last_report": None}
+        return (
+            row
+            | dict.fromkeys(
+                ("year", "as_of", "lights", "states", "items", "milestones", "completion"), None
+            )
+            | {"overdue": 0, "last_report": None}
+        )
     return row | {
         "year": computed.year,
         "as_of": computed.as_of,
