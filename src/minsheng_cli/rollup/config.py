@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated, NamedTuple
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from typing import Any, NamedTuple
 
 from minsheng_cli.errors import MinshengError, UsageError
 from minsheng_cli.i18n import _
@@ -17,8 +15,6 @@ STATE_FILE = "rollup-state.json"
 """What the last sync read of each member (committed in the rollup's own repository)."""
 WORK_DIR = ".minsheng-rollup"
 """Mirrors of the members' repositories and the rollup's caches; ignored by git."""
-
-MemberName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
 class Member(NamedTuple):
@@ -38,20 +34,15 @@ class RollupConfig(NamedTuple):
         return next((m for m in self.members if m.name == name), None)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def __getattr__(name: str) -> Any:
+    """The pydantic models of rollup.yaml (``RollupFile``, ``MemberModel``, ``MemberName``),
+    imported only when asked for: pydantic costs about 0.1 s to import, and only reading
+    rollup.yaml needs it, not a view that reads the state."""
+    if name in ("RollupFile", "MemberModel", "MemberName"):
+        from minsheng_cli.rollup import schema
 
-
-class MemberModel(_Strict):
-    name: MemberName
-    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-    branch: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = "main"
-
-
-class RollupFile(_Strict):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-    level: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = "市"
-    members: list[MemberModel] = Field(default_factory=list)
+        return getattr(schema, name)
+    raise AttributeError(name)
 
 
 def find_rollup_root(start: Path) -> Path:
@@ -125,6 +116,7 @@ def read_config(root: Path) -> Loaded:
 
     from minsheng_cli.ledger.validate import _problems
     from minsheng_cli.ledger.yamltext import YamlProblem, decode, parse
+    from minsheng_cli.rollup.schema import RollupFile
 
     path = root / ROLLUP_FILE
     try:
