@@ -73,6 +73,7 @@ class FormRow(NamedTuple):
     key: RowKey
     ref: str
     content: str
+    """The item's text, on its first row only (the rows below it are the same item's)."""
     what: str
     unit: str
     target: float | str
@@ -168,7 +169,7 @@ def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
             FormRow(
                 key,
                 item.ref,
-                item.content,
+                "" if rows else item.content,
                 what,
                 unit,
                 target,
@@ -191,7 +192,7 @@ def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
             FormRow(
                 key,
                 f"{item.ref}#{m.number}",
-                item.content,
+                "" if rows else item.content,
                 what,
                 "",
                 m.deadline,
