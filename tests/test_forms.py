@@ -99,7 +99,8 @@ def test_a_scripted_month(git_ledger: Path) -> None:
     assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2: " in result.stderr
     assert "--month 6" in result.stderr
     assert records_of(git_ledger, "03-")[-4:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 10, 户厕改造: 900}, note: 7月报}",
+        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 10, 户厕改造: 900},"
+        " note: 7月报}",
         "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
         " evidence: 项目实施方案}",
         "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}",
@@ -363,8 +364,10 @@ def test_libreoffice_csv_of_a_filled_form(git_ledger: Path) -> None:
     assert taken.exit_code == 0, taken.stderr
     assert records_of(other, "03-") == records_of(git_ledger, "03-")
     assert records_of(other, "03-")[-2:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 9.5, 户厕改造: 900}, note: 7月报}",
-        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务', evidence: 方案}",
+        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 9.5, 户厕改造: 900},"
+        " note: 7月报}",
+        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        " evidence: 方案}",
     ]
 
 
