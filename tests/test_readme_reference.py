@@ -14,16 +14,23 @@ from minsheng_cli.cli.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 HEADING = re.compile(r"^### (.*`minsheng .*)$", re.MULTILINE)
-SIGNATURE = re.compile(r"`minsheng (\w[\w-]*)([^`]*)`")
+SIGNATURE = re.compile(r"`minsheng ((?:rollup )?\w[\w-]*)([^`]*)`")
+"""`minsheng NAME …`, and for a group's command `minsheng rollup NAME …`."""
 OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
 ALWAYS = {"--help"}
 
 
 def commands() -> dict[str, Any]:
-    """The app's commands by name, as Click (Typer's) sees them."""
+    """The app's commands by name, as Click (Typer's) sees them; a group's as "GROUP NAME"."""
     group = typer.main.get_command(app)
     assert isinstance(group, TyperGroup)
-    return dict(group.commands)
+    found: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        if isinstance(command, TyperGroup):
+            found.update({f"{name} {sub}": c for sub, c in command.commands.items()})
+        else:
+            found[name] = command
+    return found
 
 
 def options_of(command: Any) -> set[str]:
@@ -94,16 +101,16 @@ def test_the_console_scripts_map_of_commands_is_what_the_modules_define() -> Non
 
     from minsheng_cli.cli.app import COMMAND_MODULES, command_name
 
-    defined = {
-        module: tuple(
-            command_name(c)
-            for c in importlib.import_module(
-                f"minsheng_cli.cli.{module}"
-            ).commands.registered_commands
+    def names(module: str) -> tuple[str, ...]:
+        defined = importlib.import_module(f"minsheng_cli.cli.{module}").commands
+        return (
+            *(command_name(c) for c in defined.registered_commands),
+            *(str(g.name) for g in defined.registered_groups),
         )
-        for module in COMMAND_MODULES
-    }
+
+    defined = {module: names(module) for module in COMMAND_MODULES}
     assert {m: sorted(n) for m, n in defined.items()} == {
         m: sorted(n) for m, n in COMMAND_MODULES.items()
     }
-    assert sorted(commands()) == sorted(n for names in COMMAND_MODULES.values() for n in names)
+    top = {name.split()[0] for name in commands()}
+    assert sorted(top) == sorted(n for names in COMMAND_MODULES.values() for n in names)

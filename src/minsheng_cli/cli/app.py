@@ -235,6 +235,7 @@ COMMAND_MODULES = {
     "doctor": ("doctor",),
     "meetings": ("meeting", "meetings", "changes", "unreported"),
     "forms": ("forms", "intake"),
+    "rollup": ("rollup",),
 }
 """Which module of cli/ defines which commands, so that the console script imports only the one
 it runs (tests/test_readme_reference.py holds this to what the modules define)."""
@@ -260,9 +261,16 @@ def with_commands(name: str | None = None) -> typer.Typer:
 
 def _add(module: str, only: str | None = None) -> None:
     """Register ``module``'s commands (or only the one named ``only``) not registered yet, keeping
-    every command in --help order."""
+    every command in --help order; and its groups of commands (`rollup …`)."""
     have = {command_name(c) for c in root_app.registered_commands}
-    defined = importlib.import_module(f"minsheng_cli.cli.{module}").commands.registered_commands
+    have_groups = {g.name for g in root_app.registered_groups}
+    commands = importlib.import_module(f"minsheng_cli.cli.{module}").commands
+    root_app.registered_groups += [
+        g
+        for g in commands.registered_groups
+        if g.name not in have_groups and (only is None or g.name == only)
+    ]
+    defined = commands.registered_commands
     found = [
         c
         for c in defined
