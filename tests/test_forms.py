@@ -400,3 +400,20 @@ def test_the_form_as_a_unit_opens_it(git_ledger: Path) -> None:
         **JULY,
     )
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> None:
+    forms = make_forms(ledger_dir, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}})
+    first = run_cli(ledger_dir, ["--lang", "en", "intake", str(roads)], **JULY)
+    assert first.exit_code == 0
+    assert "no audit trail is kept" in first.stderr
+    again = run_cli(ledger_dir, ["--lang", "en", "intake", str(roads)], **JULY)
+    assert again.exit_code == 1
+    assert "!填报表!K11: the same record (update 3.2 工程进度 40% (2023-07-31))" in again.stderr
+    assert (
+        records_of(ledger_dir, "03-").count(
+            "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+        )
+        == 1
+    )

@@ -42,7 +42,13 @@ from minsheng_cli.write.audit import (
     relative,
     run_git,
 )
-from minsheng_cli.write.record import Update, appended, check_tick, check_update
+from minsheng_cli.write.record import (
+    Update,
+    appended,
+    check_tick,
+    check_update,
+    repeated_record,
+)
 
 FORM_TRAILER = "Minsheng-Form"
 FILE_TRAILER = "Form-File"
@@ -278,6 +284,10 @@ def _plan(outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: d
             continue
         note = "；".join(dict.fromkeys(v.note for v in values if v.note))
         update = Update(day, {v.row.name: v.value for v in values}, batch.identity.unit, note)
+        earlier = repeated_record(item, update)
+        if earlier is not None:
+            outcome.problems.append(_repeated(values[0].where, item, update, earlier))
+            continue
         try:
             checked = check_update(item, update, workspace, today)
         except UsageError as error:
@@ -307,6 +317,19 @@ def _plan(outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: d
         if tick.note:
             fields["note"] = tick.note
         _add(outcome, items, item, fields, tick_message(item, milestone, tick.day, period, False))
+
+
+def _repeated(where: str, item: Item, update: Update, earlier: Record) -> str:
+    """The same figures, day and unit as a record already in the file (a form taken in twice
+    where git cannot tell: outside a repository)."""
+    values = {k: v for k, v in update.values.items() if k != PERCENT_KEY}
+    fields: dict[str, Any] = {"set": values}
+    if PERCENT_KEY in update.values:
+        fields[PERCENT_KEY] = update.values[PERCENT_KEY]
+    summary = update_message(item, fields, update.day)
+    line = f"{item.file.name}:{earlier.line}" if earlier.line else item.file.name
+    message = _("the same record ({summary}) is already in {where}; nothing new was recorded")
+    return f"{where}: " + message.format(summary=summary, where=line)
 
 
 def _where_value(values: Sequence[FormValue], message: str) -> str:
