@@ -271,6 +271,7 @@ def test_json_rows_equal_list_json(half_year: Path, tmp_path: Path) -> None:
     assert row_keys == {
         *SHARED_KEYS,
         *("content", "note", "latest", "latest_date", "sites", "investment", "adjustment"),
+        "evidence",
     }
 
 

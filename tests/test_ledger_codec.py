@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from minsheng_cli.ledger.deadlines import DeadlineRules, DueKind
 from minsheng_cli.ledger.model import (
     NO_AMOUNTS,
+    Attachment,
     Indicator,
     Item,
     Ledger,
@@ -78,10 +79,13 @@ MILESTONES = st.builds(
     Milestone, NUMBERS, TEXT, st.sampled_from(DueKind), st.none() | DAYS, TEXT, AMOUNTS,
     MAYBE_TEXT, st.booleans(), LINES,
 )  # fmt: skip
+ATTACHMENTS = st.builds(
+    Attachment, TEXT, st.text("0123456789abcdef", min_size=64, max_size=64), NUMBERS
+)
 RECORDS = st.builds(
     Record, DAYS, NUMBERS, TEXT, TEXT, AMOUNTS, st.booleans(), MAYBE_TEXT, MAYBE_TEXT,
     st.none() | st.integers(1, 12), TEXT, LINES, MAYBE_TEXT, MAYBE_TEXT,
-    MAYBE_TEXT, MAYBE_TEXT, AMOUNTS, TEXT,
+    MAYBE_TEXT, MAYBE_TEXT, AMOUNTS, TEXT, st.lists(ATTACHMENTS, max_size=2).map(tuple),
 )  # fmt: skip
 INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT, st.sampled_from(["count", "rate"]))
 TRACKS = st.builds(Track, TEXT, TEXT)
@@ -122,6 +126,7 @@ def ledgers(draw: st.DrawFn) -> tuple[Ledger, dict[str, Path]]:
     workspace = Workspace(
         ROOT, draw(st.integers(2000, 2100)), draw(TEXT), draw(TEXT), draw(TEXT),
         draw(st.none() | DAYS), draw(NUMBERS), draw(NUMBERS), draw(RULES),
+        evidence_limit_mb=draw(st.floats(0.5, 1024)),
     )  # fmt: skip
     return Ledger(workspace, tuple(projects)), files
 

@@ -44,3 +44,11 @@ def format_amount(value: float) -> str:
     if value == int(value):
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def file_size(size: int) -> str:
+    """2.4 MB, 310 KB, 14 B: a file's size as a clerk reads it (MB and KB of 1024)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{format_amount(round(size / scale, 1))} {unit}"
+    return f"{size} B"

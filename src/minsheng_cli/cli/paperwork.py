@@ -197,16 +197,17 @@ def report(
         paper = build_report(evaluate(ledger, period.end), period)
         paper = paper._replace(data_version=data_version(ctx))
         step_done()
-        content = render_report(paper, chosen)
+        content = render_report(paper, chosen, output)
         step_done()
     deliver(content, output)
 
 
-def render_report(paper: Report, fmt: str) -> str | bytes:
+def render_report(paper: Report, fmt: str, output: Path | None = None) -> str | bytes:
+    """The bulletin in ``fmt``; HTML links attached files relative to ``output``'s folder."""
     if fmt == "html":
         from minsheng_cli.paperwork.html import report_html
 
-        return report_html(paper)
+        return report_html(paper, None if output is None else output.absolute().parent)
     if fmt == "docx":
         from minsheng_cli.paperwork.word import report_docx
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +18,10 @@ from minsheng_cli.cli.common import say, workspace
 from minsheng_cli.cli.options import clean_text, month_value, percent_value
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
+from minsheng_cli.text import DIRECTION_MARKS, without_controls
+
+if TYPE_CHECKING:
+    from minsheng_cli.write.evidence import Attach
 
 commands = typer.Typer()
 
@@ -46,6 +51,44 @@ def parse_assignments(pairs: list[str]) -> dict[str, float]:
     return values
 
 
+def attachment_name(path: Path) -> str:
+    """The name an attached file is kept under: its last part as given, control characters and
+    bytes that are not UTF-8 shown as �; a text-direction mark (which makes “exe.txt” of
+    “txt.exe”) is refused, as in every other text option."""
+    name = path.name
+    if DIRECTION_MARKS.search(name):
+        raise UsageError(
+            _(
+                "--attach {file}: the name holds an invisible text-direction mark; rename the"
+                " file (nothing was recorded)"
+            ).format(file=without_controls(str(path)))
+        )
+    name = without_controls(name).replace("\t", "\ufffd").replace("\n", "\ufffd").strip()
+    if not name:
+        raise UsageError(_("--attach needs a file, not “{file}”").format(file=str(path)))
+    return name
+
+
+def attachments(paths: list[Path] | None) -> list[Attach]:
+    """--attach FILE …: each file with the name it is kept under."""
+    from minsheng_cli.write.evidence import Attach
+
+    return [Attach(path, attachment_name(path)) for path in paths or ()]
+
+
+AttachOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attach",
+        metavar="FILE",
+        help=_(
+            "A file that shows it (photo, scanned certificate, PDF), stored under evidence/ and"
+            " committed with the record; may be repeated."
+        ),
+    ),
+]
+
+
 def item_and_milestone(ref: str, milestone: str | None, missing: str) -> tuple[str, str]:
     """The item and the milestone, named apart (3.1 7) or together (3.1#7); ``missing``, the
     usage error when neither names a milestone."""
@@ -65,7 +108,12 @@ def record_day(day: str | None) -> date:
 
 
 def report_outcome(outcome: Any) -> None:
+    from minsheng_cli.ledger.model import Attachment
+
     say(_("recorded: {summary}").format(summary=outcome.summary))
+    for fields in outcome.fields.get("attachments", ()):
+        attached = Attachment(**fields)
+        say(_("attached: {name} ({path})").format(name=attached.name, path=attached.path))
     for warning in outcome.warnings:
         say(_("warning: {message}").format(message=warning), err=True)
     if outcome.pending:
@@ -151,6 +199,7 @@ def update(
             help=_("Record a value above 150% of its target (checked: not a slip)."),
         ),
     ] = False,
+    attach: AttachOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     from minsheng_cli.ledger.model import PERCENT_KEY
@@ -168,8 +217,12 @@ def update(
         correct,
         confirmed=yes,
     )
+    files = attachments(attach)
     root = workspace(ctx).root()
-    report_outcome(record_update(root, ref, change, clock.today(), make_commit=not no_commit))
+    outcome = record_update(
+        root, ref, change, clock.today(), make_commit=not no_commit, attach=files
+    )
+    report_outcome(outcome)
 
 
 @commands.command(
@@ -203,6 +256,7 @@ def done(
             "--undo", help=_("Undo a tick-off (kept as a record of its own; needs --note).")
         ),
     ] = False,
+    attach: AttachOption = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     from minsheng_cli.write.actions import record_tick
@@ -213,6 +267,7 @@ def done(
         _("name the milestone: `minsheng done 3.1 7` or `minsheng done 3.1#7`"),
     )
 
+    files = attachments(attach)
     root = workspace(ctx).root()
     outcome = record_tick(
         root,
@@ -226,6 +281,7 @@ def done(
         note=clean_text(note, "--note"),
         evidence=clean_text(evidence, "--evidence"),
         make_commit=not no_commit,
+        attach=files,
     )
     report_outcome(outcome)
 

@@ -25,6 +25,7 @@ from minsheng_cli.ledger.deadlines import (
 )
 from minsheng_cli.ledger.model import (
     PERCENT_KEY,
+    Attachment,
     Indicator,
     Item,
     Milestone,
@@ -117,6 +118,10 @@ def _record(raw: Mapping[str, Any]) -> Record:
         fields["deadline"] = str(raw["deadline"])
     if raw.get("to") is not None:
         fields["to"] = str(raw["to"])
+    if "attachments" in raw:
+        fields["attachments"] = tuple(
+            Attachment(**given(a, Attachment)) for a in raw["attachments"]
+        )
     return Record(**fields)
 
 

@@ -9,6 +9,7 @@ classes are made, so reading them back (store.codec, store.shape) compiles nothi
 some 120 of them were compiled on every command (about 6 ms).
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,8 @@ class Workspace(NamedTuple):
     """--unit 残联 names 残疾人联合会: short names beyond the usual 简称 (core.units)."""
     late_until: date | None = None
     """The last day progress past 31 December may be recorded for items not yet complete."""
+    evidence_limit_mb: float = 20.0
+    """The largest file `--attach` stores, in MB (1024 × 1024 bytes)."""
 
     @property
     def year_start(self) -> date:
@@ -106,6 +109,31 @@ class Milestone(NamedTuple):
         return not self.targets
 
 
+EVIDENCE_DIR = "evidence"
+"""The workspace's folder of attached files, each stored once by its content's SHA-256."""
+_STORED_SUFFIX = re.compile(r"\.[a-z0-9]{1,16}")
+
+
+class Attachment(NamedTuple):
+    """A file attached to a record (--attach): the name it had, its content's hash, its size."""
+
+    name: str
+    """The original file name (its last part), as the clerk's machine spelled it."""
+    sha256: str
+    size: int
+    """In bytes."""
+
+    @property
+    def path(self) -> str:
+        """Where it is stored, relative to the workspace: evidence/3f/3f…9a.pdf. Made from the
+        hash and the name's extension (lowercased, letters and digits only), never from text a
+        file could set, so a record cannot point outside the evidence folder."""
+        suffix = self.name[self.name.rfind(".") :].lower() if "." in self.name else ""
+        if not _STORED_SUFFIX.fullmatch(suffix):
+            suffix = ""
+        return f"{EVIDENCE_DIR}/{self.sha256[:2]}/{self.sha256}{suffix}"
+
+
 class Record(NamedTuple):
     """One progress report or tick, as appended to the project's file."""
 
@@ -130,6 +158,8 @@ class Record(NamedTuple):
     """The targets it is lowered (or raised) to, by indicator name or percent."""
     approval: str = ""
     """Who approved the change, and where (县政府常务会议纪要〔2023〕12号)."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files attached as evidence (--attach), stored under evidence/ by content."""
 
     def moves(self, milestone: Milestone) -> bool:
         """This record reschedules ``milestone`` (named as a tick names it)."""

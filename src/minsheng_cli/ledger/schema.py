@@ -92,6 +92,9 @@ class WorkspaceFile(Strict):
     aliases: dict[Name, Name] = {}
     """Short names a clerk types for a unit (残联: 残疾人联合会), beyond the usual 简称."""
     late_until: dt.date | None = None
+    evidence_limit_mb: Annotated[float, Field(gt=0, le=1024, allow_inf_nan=False)] = (
+        Workspace._field_defaults["evidence_limit_mb"]
+    )
 
     @model_validator(mode="after")
     def late_after_the_year(self) -> Self:
@@ -175,6 +178,21 @@ class ItemModel(Strict):
         return self
 
 
+def plain_file_name(value: str) -> str:
+    """An attachment's name is a file's name alone: no folder (nothing to climb out with)."""
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise ValueError(_("an attachment's name is a file name alone, without a folder"))
+    return value
+
+
+class AttachmentModel(Strict):
+    """A file attached to a record: its original name, its SHA-256 (lowercase hex), its size."""
+
+    name: Annotated[Name, AfterValidator(plain_file_name)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, StrictType(), Field(ge=0)]
+
+
 class RecordModel(Strict):
     """One line of progress appended by `update` or `done`."""
 
@@ -195,6 +213,7 @@ class RecordModel(Strict):
     to: str | Annotated[dt.date, StrictType()] | None = RECORD_DEFAULTS["to"]
     targets: dict[Name, Amount] = {}
     approval: Text = RECORD_DEFAULTS["approval"]
+    attachments: list[AttachmentModel] = []
 
     @model_validator(mode="after")
     def one_kind(self) -> Self:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot, State, value_timeline
 from minsheng_cli.core.units import units_label
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import INVESTMENT_KEY, Item
+from minsheng_cli.ledger.model import INVESTMENT_KEY, Attachment, Item, Record
 from minsheng_cli.paperwork.outline import (
     ExportRow,
     UnitSummary,
@@ -28,8 +28,8 @@ from minsheng_cli.paperwork.outline import (
     text_width,
     unit_summaries,
 )
-from minsheng_cli.render.json import number, snapshot_header
-from minsheng_cli.render.labels import deadline_label, state_label
+from minsheng_cli.render.json import attachment_json, number, snapshot_header
+from minsheng_cli.render.labels import amounts_text, deadline_label, state_label
 from minsheng_cli.render.tables import adjustment_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +59,8 @@ class Extras(NamedTuple):
     sites: bool = False
     money: bool = False
     as_of: date = date.max
+    evidence: bool = False
+    """佐证材料: the files attached to the records behind 最近进度 (when any row has one)."""
 
 
 NO_EXTRAS = Extras()
@@ -67,7 +69,8 @@ NO_EXTRAS = Extras()
 def extras_of(rows: Sequence[ExportRow], as_of: date) -> Extras:
     items = {row.item.ref: row.item for row in rows}.values()
     money = any(item.investment is not None for item in items)
-    return Extras(any(item.sites for item in items), money, as_of)
+    evidence = any(row.evidence for row in rows)
+    return Extras(any(item.sites for item in items), money, as_of, evidence)
 
 
 def spent(item: Item, as_of: date) -> float | None:
@@ -102,6 +105,7 @@ def ledger_columns(extras: Extras = NO_EXTRAS) -> tuple[Column, ...]:
         Column(_("Adjusted")),
         *((Column(_("Sites")),) if extras.sites else ()),
         *((Column(_("Planned investment")), Column(_("Investment spent"))) if extras.money else ()),
+        *((Column(_("Evidence")),) if extras.evidence else ()),
     )
 
 
@@ -114,6 +118,7 @@ def ledger_cells(row: ExportRow, extras: Extras = NO_EXTRAS) -> tuple[Cell, ...]
     sites: tuple[Cell, ...] = ("、".join(item.sites),) if extras.sites else ()
     done = spent(item, extras.as_of)
     money: tuple[Cell, ...] = (_plain(item.investment), _plain(done)) if extras.money else ()
+    evidence: tuple[Cell, ...] = (attachments_text(row.evidence),) if extras.evidence else ()
     return (
         item.project,
         item.ref,
@@ -133,7 +138,78 @@ def ledger_cells(row: ExportRow, extras: Extras = NO_EXTRAS) -> tuple[Cell, ...]
         adjustment_text(status),
         *sites,
         *money,
+        *evidence,
     )
+
+
+def attachments_text(attachments: Sequence[Attachment]) -> str:
+    """验收证书.pdf（evidence/3f/3f…9a.pdf）: each file's name and where it is stored."""
+    return "；".join(f"{a.name}（{a.path}）" for a in attachments)
+
+
+class EvidenceRow(NamedTuple):
+    """One attached file of the 佐证材料 list: the record it came with, and the file."""
+
+    item: Item
+    record: Record
+    attachment: Attachment
+
+
+def evidence_rows(snapshot: Snapshot) -> list[EvidenceRow]:
+    """Every file attached to a record dated by the as-of date, in ledger order, then by date."""
+    return [
+        EvidenceRow(status.item, record, attachment)
+        for status in snapshot.items
+        for record in sorted(status.records, key=lambda r: r.date)
+        for attachment in record.attachments
+    ]
+
+
+def evidence_what(row: EvidenceRow) -> str:
+    """What the record says: the milestone it ticks (#n text) or the values it reports."""
+    item, record = row.item, row.record
+    ticked = next((m for m in item.milestones if record.ticks(m) is not None), None)
+    if ticked is not None:
+        month = f"（{record.period}月）" if record.period else ""
+        verb = _("ticked: {text}") if record.done else _("tick taken back: {text}")
+        return verb.format(text=f"#{ticked.number} {ticked.text}{month}")
+    return amounts_text(record.values, item)
+
+
+def evidence_columns() -> tuple[Column, ...]:
+    return (
+        Column(_("Item")),
+        Column(_("What")),
+        Column(_("Date"), "yyyy-mm-dd"),
+        Column(_("File")),
+        Column(_("Stored as")),
+        Column(_("SHA-256")),
+        Column(_("Size (bytes)")),
+    )
+
+
+def evidence_cells(row: EvidenceRow) -> tuple[Cell, ...]:
+    attachment = row.attachment
+    return (
+        row.item.ref,
+        evidence_what(row),
+        row.record.date,
+        attachment.name,
+        attachment.path,
+        attachment.sha256,
+        attachment.size,
+    )
+
+
+def evidence_json(row: EvidenceRow) -> dict[str, Any]:
+    """One attached file in `export --format json`'s ``evidence`` list."""
+    ticked = next((m for m in row.item.milestones if row.record.ticks(m) is not None), None)
+    return {
+        "item": row.item.ref,
+        "milestone": None if ticked is None else ticked.number,
+        "date": row.record.date.isoformat(),
+        **attachment_json(row.attachment),
+    }
 
 
 def unit_columns(partners: bool) -> tuple[Column, ...]:
@@ -198,6 +274,7 @@ def row_json(row: ExportRow, as_of: date) -> dict[str, Any]:
         "latest": {name: number(value) for name, value in row.latest.items()},
         "latest_date": row.latest_date.isoformat() if row.latest_date else None,
         "adjustment": adjustment_json(status),
+        "evidence": [attachment_json(a) for a in row.evidence],
     }
 
 
@@ -234,6 +311,7 @@ def json_text(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: str =
         **snapshot_header(snapshot),
         "data_version": data_version or None,
         "rows": [row_json(row, snapshot.as_of) for row in rows],
+        "evidence": [evidence_json(row) for row in evidence_rows(snapshot)],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -292,6 +370,10 @@ def workbook_bytes(snapshot: Snapshot, rows: Sequence[ExportRow], data_version: 
     partners = any(item.partners for item in snapshot.ledger.items)
     units = [unit_cells(s, partners) for s in unit_summaries(snapshot)]
     fill_sheet(unit_sheet, unit_columns(partners), units)
+    evidence = evidence_rows(snapshot)
+    if evidence:
+        evidence_sheet = workbook.create_sheet(_("Evidence"))
+        fill_sheet(evidence_sheet, evidence_columns(), [evidence_cells(row) for row in evidence])
     describe(workbook, snapshot, data_version)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -7,10 +7,14 @@ through ``html.escape``, so nothing in the ledger is read as markup.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from html import escape
+from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from minsheng_cli.core.evaluate import ItemStatus, Light, MilestoneStatus, Snapshot, State
 from minsheng_cli.i18n import _, current_language
@@ -113,9 +117,16 @@ svg.timeline .row-label { font-family: "SimHei", "Noto Sans CJK SC", "WenQuanYi 
 """
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, links_from: Path | None = None) -> str:
+    """The bulletin as one HTML file; ``links_from``: the folder it is written to (default: the
+    current one), from which each attached file is linked by a relative address."""
     title = escape(report_title(report))
-    body = "\n".join(block_html(block, report) for block in report_outline(report))
+    base = Path.cwd() if links_from is None else links_from
+    root = report.snapshot.ledger.workspace.root
+    body = "\n".join(
+        block_html(block, report, partial(file_href, root, base))
+        for block in report_outline(report)
+    )
     lang = "en" if current_language() == "en" else "zh-CN"
     return (
         "<!DOCTYPE html>\n"
@@ -126,7 +137,7 @@ def report_html(report: Report) -> str:
     )
 
 
-def block_html(block: Block, report: Report) -> str:
+def block_html(block: Block, report: Report, href: Callable[[str], str] = lambda path: path) -> str:
     if isinstance(block, Heading):
         if block.level == 0:
             return f'<h1 class="title">{escape(block.text)}</h1>'
@@ -136,19 +147,39 @@ def block_html(block: Block, report: Report) -> str:
         css = ' class="center"' if block.centered else ""
         return f"<p{css}>{escape(block.text)}</p>"
     if isinstance(block, Field):
-        return field_html(block)
+        return field_html(block, href)
     if isinstance(block, Table):
         return table_html(block)
     return chart_html(block, report)
 
 
-def field_html(field: Field) -> str:
+def field_html(field: Field, href: Callable[[str], str] = lambda path: path) -> str:
     label = f'<span class="label">{escape(field.label)}：</span>'
     bar = progress_bar(field.share) if field.share is not None else ""
-    if len(field.lines) == 1:
-        return f'<div class="field">{label}{bar}{escape(field.lines[0])}</div>'
-    items = "".join(f"<li>{escape(line)}</li>" for line in field.lines)
-    return f'<div class="field">{label}{bar}<ul>{items}</ul></div>'
+    lines = [escape(line) for line in field.lines]
+    if field.links:
+        css = " evidence"
+        lines = [
+            f'<a href="{escape(href(link))}">{line}</a>'
+            for line, link in zip(lines, field.links, strict=True)
+        ]
+    else:
+        css = ""
+    if len(lines) == 1:
+        return f'<div class="field{css}">{label}{bar}{lines[0]}</div>'
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    return f'<div class="field{css}">{label}{bar}<ul>{items}</ul></div>'
+
+
+def file_href(root: Path, base: Path, path: str) -> str:
+    """The address of ``path`` (relative to the workspace ``root``) from the folder ``base``: a
+    relative URL, percent-encoded; a file: URL where there is no relative way (another drive)."""
+    target = (root / path).resolve()
+    try:
+        relative = os.path.relpath(target, base.resolve())
+    except ValueError:  # Windows: another drive
+        return target.as_uri()
+    return quote(Path(relative).as_posix(), safe="/")
 
 
 def progress_bar(share: float, width: int = 160, height: int = 12) -> str:

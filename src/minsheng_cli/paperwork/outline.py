@@ -32,7 +32,7 @@ from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
-from minsheng_cli.ledger.model import Item, measure_name
+from minsheng_cli.ledger.model import Attachment, Item, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -45,7 +45,7 @@ from minsheng_cli.render.labels import (
     state_label,
 )
 from minsheng_cli.render.tables import adjustment_text
-from minsheng_cli.text import format_amount
+from minsheng_cli.text import file_size, format_amount
 
 MONTHS_PER_QUARTER = 3
 
@@ -158,6 +158,8 @@ class ItemReport(NamedTuple):
     """Milestones overdue on the period's last day."""
     reported: Mapping[str, float]
     """Indicators reported within the period → their cumulative value at its end."""
+    evidence: tuple[tuple[date, Attachment], ...] = ()
+    """Files attached to the records dated within the period, with each record's date."""
 
     @property
     def item(self) -> Item:
@@ -247,6 +249,12 @@ def item_report(status: ItemStatus, period: Period) -> ItemReport:
         achieved=tuple(m for m in milestones if m.state.is_met and period.contains(m.met_on)),
         late=tuple(m for m in milestones if m.state is State.OVERDUE),
         reported=reported_in(status, period),
+        evidence=tuple(
+            (record.date, attachment)
+            for record in sorted(status.records, key=lambda r: r.date)
+            if period.contains(record.date)
+            for attachment in record.attachments
+        ),
     )
 
 
@@ -290,6 +298,8 @@ class ExportRow(NamedTuple):
     """The day those values were last reported, or the day it was ticked off."""
     met_with: Mapping[str, float] = {}
     """For a milestone met by its numbers: the values it was met with, on the day it was met."""
+    evidence: tuple[Attachment, ...] = ()
+    """The files attached to the records behind 最近进度: the tick, or the report of that day."""
 
     @property
     def item(self) -> Item:
@@ -319,13 +329,33 @@ def export_rows(snapshot: Snapshot) -> tuple[ExportRow, ...]:
 
 def export_row(status: MilestoneStatus, as_of: date) -> ExportRow:
     if status.milestone.needs_tick:
-        return ExportRow(status, {}, status.met_on)
+        return ExportRow(status, {}, status.met_on, evidence=row_evidence(status, status.met_on))
     names = set(status.milestone.targets)
     reports = [
         r.date for r in status.item.records if r.date <= as_of and names.intersection(r.values)
     ]
-    return ExportRow(
+    row = ExportRow(
         status, dict(status.recorded), max(reports, default=None), values_met_with(status, as_of)
+    )
+    return row._replace(evidence=row_evidence(status, row.progress[1]))
+
+
+def row_evidence(status: MilestoneStatus, day: date | None) -> tuple[Attachment, ...]:
+    """The files attached to the records of ``day`` behind a row's 最近进度: the tick of the
+    milestone (of its month, for a monthly duty), or the reports of the values it targets."""
+    if day is None:
+        return ()
+    milestone, names = status.milestone, set(status.milestone.targets)
+    return tuple(
+        attachment
+        for record in status.item.records
+        if record.date == day
+        and (
+            record.ticks(milestone) is True and record.period == status.period
+            if milestone.needs_tick
+            else bool(names.intersection(record.values))
+        )
+        for attachment in record.attachments
     )
 
 
@@ -406,6 +436,8 @@ class Field(NamedTuple):
     label: str
     lines: tuple[str, ...]
     share: float | None = None
+    links: tuple[str, ...] = ()
+    """For each line, a file it names, relative to the workspace (where a format can link)."""
 
 
 def text_width(text: str) -> int:
@@ -553,7 +585,14 @@ def item_blocks(
         Field(_("Planned in the period"), lines_or_none(planned_line(m) for m in report.planned)),
         Field(_("Achieved in the period"), lines_or_none(achieved)),
         Field(_("Late"), lines_or_none(late_line(m) for m in report.late)),
+        *([evidence_field(report.evidence)] if report.evidence else []),
     ]
+
+
+def evidence_field(evidence: Sequence[tuple[date, Attachment]]) -> Field:
+    """佐证材料: each file attached in the period, by its record's date; HTML links each."""
+    lines = tuple(f"{day.isoformat()} {a.name}（{file_size(a.size)}）" for day, a in evidence)
+    return Field(_("Evidence"), lines, links=tuple(a.path for _day, a in evidence))
 
 
 def lines_or_none(lines: Iterable[str]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from minsheng_cli.core.evaluate import ItemStatus, Measure, MilestoneStatus, Snapshot
-from minsheng_cli.ledger.model import Item
+from minsheng_cli.ledger.model import Attachment, Item
 
 if TYPE_CHECKING:
     from minsheng_cli.core.escalation import Escalation
@@ -101,10 +101,22 @@ def item_detail_json(status: ItemStatus) -> dict[str, Any]:
             "period": r.period,
             "note": r.note,
             "evidence": r.evidence,
+            "attachments": [attachment_json(a) for a in r.attachments],
         }
         for r in status.records
     ]
     return detail
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """A file attached to a record: its original name, size in bytes, SHA-256 and where it is
+    stored (relative to the workspace)."""
+    return {
+        "name": attachment.name,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "path": attachment.path,
+    }
 
 
 def _names(item: Item) -> Iterable[str]:

@@ -39,7 +39,7 @@ from minsheng_cli.render.labels import (
     units_of,
 )
 from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
-from minsheng_cli.text import format_amount
+from minsheng_cli.text import file_size, format_amount
 
 LIGHT_STYLE = {
     Light.GREEN: "bold green",
@@ -306,6 +306,8 @@ def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     ]
     if status.records:
         parts.append(record_table(item, status.records))
+    if any(r.attachments for r in status.records):
+        parts.append(evidence_table(status.records))
     return tuple(parts)
 
 
@@ -512,6 +514,23 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
         note = "；".join(x for x in (record.note, record.evidence) if x)
         rows.append((record.date.isoformat(), record.by, what, note))
     return Sheet(_("Records"), columns, rows)
+
+
+def evidence_table(records: Sequence[Record]) -> Sheet:
+    """The files attached to the records (--attach), by the record's date: the name each had,
+    its size, and where it is stored in the workspace."""
+    columns = (
+        Column(_("Date"), no_wrap=True),
+        Column(_("File")),
+        Column(_("Size"), justify="right", no_wrap=True),
+        Column(_("Stored as"), overflow="fold"),
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (record.date.isoformat(), attachment.name, file_size(attachment.size), attachment.path)
+        for record in sorted(records, key=lambda r: r.date)
+        for attachment in record.attachments
+    ]
+    return Sheet(_("Evidence"), columns, rows)
 
 
 OVERDUE_COMPACT_BELOW = 150

@@ -169,6 +169,9 @@ def read_workspace_data(file: Path, raw: bytes | None = None) -> dict[str, Any] 
     return _read_validated(file, raw, validate_workspace)
 
 
+EVIDENCE_LIMIT_MB: float = Workspace._field_defaults["evidence_limit_mb"]
+
+
 def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, list[Problem]]:
     problems: list[Problem] = []
     overrides = {
@@ -194,6 +197,7 @@ def workspace_from_data(root: Path, data: dict[str, Any]) -> tuple[Workspace, li
         rules=rules,
         aliases=MappingProxyType(dict(data.get("aliases", {}))),
         late_until=date.fromisoformat(data["late_until"]) if data.get("late_until") else None,
+        evidence_limit_mb=float(data.get("evidence_limit_mb", EVIDENCE_LIMIT_MB)),
         **data.get("escalation", {}),
     )
     return workspace, problems

@@ -16,7 +16,7 @@ import yaml
 
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Workspace
 from minsheng_cli.ledger.refs import resolve_item, resolve_milestone
 from minsheng_cli.store.atomic import clear_leftovers, workspace_lock
 from minsheng_cli.store.load import TASKS_DIR, load_for_ref
@@ -34,6 +34,17 @@ from minsheng_cli.write.audit import (
     refresh_index,
     relative,
     saved_but,
+)
+from minsheng_cli.write.evidence import (
+    Attach,
+    Evidence,
+    attachment_fields,
+    clear_evidence_leftovers,
+    discard,
+    evidence_trailers,
+    read_evidence,
+    record_attachments,
+    store_evidence,
 )
 from minsheng_cli.write.record import (
     Reschedule,
@@ -62,6 +73,8 @@ class Outcome:
     audit_off: bool = False
     pending: str | None = None
     """The commit that first saved changes the file already had (a --no-commit record, an edit)."""
+    evidence: list[Path] = field(default_factory=list)
+    """The stored files the record names (evidence/…), committed with it."""
 
 
 def update_message(item: Item, fields: Mapping[str, Any], day: date) -> str:
@@ -78,20 +91,49 @@ def update_message(item: Item, fields: Mapping[str, Any], day: date) -> str:
 
 
 def record_update(
-    root: Path, ref: str, update: Update, today: date, *, make_commit: bool = True
+    root: Path,
+    ref: str,
+    update: Update,
+    today: date,
+    *,
+    make_commit: bool = True,
+    attach: Sequence[Attach] = (),
 ) -> Outcome:
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        clear_evidence_leftovers(root)
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         checked = check_update(item, update, ledger.workspace, today)
+        evidence = read_evidence(attach, ledger.workspace)
+        if evidence:
+            checked.fields["attachments"] = attachment_fields(evidence)
         pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
         summary = update_message(item, checked.fields, update.day)
         _refuse_repeat(root, item, update, summary, pending, make_commit)
-        write_record(item.file, checked.fields, ledger.workspace)
+        stored = _write_with_evidence(root, item.file, checked.fields, ledger.workspace, evidence)
         outcome = Outcome(item, summary, checked.fields, checked.warnings, pending=pending)
+        outcome.evidence = stored
         _commit(root, outcome, update.by, update.note, make_commit, failed)
     return outcome
+
+
+def _write_with_evidence(
+    root: Path,
+    file: Path,
+    fields: Mapping[str, Any],
+    workspace: Workspace,
+    evidence: Sequence[Evidence],
+) -> list[Path]:
+    """Store the attached files, then append the record that names them; a refused record takes
+    back the files this call stored. The stored files the record names, to commit with it."""
+    written = store_evidence(root, evidence)
+    try:
+        write_record(file, fields, workspace)
+    except BaseException:
+        discard(written)
+        raise
+    return [root / e.attachment.path for e in evidence]
 
 
 def record_tick(
@@ -107,9 +149,11 @@ def record_tick(
     note: str = "",
     evidence: str = "",
     make_commit: bool = True,
+    attach: Sequence[Attach] = (),
 ) -> Outcome:
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        clear_evidence_leftovers(root)
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         milestone = resolve_milestone(item, milestone_ref, to_tick=True)
@@ -128,10 +172,13 @@ def record_tick(
             fields["evidence"] = evidence
         if note:
             fields["note"] = note
+        files = read_evidence(attach, ledger.workspace)
+        if files:
+            fields["attachments"] = attachment_fields(files)
         pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
-        write_record(item.file, fields, ledger.workspace)
+        stored = _write_with_evidence(root, item.file, fields, ledger.workspace, files)
         summary = tick_message(item, milestone, day, period, undo)
-        outcome = Outcome(item, summary, fields, pending=pending)
+        outcome = Outcome(item, summary, fields, pending=pending, evidence=stored)
         _commit(root, outcome, by, tick_body(fields), make_commit, failed)
     return outcome
 
@@ -366,20 +413,22 @@ def commit_saved_records(root: Path, file: Path, items: Sequence[Item]) -> list[
     if records is None:
         return None
     own = {i.number: i for i in items if i.file.resolve() == file.resolve()}
-    commits: list[tuple[bytes, str, str, dict[str, str]]] = []
+    commits: list[tuple[bytes, str, str, dict[str, str], list[Path]]] = []
     for record in records:
         item = own.get(record.fields["item"])
         message = None if item is None else record_commit_message(item, record.fields)
         if item is None or message is None:
             return None
         by = str(record.fields.get("by") or "")
-        trailers = {ITEM_TRAILER: item.ref, REPORTER_TRAILER: by}
-        commits.append((current[: record.end], *message, trailers))
+        attached = record_attachments(record.fields)
+        trailers = {ITEM_TRAILER: item.ref, REPORTER_TRAILER: by, **evidence_trailers(attached)}
+        stored = [root / a.path for a in attached if (root / a.path).is_file()]
+        commits.append((current[: record.end], *message, trailers, stored))
     ready_to_commit(root)
     try:
         return [commit_content(root, file, *each) for each in commits]
     finally:
-        refresh_index(root, file)
+        refresh_index(root, file, *(path for each in commits for path in each[4]))
 
 
 def _commit(
@@ -396,7 +445,7 @@ def _commit(
     """
     if not make_commit:
         return
-    saved = [relative(root, outcome.item.file)]
+    saved = [relative(root, f) for f in (outcome.item.file, *outcome.evidence)]
     try:
         if not in_work_tree(root):
             outcome.audit_off = True
@@ -404,9 +453,11 @@ def _commit(
     except GitError as error:
         outcome.audit_problem = saved_but(saved, error.message)
         return
-    trailers = {ITEM_TRAILER: outcome.item.ref, REPORTER_TRAILER: by}
+    attached = record_attachments(outcome.fields)
+    trailers = {ITEM_TRAILER: outcome.item.ref, REPORTER_TRAILER: by, **evidence_trailers(attached)}
+    files = [outcome.item.file, *outcome.evidence]
     try:
-        outcome.commit = commit(root, [outcome.item.file], outcome.summary, trailers, body)
+        outcome.commit = commit(root, files, outcome.summary, trailers, body)
     except GitError as error:
         killed = earlier if isinstance(earlier, GitKilled) else None
         outcome.audit_problem = saved_but(saved, killed.message) if killed else error.message

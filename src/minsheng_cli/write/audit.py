@@ -325,9 +325,16 @@ def committed_text(root: Path, file: Path) -> bytes | None:
 
 
 def commit_content(
-    root: Path, file: Path, content: bytes, subject: str, body: str, trailers: Mapping[str, str]
+    root: Path,
+    file: Path,
+    content: bytes,
+    subject: str,
+    body: str,
+    trailers: Mapping[str, str],
+    also: Sequence[Path] = (),
 ) -> str:
-    """Commit ``content`` as ``file`` (a state it passed through), leaving the file alone.
+    """Commit ``content`` as ``file`` (a state it passed through), leaving the file alone, with
+    the files ``also`` names as they are (a record's stored evidence).
 
     Through an index of its own, so nothing else staged is swept in; the hooks run as usual.
     """
@@ -340,8 +347,13 @@ def commit_content(
         listed = run_git(root, "ls-tree", "HEAD", "--", path).stdout.split()
         mode = listed[0] if listed else "100644"
         run_git(root, "read-tree", "HEAD", env=env)
-        entry = f"{mode},{blob.stdout.strip()},{path}"
-        run_git(root, "update-index", "--add", "--cacheinfo", entry, env=env)
+        entries = [f"{mode},{blob.stdout.strip()},{path}"]
+        for other in also:
+            name = relative(root, other)
+            stored = run_git(root, "hash-object", "-w", "--", name)
+            entries.append(f"100644,{stored.stdout.strip()},{name}")
+        for entry in entries:
+            run_git(root, "update-index", "--add", "--cacheinfo", entry, env=env)
         message = commit_message(subject, body, trailers)
         result = run_git(root, *COMMIT, check=False, env=env, stdin=message)
         if result.returncode != 0:
@@ -349,9 +361,10 @@ def commit_content(
     return short_head(root)
 
 
-def refresh_index(root: Path, file: Path) -> None:
-    """The real index's entry for ``file`` set to the last commit's (after ``commit_content``)."""
-    run_git(root, "reset", "--quiet", "--", relative(root, file))
+def refresh_index(root: Path, *files: Path) -> None:
+    """The real index's entries for ``files`` set to the last commit's (after
+    ``commit_content``)."""
+    run_git(root, "reset", "--quiet", "--", *(relative(root, f) for f in files))
 
 
 def init_repository(root: Path) -> None:

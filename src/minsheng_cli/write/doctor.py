@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from minsheng_cli.errors import GitError, MinshengError
 from minsheng_cli.i18n import _, ngettext
-from minsheng_cli.ledger.model import Item
+from minsheng_cli.ledger.model import EVIDENCE_DIR, Item
 from minsheng_cli.store.atomic import LEFTOVER, leftovers, workspace_lock
 from minsheng_cli.store.cache import CACHE_DIR, entry_is_whole
 from minsheng_cli.store.load import TASKS_DIR, WORKSPACE_FILE, load
@@ -34,6 +34,7 @@ from minsheng_cli.write.audit import (
     repository_above,
     uncommitted_files,
 )
+from minsheng_cli.write.evidence import evidence_leftovers
 
 CACHE_ENTRY_LIMIT = 256 * 1024 * 1024
 LOCK_QUIET_SECONDS = 60.0
@@ -58,7 +59,8 @@ def examine(root: Path, fix: bool = False) -> list[Finding]:
     """Every check, in the order a clerk reads them; with ``fix``, repairs what is safe."""
     with workspace_lock(root):
         cache = list(_cache(root, fix))  # first: loading the ledger would mend what it finds
-        return [*_repository(root, fix), *_temporary_files(root, fix), *cache]
+        found = [*_repository(root, fix), *_temporary_files(root, fix), *cache]
+        return [*found, *_unnamed_evidence(root)]
 
 
 def problems_remain(findings: Sequence[Finding]) -> bool:
@@ -228,7 +230,7 @@ def _items(root: Path) -> Sequence[Item]:
 
 
 def _temporary_files(root: Path, fix: bool) -> Iterator[Finding]:
-    left = leftovers((root, root / TASKS_DIR))
+    left = leftovers((root, root / TASKS_DIR)) + evidence_leftovers(root)
     if not left:
         yield Finding(Status.OK, _("no temporary files left by a write that was stopped"))
         return
@@ -246,6 +248,29 @@ def _temporary_files(root: Path, fix: bool) -> Iterator[Finding]:
         Status.FIXED,
         _("removed temporary files left by a write that was stopped: {files}").format(files=names),
     )
+
+
+def _unnamed_evidence(root: Path) -> Iterator[Finding]:
+    """Stored files no record names (a write stopped between storing a file and its record):
+    harmless, never read; said as a note, for the clerk to delete or keep."""
+    folder = root / EVIDENCE_DIR
+    if not folder.is_dir():
+        return
+    named = {a.path for item in _items(root) for r in item.records for a in r.attachments}
+    stored = sorted(
+        path.relative_to(root).as_posix()
+        for path in folder.glob("*/*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+    unnamed = [path for path in stored if path not in named]
+    if unnamed:
+        yield Finding(
+            Status.NOTE,
+            _(
+                "files in {folder} that no record names (left by a write that was stopped;"
+                " harmless): {files}; delete them if they are not needed"
+            ).format(folder=EVIDENCE_DIR, files=", ".join(unnamed)),
+        )
 
 
 def _cache(root: Path, fix: bool) -> Iterator[Finding]:
