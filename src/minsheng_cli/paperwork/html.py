@@ -120,13 +120,18 @@ svg.timeline .row-label { font-family: "SimHei", "Noto Sans CJK SC", "WenQuanYi 
 def report_html(report: Report, links_from: Path | None = None) -> str:
     """The bulletin as one HTML file; ``links_from``: the folder it is written to (default: the
     current one), from which each attached file is linked by a relative address."""
-    title = escape(report_title(report))
     base = Path.cwd() if links_from is None else links_from
     root = report.snapshot.ledger.workspace.root
     body = "\n".join(
         block_html(block, report, partial(file_href, root, base))
         for block in report_outline(report)
     )
+    return html_document(report_title(report), body)
+
+
+def html_document(title_text: str, body: str) -> str:
+    """A self-contained page around ``body`` (HTML already escaped)."""
+    title = escape(title_text)
     lang = "en" if current_language() == "en" else "zh-CN"
     return (
         "<!DOCTYPE html>\n"
@@ -137,7 +142,11 @@ def report_html(report: Report, links_from: Path | None = None) -> str:
     )
 
 
-def block_html(block: Block, report: Report, href: Callable[[str], str] = lambda path: path) -> str:
+def block_html(
+    block: Block, report: Report | None, href: Callable[[str], str] = lambda path: path
+) -> str:
+    """A block as HTML; a chart needs the ``report`` it draws (without one it is left out);
+    ``href``: the address of an attached file from where the page is written."""
     if isinstance(block, Heading):
         if block.level == 0:
             return f'<h1 class="title">{escape(block.text)}</h1>'
@@ -150,7 +159,7 @@ def block_html(block: Block, report: Report, href: Callable[[str], str] = lambda
         return field_html(block, href)
     if isinstance(block, Table):
         return table_html(block)
-    return chart_html(block, report)
+    return "" if report is None else chart_html(block, report)
 
 
 def field_html(field: Field, href: Callable[[str], str] = lambda path: path) -> str:

@@ -4,7 +4,7 @@ read as Markdown: a 实事 named ``*x*`` or ``a|b`` prints as written."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from minsheng_cli.paperwork.outline import (
     Block,
@@ -38,10 +38,14 @@ def _escape_marker(match: re.Match[str]) -> str:
 
 
 def report_markdown(report: Report) -> str:
+    return outline_markdown(report_outline(report))
+
+
+def outline_markdown(blocks: Iterable[Block]) -> str:
     """Blocks apart by a blank line; the fields of one item as one tight list."""
     text = ""
     previous: Block | None = None
-    for block in report_outline(report):
+    for block in blocks:
         if isinstance(block, Chart):
             continue
         if previous is not None:

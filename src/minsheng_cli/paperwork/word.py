@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from docx import Document
@@ -26,6 +27,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from minsheng_cli.i18n import _
 from minsheng_cli.paperwork.outline import (
+    Block,
     Chart,
     Field,
     Heading,
@@ -78,14 +80,19 @@ SIZES = Sizes()
 
 
 def report_docx(report: Report) -> bytes:
+    prefix = report.snapshot.ledger.workspace.title
+    return outline_docx(report_outline(report), report_title(report), prefix)
 
+
+def outline_docx(blocks: Iterable[Block], title: str, prefix: str) -> bytes:
+    """The blocks as an A4 公文-style document; ``prefix`` (the issuing body) is kept whole on
+    the title's first line."""
     document = Document()
     setup_page(document)
     setup_styles(document)
     add_font_fallbacks(document)
     body = Body(document)
-    prefix = report.snapshot.ledger.workspace.title
-    for block in report_outline(report):
+    for block in blocks:
         if isinstance(block, Heading) and block.level == 0:
             add_title(body, title_lines(block.text, prefix, text_block_width()))
         elif isinstance(block, Heading):
@@ -98,7 +105,7 @@ def report_docx(report: Report) -> bytes:
             add_table(body, block)
         elif isinstance(block, Chart):
             continue
-    document.core_properties.title = report_title(report)
+    document.core_properties.title = title
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

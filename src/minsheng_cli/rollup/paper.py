@@ -1,0 +1,302 @@
+"""The rollup's paperwork: the bulletin across member counties and the Excel/JSON export.
+
+Each county's part is its own bulletin or 台账, made by the single-ledger paperwork from its
+ledger at the commit the state names, for the period or day of its own year; the rollup adds a
+summary of every county in front (a table, a sheet). A county that cannot be read is a line in
+the summary saying why; the others are unaffected.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from minsheng_cli.errors import MinshengError
+from minsheng_cli.i18n import _
+from minsheng_cli.paperwork.outline import (
+    Block,
+    Heading,
+    Paragraph,
+    PeriodKind,
+    Report,
+    Table,
+    percent_text,
+)
+from minsheng_cli.rollup.rows import member_ledger, read_config
+from minsheng_cli.rollup.state import MemberState, read_state
+from minsheng_cli.rollup.views import (
+    LIGHT_ORDER,
+    Computed,
+    MemberView,
+    Request,
+    computed_of,
+    member_json,
+)
+
+if TYPE_CHECKING:
+    from minsheng_cli.core.evaluate import Snapshot
+    from minsheng_cli.ledger.model import Ledger
+
+SHEET_NAME_LIMIT = 31
+"""Excel's longest sheet name."""
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def member_report(ledger: Ledger, view: MemberView, kind: PeriodKind, number: int) -> Report:
+    """The county's own bulletin for the period of its year, stamped with the commit read."""
+    from minsheng_cli.core.evaluate import evaluate
+    from minsheng_cli.paperwork.outline import build_report, period_of
+
+    period = period_of(ledger.year, kind, number)
+    paper = build_report(evaluate(ledger, period.end), period)
+    return paper._replace(data_version=(view.commit or "")[:7])
+
+
+class RollupReport(NamedTuple):
+    title: str
+    members: list[tuple[MemberView, Report | None]]
+
+
+def member_states(root: Path) -> list[tuple[str, MemberState]]:
+    states = read_state(root)
+    return [(m.name, states.get(m.name, MemberState())) for m in read_config(root).members]
+
+
+def unread(name: str, state: MemberState) -> MemberView:
+    return MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+
+
+def read_member(root: Path, name: str, state: MemberState) -> tuple[MemberView, Ledger | None]:
+    """The member's ledger at its commit, or its view saying why it cannot be read."""
+    view = unread(name, state)
+    if state.commit is None:
+        return view._replace(problem=_("never read: run `minsheng rollup sync`")), None
+    try:
+        return view, member_ledger(root, name, state.commit)
+    except MinshengError as exc:
+        return view._replace(problem=exc.message.splitlines()[0]), None
+
+
+def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
+    members: list[tuple[MemberView, Report | None]] = []
+    for name, state in member_states(root):
+        view, ledger = read_member(root, name, state)
+        if ledger is None:
+            members.append((view, None))
+            continue
+        paper = member_report(ledger, view, kind, number)
+        members.append((view._replace(computed=computed_of(paper.snapshot)), paper))
+    return RollupReport(read_config(root).title, members)
+
+
+def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
+    """The summary of every county, then each county's own bulletin a level down; each block
+    with the county's report it belongs to (the HTML timeline draws from it)."""
+    from minsheng_cli.paperwork.outline import period_label, report_kind_label, report_outline
+
+    reports = [r for _v, r in paper.members if r is not None]
+    kind = report_kind_label(reports[0].period) if reports else ""
+    periods = sorted({period_label(r.period) for r in reports})
+    blocks: list[tuple[Block, Report | None]] = [
+        (Heading(0, _("{title}: {kind}").format(title=paper.title, kind=kind)), None),
+        (Paragraph("（" + "、".join(periods) + "）", centered=True), None),
+        (Heading(1, _("Overview of the members")), None),
+        (summary_table([v for v, _r in paper.members]), None),
+    ]
+    blocks += [(Paragraph(problem_text(v)), None) for v, _r in paper.members if problem_text(v)]
+    for view, report in paper.members:
+        if report is None:
+            continue
+        blocks += [(demoted(block, view.name), report) for block in report_outline(report)]
+    return blocks
+
+
+def demoted(block: Block, member: str) -> Block:
+    """A county's block one heading level down, its title named by the member."""
+    if not isinstance(block, Heading):
+        return block
+    text = f"{member}：{block.text}" if block.level == 0 else block.text
+    return Heading(block.level + 1, text)
+
+
+def summary_headers() -> tuple[str, ...]:
+    from minsheng_cli.core.evaluate import State
+    from minsheng_cli.render.labels import light_label, state_label
+
+    return (
+        _("Member"),
+        _("As of"),
+        *(light_label(light) for light in LIGHT_ORDER),
+        _("Milestones"),
+        _("Met"),
+        state_label(State.OVERDUE),
+        _("Completion"),
+        _("Last report"),
+        _("Data version"),
+        _("Flag"),
+    )
+
+
+def summary_cells(view: MemberView) -> tuple[str, ...]:
+    computed = view.computed
+    version = (view.commit or "")[:7] or "—"
+    if computed is None:
+        return (view.name, *("—",) * 10, version, flag_text(view))
+    return (
+        view.name,
+        computed.as_of,
+        *(str(computed.lights[light.name.lower()]) for light in LIGHT_ORDER),
+        str(computed.milestones),
+        str(met_count(computed)),
+        str(view.overdue_count),
+        percent_text(computed.completion),
+        computed.last_report or "—",
+        version,
+        flag_text(view),
+    )
+
+
+def met_count(computed: Computed) -> int:
+    return computed.states["met"] + computed.states["met_late"]
+
+
+def flag_text(view: MemberView) -> str:
+    if view.computed is None:
+        return _("never read") if view.commit is None else _("unreadable")
+    return _("stale") if view.stale else ""
+
+
+def problem_text(view: MemberView) -> str:
+    """Why a member is flagged, as a sentence under the summary; empty when it is not."""
+    from minsheng_cli.rollup.tables import moment
+
+    if view.computed is None:
+        return _("{member}: {problem}").format(member=view.name, problem=view.problem)
+    if view.stale:
+        return _("{member}: stale since {since}: {reason}").format(
+            member=view.name, since=moment(view.stale_since), reason=view.stale_reason
+        )
+    return ""
+
+
+def summary_table(views: list[MemberView]) -> Table:
+    return Table("members", summary_headers(), tuple(summary_cells(v) for v in views))
+
+
+def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
+    outline = rollup_outline(paper)
+    title = outline[0][0].text if isinstance(outline[0][0], Heading) else paper.title
+    if fmt == "html":
+        from minsheng_cli.paperwork.html import block_html, html_document
+
+        body = "\n".join(block_html(block, report) for block, report in outline)
+        return html_document(title, body)
+    blocks = [block for block, _report in outline]
+    if fmt == "docx":
+        from minsheng_cli.paperwork.word import outline_docx
+
+        return outline_docx(blocks, title, paper.title)
+    from minsheng_cli.paperwork.markdown import outline_markdown
+
+    return outline_markdown(blocks)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Snapshot | None]]:
+    from minsheng_cli.core.evaluate import evaluate
+
+    found: list[tuple[MemberView, Snapshot | None]] = []
+    for name, state in member_states(root):
+        view, ledger = read_member(root, name, state)
+        if ledger is None:
+            found.append((view, None))
+            continue
+        day, day_over = request.day_for(ledger.year)
+        snapshot = evaluate(ledger, day, day_over=day_over)
+        found.append((view._replace(computed=computed_of(snapshot)), snapshot))
+    return found
+
+
+def rollup_export(root: Path, request: Request, fmt: str) -> str | bytes:
+    members = member_snapshots(root, request)
+    title = read_config(root).title
+    if fmt == "xlsx":
+        return rollup_workbook(title, members)
+    return rollup_json(title, members)
+
+
+def rollup_json(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> str:
+    import json
+
+    from minsheng_cli.paperwork.export import row_json
+    from minsheng_cli.paperwork.outline import export_rows
+
+    data: dict[str, Any] = {"title": title, "members": []}
+    for view, snapshot in members:
+        rows = [] if snapshot is None else export_rows(snapshot)
+        as_of = snapshot.as_of if snapshot is not None else None
+        data["members"].append(
+            {**member_json(view), "rows": [row_json(row, as_of) for row in rows if as_of]}
+        )
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def sheet_names(names: list[str]) -> list[str]:
+    """Each name as an Excel sheet may be named: no []:*?/\\, at most 31 characters, unique
+    (case aside, as Excel compares them), never empty."""
+    taken: set[str] = set()
+    found = []
+    for name in names:
+        base = SHEET_NAME_FORBIDDEN.sub("_", name).strip("'") or "_"
+        candidate, count = base[:SHEET_NAME_LIMIT], 1
+        while candidate.casefold() in taken:
+            count += 1
+            suffix = f"({count})"
+            candidate = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        found.append(candidate)
+    return found
+
+
+def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> bytes:
+    """A summary sheet (a row per county), then each county's 台账 on a sheet of its own."""
+    import io
+
+    from openpyxl import Workbook
+
+    from minsheng_cli.paperwork.export import (
+        Column,
+        colour_states,
+        extras_of,
+        fill_sheet,
+        ledger_cells,
+        ledger_columns,
+    )
+    from minsheng_cli.paperwork.outline import export_rows
+
+    workbook = Workbook()
+    names = sheet_names([_("Summary"), *(view.name for view, _s in members)])
+    summary = workbook.active
+    summary.title = names[0]
+    columns = [Column(header) for header in (*summary_headers(), _("Reason"))]
+    fill_sheet(
+        summary,
+        columns,
+        [(*summary_cells(view), problem_text(view)) for view, _s in members],
+    )
+    for (view, snapshot), name in zip(members, names[1:], strict=True):
+        sheet = workbook.create_sheet(name)
+        if snapshot is None:
+            sheet.cell(row=1, column=1).value = problem_text(view)
+            continue
+        rows = export_rows(snapshot)
+        extras = extras_of(rows, snapshot.as_of)
+        fill_sheet(sheet, ledger_columns(extras), [ledger_cells(row, extras) for row in rows])
+        colour_states(sheet, rows)
+    workbook.properties.title = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

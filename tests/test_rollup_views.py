@@ -1,0 +1,235 @@
+"""`minsheng rollup status|overdue|report|export`: every member county in one view.
+
+The rollup is built here by hand (members as real git repositories, bare mirrors, rollup.yaml and
+rollup-state.json), so these tests do not depend on `rollup sync`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from minsheng_cli.rollup.config import mirror_dir
+from minsheng_cli.rollup.state import MemberState, write_state
+from tests.conftest import GIT_IDENTITY, copy_ledger, git, run_cli
+
+FRESH = "泾源县"
+OTHER_YEAR = "隆德县"
+STALE = "西吉县"
+NEVER = "彭阳县"
+BROKEN = "原州区"
+
+
+def commit_member(folder: Path) -> str:
+    git(folder, "init", "--quiet", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "--quiet", "-m", "台账")
+    return git(folder, "rev-parse", "HEAD").strip()
+
+
+def mirror(root: Path, name: str, folder: Path) -> None:
+    target = mirror_dir(root, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--bare", str(folder), str(target)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def build_rollup(base: Path) -> Path:
+    """泾源县 (2023, one milestone met), 隆德县 (the same list for 2024, 月初 read as the 5th),
+    西吉县 (stale since a fetch failed), 彭阳县 (never read) and 原州区 (its commit is gone)."""
+    root = base / "rollup"
+    root.mkdir()
+    states: dict[str, MemberState] = {}
+    fresh = copy_ledger(base / FRESH)
+    done = run_cli(
+        fresh, ["done", "3.1#1", "--date", "2023-03-20", "--evidence", "开工报告", "--no-commit"]
+    )
+    assert done.exit_code == 0, done.stderr
+    states[FRESH] = MemberState(commit_member(fresh), "2026-12-01T08:00:00+00:00")
+    other = copy_ledger(base / OTHER_YEAR)
+    text = (other / "minsheng.yaml").read_text(encoding="utf-8")
+    text = text.replace("year: 2023", "year: 2024").replace("2023年", "2024年")
+    text = text.replace("# deadline_rules:", "deadline_rules:").replace("#   月初: 10", "  月初: 5")
+    text = text.replace("#   月中: 15", "  月中: 15")
+    (other / "minsheng.yaml").write_text(text, encoding="utf-8")
+    states[OTHER_YEAR] = MemberState(commit_member(other), "2026-12-01T08:00:00+00:00")
+    stale = copy_ledger(base / STALE)
+    states[STALE] = MemberState(
+        commit_member(stale),
+        "2026-11-01T08:00:00+00:00",
+        "git fetch failed: could not resolve host",
+        "2026-11-20T06:30:00+00:00",
+    )
+    for name, folder in ((FRESH, fresh), (OTHER_YEAR, other), (STALE, stale)):
+        mirror(root, name, folder)
+    mirror(root, BROKEN, fresh)
+    states[BROKEN] = MemberState("0" * 40, "2026-12-01T08:00:00+00:00")
+    members = "".join(
+        f"  - name: {name}\n    url: /nowhere/{index}\n"
+        for index, name in enumerate((FRESH, OTHER_YEAR, STALE, NEVER, BROKEN))
+    )
+    (root / "rollup.yaml").write_text(f"title: 固原市民生实事\nmembers:\n{members}", "utf-8")
+    write_state(root, states)
+    return root
+
+
+@pytest.fixture(scope="module")
+def rollup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in GIT_IDENTITY.items():
+            patch.setenv(key, value)
+        return build_rollup(tmp_path_factory.mktemp("rollup"))
+
+
+def status_json(rollup: Path, *args: str) -> dict[str, dict[str, object]]:
+    result = run_cli(rollup, ["rollup", "status", "--json", *args])
+    assert result.exit_code == 1, result.stderr  # a member is stale
+    return {row["member"]: row for row in json.loads(result.stdout)}
+
+
+def test_status_reads_each_member_in_its_own_year(rollup: Path) -> None:
+    rows = status_json(rollup, "--month", "6")
+    assert rows[FRESH]["as_of"] == "2023-06-30"
+    assert rows[OTHER_YEAR]["as_of"] == "2024-06-30"
+    assert rows[FRESH]["year"] == 2023 and rows[OTHER_YEAR]["year"] == 2024
+    assert rows[FRESH]["last_report"] == "2023-03-20"
+    assert rows[OTHER_YEAR]["last_report"] is None
+    # one milestone more met in 泾源县 than in the same list unreported
+    met = {
+        name: rows[name]["states"]["met"] + rows[name]["states"]["met_late"]  # type: ignore[index]
+        for name in (FRESH, OTHER_YEAR)
+    }
+    assert met[FRESH] == met[OTHER_YEAR] + 1
+    assert rows[FRESH]["milestones"] == 97  # as `list` counts them: a monthly duty per month
+    # what the county's own status says on that day
+    own = run_cli(rollup.parent / FRESH, ["status", "--month", "6", "--json"])
+    lights: dict[str, int] = {}
+    for item in json.loads(own.stdout):
+        lights[item["light"]] = lights.get(item["light"], 0) + 1
+    counted = rows[FRESH]["lights"]
+    assert isinstance(counted, dict)
+    assert {k: v for k, v in counted.items() if v} == lights
+
+
+def test_as_of_is_one_day_for_every_member(rollup: Path) -> None:
+    rows = status_json(rollup, "--as-of", "2023-12-31")
+    assert rows[FRESH]["as_of"] == rows[OTHER_YEAR]["as_of"] == "2023-12-31"
+    assert rows[OTHER_YEAR]["overdue"] == 0  # nothing of 2024 is due yet
+    assert rows[FRESH]["overdue"] > 0  # type: ignore[operator]
+
+
+def test_deadline_rules_of_each_member(rollup: Path) -> None:
+    """隆德县 reads 月初 as the 5th: a milestone due 4月初 is due on 5 April, not the 10th."""
+    for name, day in ((FRESH, "2023-04-10"), (OTHER_YEAR, "2024-04-05")):
+        result = run_cli(rollup, ["rollup", "overdue", "--member", name, "--month", "4", "--json"])
+        dues = {row["due"] for row in json.loads(result.stdout)}
+        assert day in dues, (name, dues)
+
+
+def test_stale_never_read_and_broken_members(rollup: Path) -> None:
+    rows = status_json(rollup, "--month", "6")
+    assert rows[STALE]["stale"] is True
+    assert rows[STALE]["stale_since"] == "2026-11-20T06:30:00+00:00"
+    assert rows[STALE]["milestones"] == 97  # shown as of its last good commit
+    assert rows[NEVER]["commit"] is None and rows[NEVER]["milestones"] is None
+    assert rows[BROKEN]["problem"]
+    result = run_cli(rollup, ["rollup", "status", "--month", "6"])
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "西吉县：2026-11-20 06:30 UTC起未能更新：git fetch failed: could not resolve host" in out
+    assert re.search(r"彭阳县\s.*从未读取", out)
+    assert "Traceback" not in out + result.stderr
+
+
+def test_status_table_counts(rollup: Path) -> None:
+    result = run_cli(rollup, ["rollup", "status", "--month", "6"])
+    rows = status_json(rollup, "--month", "6")
+    line = next(line for line in result.stdout.splitlines() if line.startswith(FRESH))
+    lights = rows[FRESH]["lights"]
+    assert isinstance(lights, dict)
+    numbers = [lights[k] for k in ("green", "yellow", "red", "done")]
+    assert " ".join(map(str, numbers)) in re.sub(r"\s+", " ", line)
+    assert "2023-06-30" in line and "2024-06-30" in result.stdout  # days differ: a column
+
+
+def test_overdue_by_county_then_leader(rollup: Path) -> None:
+    result = run_cli(rollup, ["rollup", "overdue", "--month", "6"])
+    assert result.exit_code == 1
+    rows = json.loads(run_cli(rollup, ["rollup", "overdue", "--month", "6", "--json"]).stdout)
+    own = json.loads(run_cli(rollup.parent / FRESH, ["overdue", "--month", "6", "--json"]).stdout)
+    fresh = [r for r in rows if r["member"] == FRESH]
+    assert len(fresh) == len(own) > 0
+    assert sum(r["days_late"] for r in fresh) == sum(o["days_late"] for o in own)
+    assert "【泾源县】" in result.stdout and "【隆德县】" in result.stdout
+    assert "【彭阳县】" not in result.stdout
+
+
+def test_warm_views_run_no_git(rollup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def read() -> list[dict[str, object]]:
+        result = run_cli(rollup, ["rollup", "status", "--month", "7", "--json"])
+        return [row for row in json.loads(result.stdout) if row["member"] != BROKEN]
+
+    first = read()
+    monkeypatch.setenv("PATH", "/nonexistent")  # git cannot be found: a warm read needs none
+    assert read() == first
+    # a new day asked is computed again from each member's cached snapshot, still without git
+    other = run_cli(rollup, ["rollup", "overdue", "--month", "8", "--json"])
+    assert other.exit_code == 1 and "泾源县" in other.stdout
+
+
+def test_member_drills_into_one_county(rollup: Path) -> None:
+    mine = run_cli(rollup, ["rollup", "status", "--member", FRESH, "--month", "6"])
+    own = run_cli(rollup.parent / FRESH, ["status", "--month", "6"])
+    assert mine.exit_code == 0
+    assert mine.stdout.splitlines()[2:] == own.stdout.splitlines()[2:]
+    stale = run_cli(rollup, ["rollup", "status", "--member", STALE, "--month", "6"])
+    assert stale.exit_code == 1 and "未能更新" in stale.stderr
+    unknown = run_cli(rollup, ["rollup", "status", "--member", "无此县"])
+    assert unknown.exit_code == 2 and "无此县" in unknown.stderr
+    never = run_cli(rollup, ["rollup", "overdue", "--member", NEVER])
+    assert never.exit_code == 2 and "rollup sync" in never.stderr
+
+
+def test_report_across_counties(rollup: Path) -> None:
+    result = run_cli(rollup, ["rollup", "report", "--month", "6"])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert text.startswith("# 固原市民生实事") and "月通报" in text.splitlines()[0]
+    assert "（2023年6月、2024年6月）" in text
+    assert "## 泾源县：泾源县2023年民生实事任务清单" in text
+    assert "## 隆德县：泾源县2024年民生实事任务清单" in text
+    assert "彭阳县：从未读取" in text
+    html = run_cli(rollup, ["rollup", "report", "--month", "6", "--format", "html"]).stdout
+    assert html.count("<svg") >= 2  # each county's timeline
+
+
+def test_export_workbook(rollup: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "全市.xlsx"
+    result = run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(io.BytesIO(target.read_bytes()))
+    assert book.sheetnames == ["汇总", FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
+    summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
+    assert summary[1][0] == FRESH and summary[1][1] == "2023-06-30"
+    assert book[FRESH].max_row == 98  # the header and the 97 rows of `list`
+    data = json.loads(run_cli(rollup, ["rollup", "export", "--format", "json"]).stdout)
+    assert [m["member"] for m in data["members"]] == [FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    from minsheng_cli.rollup.paper import sheet_names
+
+    names = sheet_names(["汇总", "a/b", "x" * 40, "x" * 40, "A", "a", ""])
+    assert names[1] == "a_b"
+    assert all(len(n) <= 31 for n in names)
+    assert len({n.casefold() for n in names}) == len(names)
