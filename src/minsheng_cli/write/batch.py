@@ -27,7 +27,7 @@ from minsheng_cli.ledger.model import PERCENT_KEY, Item, Ledger, Milestone, Reco
 from minsheng_cli.store.atomic import clear_leftovers, workspace_lock, write_atomic
 from minsheng_cli.store.load import TASKS_DIR, load_ledger, read_project_data
 from minsheng_cli.write.actions import (
-    _commit_pending,
+    commit_pending,
     tick_identity,
     tick_message,
     update_message,
@@ -418,7 +418,7 @@ def _write(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
         files.setdefault(planned.item.file, []).append(planned.fields)
     if _in_git(root):
         for file in files:
-            _commit_pending(root, file, ledger.items, True)
+            commit_pending(root, file, ledger.items, True)
     workspace = ledger.workspace
     new: dict[Path, tuple[bytes, bytes]] = {}
     for file, records in files.items():
