@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DATE ?= 2023-06-30
 
-.PHONY: demo demo-reset test lint typecheck pytest chromium bench bench-rollup clean catalogs catalogs-update torture offline offline-test
+.PHONY: demo demo-reset test lint typecheck pytest chromium bench bench-forms bench-rollup clean catalogs catalogs-update torture offline offline-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench: $(STAMP)
 # The rollup's views at 100 and 3,000 member counties (issue 15); QUICK=1: 100 members only.
 bench-rollup: $(STAMP)
 	$(BIN)/python benchmarks/rollup.py $(if $(QUICK),--quick)
+
+# intake of a month's 12 filled forms, commits included, as a whole process (hyperfine)
+bench-forms: $(STAMP)
+	$(BIN)/python benchmarks/forms_bench.py
 
 # After changing user-facing text: extract the msgids, merge them into the catalog, translate
 # the new entries in the .po, then `make catalogs` (the install compiles them too).

@@ -140,3 +140,16 @@ def test_every_layout_of_status_names_the_items_slipping_month_after_month(
     """The stacked layout of 80 columns lost the 连续N月滞后 lines the wider ones print."""
     text = "".join(on_terminal(half_year, ("status", "--month", "7"), width)).replace(" ", "")
     assert "⚠6.1群众就业稳岗提升工程：连续4月滞后（4–7月），列入约谈" in text
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_lines_under_a_table_stand_each_on_its_own_line(half_year: Path, width: int) -> None:
+    """The lights' footer and each 连续N月滞后 line: one line each, as through a pipe (Rich
+    would join consecutive texts into one paragraph)."""
+    drawn = on_terminal(half_year, ("status", "--month", "6"), width)
+    piped = run_cli(half_year, ["status", "--month", "6"]).stdout.splitlines()
+    under = [line for line in piped if line.startswith(("子项：", "⚠"))]
+    assert len(under) >= 3  # the footer and at least two items slipping month after month
+    for line in under:
+        assert line in [row.rstrip() for row in drawn] or cell_len(line) > width
+    assert sum(row.startswith("⚠") for row in drawn) == sum(r.startswith("⚠") for r in under)

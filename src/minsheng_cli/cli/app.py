@@ -212,7 +212,19 @@ def main_options(
     ctx.obj = Context(directory)
 
 
-HELP_ORDER = ("check", "status", "list", "show", "update", "done", "overdue", "agenda", "log")
+HELP_ORDER = (
+    "check",
+    "status",
+    "list",
+    "show",
+    "update",
+    "done",
+    "forms",
+    "intake",
+    "overdue",
+    "agenda",
+    "log",
+)
 """The order --help lists the commands in: the clerk's day; then the others."""
 COMMAND_MODULES = {
     "read": ("check", "status", "list", "show", "overdue", "agenda", "log"),
@@ -222,6 +234,7 @@ COMMAND_MODULES = {
     "paperwork": ("report", "export"),
     "doctor": ("doctor",),
     "meetings": ("meeting", "meetings", "changes", "unreported"),
+    "forms": ("forms", "intake"),
     "rollup": ("rollup",),
 }
 """Which module of cli/ defines which commands, so that the console script imports only the one

@@ -343,11 +343,12 @@ def print_parts(parts: Parts) -> None:
         from minsheng_cli.render.terminal import to_rich  # Rich's layout: only on a terminal
 
         drawn = console()
+        # sep: Rich joins consecutive lines of text with a space into one paragraph otherwise
         if writes_unicode(sys.stdout):
-            drawn.print(*to_rich(parts, drawn.width))
+            drawn.print(*to_rich(parts, drawn.width), sep="\n")
             return
         with drawn.capture() as captured:  # Rich writes no ASCII bars: made so here
-            drawn.print(*to_rich(parts, drawn.width))
+            drawn.print(*to_rich(parts, drawn.width), sep="\n")
         write_text(captured.get().removesuffix("\n"))
         return
     from minsheng_cli.render.plain import to_plain  # only through a pipe

@@ -108,7 +108,7 @@ def record_update(
         evidence = read_evidence(attach, ledger.workspace)
         if evidence:
             checked.fields["attachments"] = attachment_fields(evidence)
-        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
+        pending, failed = commit_pending(root, item.file, ledger.items, make_commit)
         summary = update_message(item, checked.fields, update.day)
         _refuse_repeat(root, item, update, summary, pending, make_commit)
         stored = _write_with_evidence(root, item.file, checked.fields, ledger.workspace, evidence)
@@ -175,7 +175,7 @@ def record_tick(
         files = read_evidence(attach, ledger.workspace)
         if files:
             fields["attachments"] = attachment_fields(files)
-        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
+        pending, failed = commit_pending(root, item.file, ledger.items, make_commit)
         stored = _write_with_evidence(root, item.file, fields, ledger.workspace, files)
         summary = tick_message(item, milestone, day, period, undo)
         outcome = Outcome(item, summary, fields, pending=pending, evidence=stored)
@@ -212,7 +212,7 @@ def record_reschedule(
         fields["approval"] = change.approval
         if change.note:
             fields["note"] = change.note
-        pending, failed = _commit_pending(root, item.file, ledger.items, make_commit)
+        pending, failed = commit_pending(root, item.file, ledger.items, make_commit)
         write_record(item.file, fields, ledger.workspace)
         summary = reschedule_message(item, milestone, fields)
         outcome = Outcome(item, summary, fields, warnings, pending=pending)
@@ -310,7 +310,7 @@ def _uncommitted(root: Path, file: Path) -> bool:
         return True
 
 
-def _commit_pending(
+def commit_pending(
     root: Path, file: Path, items: Sequence[Item], make_commit: bool
 ) -> tuple[str | None, GitError | None]:
     """Commit what the file already holds that git has not seen, before the new record.

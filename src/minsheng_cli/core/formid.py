@@ -1,0 +1,119 @@
+"""A form's identity: which ledger, month and unit it was made for, and what each row stands for.
+
+Pure functions, no I/O. The identity travels inside the form itself (a hidden column of the
+sheet, so that a CSV saved from it carries it too) as canonical JSON in base64, with its sha256
+beside it: a form whose identity was edited, or whose rows were moved, is recognised as such.
+The checksum is not a seal against forgery (anyone can compute a sha256); it catches a form
+edited out of shape, sent for another month or unit, or made from another ledger.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any, NamedTuple
+
+FORMAT = "minsheng-form/1"
+"""The first cell of the hidden column: what marks a sheet as a form minsheng made."""
+VALUE = "value"
+TICK = "tick"
+
+
+class RowKey(NamedTuple):
+    """What one row of a form stands for: an item's measure (an indicator, the work's
+    percentage, its spending) or a milestone to tick off (one month of a monthly duty)."""
+
+    row: int
+    item: str
+    """The item's reference when the form was made (3.1)."""
+    digest: str
+    """A digest of the item's text: a form row whose item was renumbered since no longer fits."""
+    kind: str
+    """VALUE or TICK."""
+    name: str
+    """The measure's name (an indicator, ``percent``), or the milestone's text."""
+    milestone: int = 0
+    period: int = 0
+    """The month of a monthly duty (逐月), else 0."""
+
+    @property
+    def key(self) -> str:
+        """The row's key as the sheet writes it beside the row (3.1|户厕改造, 3.1#7, 7.2#2@6)."""
+        if self.kind == VALUE:
+            return f"{self.item}|{self.name}"
+        month = f"@{self.period}" if self.period else ""
+        return f"{self.item}#{self.milestone}{month}"
+
+
+class Identity(NamedTuple):
+    """The workspace (its title and year, and the first commit of its history), the month, the
+    unit, the commit of the ledger the form was made from, and its rows."""
+
+    title: str
+    year: int
+    root: str
+    month: int
+    unit: str
+    commit: str
+    rows: tuple[RowKey, ...]
+
+
+class BadIdentity(ValueError):
+    """The code in the form cannot be read, or does not match its checksum."""
+
+
+def canonical(identity: Identity) -> bytes:
+    """The identity as canonical JSON: sorted keys, no spaces, UTF-8."""
+    data: dict[str, Any] = identity._asdict()
+    data["rows"] = [row._asdict() for row in identity.rows]
+    data["format"] = FORMAT
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def checksum(identity: Identity) -> str:
+    return hashlib.sha256(canonical(identity)).hexdigest()
+
+
+def form_id(identity: Identity) -> str:
+    """The form's short name in commit trailers and messages: its checksum's first 12 digits."""
+    return checksum(identity)[:12]
+
+
+def encode(identity: Identity) -> str:
+    return base64.b64encode(canonical(identity)).decode("ascii")
+
+
+def decode(code: str, expected: str) -> Identity:
+    """The identity a form carries, if its code reads and matches its checksum."""
+    try:
+        raw = base64.b64decode(code.strip(), validate=True)
+        data = json.loads(raw.decode("utf-8"))
+        rows = tuple(RowKey(**row) for row in data["rows"])
+        identity = Identity(
+            str(data["title"]),
+            int(data["year"]),
+            str(data["root"]),
+            int(data["month"]),
+            str(data["unit"]),
+            str(data["commit"]),
+            rows,
+        )
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise BadIdentity(str(exc)) from None
+    if data.get("format") != FORMAT or checksum(identity) != expected.strip().lower():
+        raise BadIdentity("checksum")
+    return identity
+
+
+def text_digest(*parts: str) -> str:
+    """Eight hex digits of sha256 over ``parts``: enough to tell one item's text from another."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:8]
+
+
+def content_hash(form: str, filled: list[list[str]]) -> str:
+    """The hash of what was filled in a form: the same filling read from the xlsx or from a CSV
+    saved from it hashes the same, so a form taken in twice is recognised either way."""
+    text = json.dumps([form, filled], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

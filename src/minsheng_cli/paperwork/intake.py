@@ -1,0 +1,444 @@
+"""Reading a filled form back: an .xlsx as Excel or WPS saved it, or a CSV saved from it.
+
+``read_grid`` turns the file into cells by (row, column), whatever its kind; ``read_form`` reads
+the form's identity (core.formid) and every filled row into the records they stand for
+(write.batch), or the problems, each one line naming the file and the cell. A formula is never
+evaluated: its value as the spreadsheet last saved it is read, and one saved without a value is
+refused. A file that is neither a zip (xlsx) nor text is an encrypted (password-protected) or
+old-format Office file, or damaged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from minsheng_cli.core.asof import parse_day
+from minsheng_cli.core.formid import (
+    FORMAT,
+    TICK,
+    BadIdentity,
+    Identity,
+    RowKey,
+    content_hash,
+    decode,
+    form_id,
+)
+from minsheng_cli.errors import UsageError
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger.deadlines import month_end
+from minsheng_cli.ledger.model import PERCENT_KEY
+from minsheng_cli.paperwork.forms import (
+    CODE_COLUMN,
+    DATE_COLUMN,
+    DONE_COLUMN,
+    EVIDENCE_COLUMN,
+    NOTE_COLUMN,
+    PERSON_CELL,
+    SHEET,
+    VALUE_COLUMN,
+)
+from minsheng_cli.text import CONTROL_CHARACTERS, format_amount
+from minsheng_cli.write.batch import FormBatch, FormTick, FormValue
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""An encrypted .xlsx (a password to open) and an old .xls are both OLE compound files."""
+YES, NO = "是", "否"
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
+CODE = 16
+"""Column P, the form's identity and row keys, as a number."""
+
+
+class Unreadable(Exception):
+    """The file is not a form that can be read; the message is the one line to show."""
+
+
+class Cell(NamedTuple):
+    value: Any
+    formula: bool = False
+    """A formula saved without a value: nothing to read, and never evaluated."""
+    percent: bool = False
+    """The spreadsheet shows it as a percentage (55% is stored as 0.55)."""
+
+
+class Grid(NamedTuple):
+    name: str
+    sheet: str | None
+    cells: dict[tuple[int, int], Cell]
+
+    def at(self, reference: str) -> str:
+        """Where a cell is, as messages name it: 表.xlsx!填报表!K12 (a CSV: 表.csv!K12)."""
+        return f"{self.name}!{self.sheet}!{reference}" if self.sheet else f"{self.name}!{reference}"
+
+    def get(self, reference: str) -> Cell:
+        letters = reference.rstrip("0123456789")
+        row = int(reference[len(letters) :])
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - ord("A") + 1
+        return self.cells.get((row, column), Cell(None))
+
+
+def read_grid(path: Path) -> Grid:
+    """The file's cells: an .xlsx by openpyxl, anything else that is text as CSV."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(
+            _("{file}: cannot be read ({error})").format(file=path.name, error=exc.strerror or exc)
+        ) from exc
+    if data.startswith(OLE_MAGIC):
+        raise Unreadable(
+            _(
+                "{file}: damaged or password-protected (or an old .xls): save it in Excel or WPS"
+                " as .xlsx without a password, then take it in again"
+            ).format(file=path.name)
+        )
+    if data.startswith(ZIP_MAGIC):
+        return _xlsx_grid(path.name, data)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise Unreadable(
+            _("{file}: damaged (not an Excel file inside); ask the unit to send it again").format(
+                file=path.name
+            )
+        )
+    return _csv_grid(path.name, data)
+
+
+def _xlsx_grid(name: str, data: bytes) -> Grid:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl raises anything on a damaged file; it is the file's fault
+        raise Unreadable(
+            _("{file}: damaged ({error}); ask the unit to send it again").format(
+                file=name, error=type(exc).__name__
+            )
+        ) from exc
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    cached: Any = None
+    cells: dict[tuple[int, int], Cell] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            percent = "%" in str(cell.number_format)
+            if cell.data_type != "f":
+                cells[(cell.row, cell.column)] = Cell(cell.value, percent=percent)
+                continue
+            if cached is None:
+                cached = load_workbook(io.BytesIO(data), data_only=True)[sheet.title]
+            value = cached.cell(cell.row, cell.column).value
+            cells[(cell.row, cell.column)] = Cell(value, value is None, percent)
+    return Grid(name, sheet.title, cells)
+
+
+def _csv_grid(name: str, data: bytes) -> Grid:
+    """A CSV as LibreOffice saves it (UTF-8), or as Excel and WPS do on Chinese Windows (GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Unreadable(_form_not_ours(name))
+    if "\0" in text:
+        raise Unreadable(_form_not_ours(name))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    cells: dict[tuple[int, int], Cell] = {}
+    try:
+        for row, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            for column, value in enumerate(values, start=1):
+                if value.strip():
+                    cells[(row, column)] = Cell(value)
+    except csv.Error as exc:
+        raise Unreadable(_form_not_ours(name)) from exc
+    return Grid(name, None, cells)
+
+
+def _form_not_ours(where: str) -> str:
+    return _(
+        "{where}: not a form made by `minsheng forms` (no form code in its hidden column P);"
+        " only those forms can be taken in"
+    ).format(where=where)
+
+
+class Read(NamedTuple):
+    batch: FormBatch | None
+    problems: list[str]
+
+
+def read_form(path: Path, today: date) -> Read:
+    """The form's identity and filled rows, or the problems (each `file!sheet!cell: …`)."""
+    try:
+        grid = read_grid(path)
+        identity = _identity(grid)
+    except Unreadable as exc:
+        return Read(None, [str(exc)])
+    problems: list[str] = []
+    _check_shape(grid, identity, problems)
+    if problems:
+        return Read(None, problems)
+    reader = _RowReader(grid, identity, today, problems)
+    values, ticks = reader.rows()
+    person = reader.text(PERSON_CELL)
+    if problems:
+        return Read(None, problems)
+    hashed = content_hash(form_id(identity), [*reader.filled, ["person", person]])
+    batch = FormBatch(
+        path.name, grid.at("A2"), identity, hashed, person, tuple(values), tuple(ticks)
+    )
+    return Read(batch, [])
+
+
+def _identity(grid: Grid) -> Identity:
+    if str(grid.get(f"{CODE_COLUMN}1").value or "").strip() != FORMAT:
+        raise Unreadable(_form_not_ours(grid.at(f"{CODE_COLUMN}1")))
+    try:
+        return decode(
+            str(grid.get(f"{CODE_COLUMN}3").value or ""),
+            str(grid.get(f"{CODE_COLUMN}2").value or ""),
+        )
+    except BadIdentity:
+        raise Unreadable(
+            _(
+                "{where}: the form's code was changed or damaged (it does not match its"
+                " checksum); fill a fresh copy of the form made by `minsheng forms`"
+            ).format(where=grid.at(f"{CODE_COLUMN}3"))
+        ) from None
+
+
+def _check_shape(grid: Grid, identity: Identity, problems: list[str]) -> None:
+    """Every row where the form put it: its key beside it, its reference in column A."""
+    for key in identity.rows:
+        shown = str(grid.get(f"{CODE_COLUMN}{key.row}").value or "").strip()
+        ref = str(grid.get(f"A{key.row}").value or "").strip()
+        wanted = key.item if key.kind != TICK else f"{key.item}#{key.milestone}"
+        if shown != key.key or ref != wanted:
+            problems.append(
+                _(
+                    "{where}: rows were added, removed or moved (row {row} should be {ref});"
+                    " fill a fresh copy of the form, without changing its rows"
+                ).format(where=grid.at(f"A{key.row}"), row=key.row, ref=wanted)
+            )
+            return
+
+
+class _RowReader:
+    """The filled cells of each row, read as the records they stand for."""
+
+    def __init__(self, grid: Grid, identity: Identity, today: date, problems: list[str]) -> None:
+        self.grid = grid
+        self.identity = identity
+        self.start = date(identity.year, identity.month, 1)
+        self.end = month_end(identity.year, identity.month)
+        self.default_day = max(self.start, min(self.end, today))
+        self.problems = problems
+        self.filled: list[list[str]] = []
+
+    def rows(self) -> tuple[list[FormValue], list[FormTick]]:
+        values: list[FormValue] = []
+        ticks: list[FormTick] = []
+        for key in self.identity.rows:
+            if key.kind == TICK:
+                tick = self._tick(key)
+                if tick is not None:
+                    ticks.append(tick)
+            else:
+                value = self._value(key)
+                if value is not None:
+                    values.append(value)
+        return values, ticks
+
+    def _value(self, key: RowKey) -> FormValue | None:
+        where = f"{VALUE_COLUMN}{key.row}"
+        number = self.number(where, percent=key.name == PERCENT_KEY)
+        if number is None:
+            return None
+        day, given = self.day(f"{DATE_COLUMN}{key.row}")
+        note = self._notes(key)
+        self.filled.append([key.key, format_amount(number), given, note])
+        if day is None:
+            return None
+        return FormValue(self.grid.at(where), key, number, day, note)
+
+    def _notes(self, key: RowKey) -> str:
+        evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
+        note = self.text(f"{NOTE_COLUMN}{key.row}")
+        return "；".join(t for t in (note, evidence and f"佐证：{evidence}") if t)
+
+    def _tick(self, key: RowKey) -> FormTick | None:
+        where = f"{DONE_COLUMN}{key.row}"
+        answer = unicodedata.normalize("NFKC", self.text(where)).strip()
+        if answer in ("", NO):
+            return None
+        if answer != YES:
+            self.problems.append(
+                _("{where}: “{text}” is not 是 or 否; choose 是 if the milestone is done").format(
+                    where=self.grid.at(where), text=answer
+                )
+            )
+            return None
+        day, given = self.day(f"{DATE_COLUMN}{key.row}")
+        evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
+        note = self.text(f"{NOTE_COLUMN}{key.row}")
+        self.filled.append([key.key, YES, given, evidence, note])
+        if not given:
+            self.problems.append(
+                _("{where}: 是 needs the day it was done, in {cell} (a date in {month}月)").format(
+                    where=self.grid.at(where),
+                    cell=f"{DATE_COLUMN}{key.row}",
+                    month=self.identity.month,
+                )
+            )
+            return None
+        if day is None:
+            return None
+        return FormTick(self.grid.at(where), key, day, evidence, note)
+
+    def text(self, reference: str) -> str:
+        cell = self.grid.get(reference)
+        if cell.formula:
+            self._no_cached(reference)
+            return ""
+        value = cell.value
+        if value is None:
+            return ""
+        if isinstance(value, datetime | date):
+            return value.isoformat()[:10]
+        text = str(value).strip()
+        if CONTROL_CHARACTERS.search(text):
+            self.problems.append(
+                _("{where}: the text holds a control character; remove it").format(
+                    where=self.grid.at(reference)
+                )
+            )
+            return ""
+        return " ".join(text.split())
+
+    def number(self, reference: str, *, percent: bool) -> float | None:
+        cell = self.grid.get(reference)
+        where = self.grid.at(reference)
+        if cell.formula:
+            self._no_cached(reference)
+            return None
+        value = cell.value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        found = _as_number(value, percent and cell.percent)
+        if found is None:
+            self.problems.append(
+                _(
+                    "{where}: “{text}” is not a number; type the cumulative figure alone"
+                    " (e.g. 900), units and words in 备注"
+                ).format(where=where, text=str(value).strip())
+            )
+        return found
+
+    def day(self, reference: str) -> tuple[date | None, str]:
+        """The cell's date (the default day when blank), and the date as given ("" if blank)."""
+        cell = self.grid.get(reference)
+        if cell.formula:
+            self._no_cached(reference)
+            return None, ""
+        if cell.value is None or str(cell.value).strip() == "":
+            return self.default_day, ""
+        found = _as_date(cell.value, self.identity.year)
+        where = self.grid.at(reference)
+        if found is None:
+            self.problems.append(
+                _("{where}: “{text}” is not a date; write it as {example}").format(
+                    where=where, text=str(cell.value).strip(), example=self.end.isoformat()
+                )
+            )
+            return None, ""
+        if not self.start <= found <= self.end:
+            self.problems.append(
+                _(
+                    "{where}: {day} is outside the form's month ({start} to {end}); what happened"
+                    " in another month goes in that month's form"
+                ).format(
+                    where=where,
+                    day=found.isoformat(),
+                    start=self.start.isoformat(),
+                    end=self.end.isoformat(),
+                )
+            )
+            return None, ""
+        return found, found.isoformat()
+
+    def _no_cached(self, reference: str) -> None:
+        self.problems.append(
+            _(
+                "{where}: a formula with no saved value (minsheng never calculates formulas);"
+                " type the number itself, or open and save the file in Excel or WPS"
+            ).format(where=self.grid.at(reference))
+        )
+
+
+def _as_number(value: Any, shown_as_percent: bool) -> float | None:
+    """A cell's number: a number cell (55% shown is 0.55 stored), or text such as “1,200” or
+    “55%”; None for anything else (a date, TRUE, words)."""
+    if isinstance(value, bool | datetime | date):
+        return None
+    if isinstance(value, int | float):
+        number = float(value) * (100 if shown_as_percent else 1)
+    else:
+        bare = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "")
+        bare = bare.removesuffix("%").strip()
+        try:
+            number = float(bare)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+def _as_date(value: Any, year: int) -> date | None:
+    """A cell's date: a date cell, an Excel day number, or text as the CLI reads dates
+    (2023-06-28, 2023/6/28, 2023年6月28日) or without the year (6月28日, 6/28)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_excel(float(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+    try:
+        return parse_day(text)
+    except UsageError:
+        pass
+    found = _MONTH_DAY.match(text)
+    if found is None:
+        return None
+    return _safe_date(year, int(found.group(1)), int(found.group(2)))
+
+
+def _from_excel(number: float) -> date | None:
+    if not 1 <= number < 2958466:
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    converted: Callable[[float], Any] = from_excel
+    found = converted(number)
+    return found.date() if isinstance(found, datetime) else None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,477 @@
+"""Taking in filled forms: every row of a form checked as `update` and `done` check it, then all
+of its records written and ONE git commit, or nothing at all.
+
+The whole intake holds the workspace lock and reads the ledger once; each form's records are
+added to the ledger in memory as they are checked, so that a later row (or form) is checked
+against what an earlier one recorded. A form with any refused row records nothing: its
+records are taken back out of the ledger in memory, and each problem is returned as one line
+naming the form's cell. The commit names the unit and month in its subject; its trailers, the
+items touched (``Minsheng-Item``, so `log REF` lists it), the reporter, and the form's id, file
+name and content hash, by which a form taken in again is recognised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from minsheng_cli.core.formid import Identity, RowKey, form_id, text_digest
+from minsheng_cli.core.units import unit_names
+from minsheng_cli.errors import GitError, LedgerProblems, UsageError, WriteRefused
+from minsheng_cli.i18n import _
+from minsheng_cli.ledger.build import build_project
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Ledger, Milestone, Record
+from minsheng_cli.store.atomic import clear_leftovers, workspace_lock, write_atomic
+from minsheng_cli.store.load import TASKS_DIR, load_ledger, read_project_data
+from minsheng_cli.write.actions import (
+    commit_pending,
+    tick_identity,
+    tick_message,
+    update_message,
+)
+from minsheng_cli.write.audit import (
+    FIELD,
+    ITEM_TRAILER,
+    RECORD,
+    REPORTER_TRAILER,
+    commit,
+    in_work_tree,
+    relative,
+    run_git,
+)
+from minsheng_cli.write.record import (
+    Update,
+    appended,
+    check_tick,
+    check_update,
+    repeated_record,
+)
+
+FORM_TRAILER = "Minsheng-Form"
+FILE_TRAILER = "Form-File"
+CONTENT_TRAILER = "Form-Content"
+
+
+class FormValue(NamedTuple):
+    """A measure filled in a form's row: the cumulative value as of ``day``."""
+
+    where: str
+    """The cell, as messages name it: 表.xlsx!填报表!K12."""
+    row: RowKey
+    value: float
+    day: date
+    note: str = ""
+
+
+class FormTick(NamedTuple):
+    """A milestone the form says is done (是), on ``day``."""
+
+    where: str
+    row: RowKey
+    day: date
+    evidence: str = ""
+    note: str = ""
+
+
+class FormBatch(NamedTuple):
+    """One filled form as read: its identity, what was filled, and where to point at it."""
+
+    file: str
+    """The form's file name, for the commit's trailer."""
+    header: str
+    """Where form-wide problems are pointed at (the form's month cell): 表.xlsx!填报表!A2."""
+    identity: Identity
+    content: str
+    """The hash of what was filled (core.formid.content_hash)."""
+    person: str
+    values: tuple[FormValue, ...]
+    ticks: tuple[FormTick, ...]
+
+
+class Workplace(NamedTuple):
+    """What a form must have been made for to be taken in here: this ledger, this month."""
+
+    title: str
+    year: int
+    root: str
+    month: int
+
+
+def months_taken(batches: Sequence[FormBatch], month: int | None) -> int:
+    """The month an intake takes in: --month, else the latest month of the forms given (so a
+    form left over from an earlier month, taken in with this month's, is refused)."""
+    if month is not None:
+        return month
+    return max((b.identity.month for b in batches), default=0)
+
+
+class Taken(NamedTuple):
+    commit: str
+    content: str
+
+
+@dataclass(slots=True)
+class Planned:
+    item: Item
+    fields: dict[str, Any]
+    summary: str
+
+
+@dataclass(slots=True)
+class FormOutcome:
+    batch: FormBatch
+    records: list[Planned] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    commit: str | None = None
+    taken_before: str | None = None
+    """The commit that took in this very filling already: nothing recorded this time."""
+    audit_problem: str | None = None
+    audit_off: bool = False
+
+    @property
+    def form(self) -> str:
+        return form_id(self.batch.identity)
+
+
+def root_commit(root: Path) -> str:
+    """The first commit of the workspace's history: with its title and year, the workspace's
+    identity (a copy of the folder is the same workspace; a ledger started afresh is not).
+    Empty outside git or before the first commit."""
+    try:
+        if not in_work_tree(root):
+            return ""
+    except GitError:
+        return ""
+    found = run_git(root, "rev-list", "--max-parents=0", "HEAD", check=False)
+    roots = found.stdout.split()
+    return roots[-1] if found.returncode == 0 and roots else ""
+
+
+def head_commit(root: Path) -> str:
+    try:
+        if not in_work_tree(root):
+            return ""
+    except GitError:
+        return ""
+    found = run_git(root, "rev-parse", "HEAD", check=False)
+    return found.stdout.strip() if found.returncode == 0 else ""
+
+
+def forms_taken(root: Path) -> dict[str, list[Taken]]:
+    """Every form taken in so far, by form id: the commits and the content hashes they took."""
+    fmt = (
+        f"{RECORD}%h{FIELD}%(trailers:key={FORM_TRAILER},valueonly)"
+        f"{FIELD}%(trailers:key={CONTENT_TRAILER},valueonly)"
+    )
+    found = run_git(root, "log", f"--format={fmt}", check=False)
+    taken: dict[str, list[Taken]] = {}
+    for chunk in found.stdout.split(RECORD):
+        parts = chunk.split(FIELD)
+        if len(parts) < 3 or not parts[1].strip():
+            continue
+        content = parts[2].strip().removeprefix("sha256:")
+        taken.setdefault(parts[1].strip(), []).append(Taken(parts[0].strip(), content))
+    return taken
+
+
+def record_forms(
+    root: Path,
+    batches: Sequence[FormBatch],
+    month: int | None,
+    today: date,
+    *,
+    dry_run: bool = False,
+) -> list[FormOutcome]:
+    """Check and record each form in turn: all of a form's rows or none, one commit per form.
+    ``month``: the month taken in (None: the latest month of the forms)."""
+    with workspace_lock(root):
+        clear_leftovers((root, root / TASKS_DIR))
+        ledger = load_ledger(root)
+        git = _in_git(root)
+        ws = ledger.workspace
+        place = Workplace(ws.title, ws.year, root_commit(root), months_taken(batches, month))
+        taken = forms_taken(root) if git else {}
+        items = {item.ref: item for item in ledger.items}
+        outcomes = []
+        for batch in batches:
+            outcome = FormOutcome(batch)
+            outcomes.append(outcome)
+            if _recognised(outcome, taken) or _misplaced(outcome, place):
+                continue
+            before = dict(items)
+            _plan(outcome, items, ledger, today)
+            if outcome.problems:
+                items.clear()
+                items.update(before)
+                continue
+            if dry_run or not outcome.records:
+                continue
+            _write(root, outcome, ledger)
+            if git:
+                _commit_form(root, outcome, ledger)
+                if outcome.commit:
+                    taken.setdefault(outcome.form, []).append(Taken(outcome.commit, batch.content))
+            else:
+                outcome.audit_off = True
+        return outcomes
+
+
+def _in_git(root: Path) -> bool:
+    try:
+        return in_work_tree(root)
+    except GitError:
+        return False
+
+
+def _recognised(outcome: FormOutcome, taken: Mapping[str, list[Taken]]) -> bool:
+    """A form taken in before: the same filling records nothing and says so; a different
+    filling of the same form is refused (the first one stands)."""
+    earlier = taken.get(outcome.form, [])
+    same = next((t for t in earlier if t.content == outcome.batch.content), None)
+    if same is not None:
+        outcome.taken_before = same.commit
+        return True
+    if earlier:
+        outcome.problems.append(
+            _(
+                "{where}: this form ({form}) was already taken in, with other values, by commit"
+                " {commit}; a form is taken in once. Record the changes with `minsheng update`"
+                " or `minsheng done`, or make a new form with `minsheng forms`"
+            ).format(where=outcome.batch.header, form=outcome.form, commit=earlier[0].commit)
+        )
+        return True
+    return False
+
+
+def _misplaced(outcome: FormOutcome, place: Workplace) -> bool:
+    """A form made for another ledger, or for another month than the one being taken in."""
+    identity = outcome.batch.identity
+    where = outcome.batch.header
+    if (identity.title, identity.year) != (place.title, place.year) or (
+        identity.root and place.root and identity.root != place.root
+    ):
+        outcome.problems.append(
+            _(
+                "{where}: this form was made for another ledger ({title}, {year}), not this"
+                " workspace's; take it in where it was made"
+            ).format(where=where, title=identity.title, year=identity.year)
+        )
+    elif identity.month != place.month:
+        outcome.problems.append(
+            _(
+                "{where}: this form is for {month}月, and this intake is for {wanted}月; take it"
+                " in with --month {month} if its figures are still to be recorded, or send the"
+                " unit the {wanted}月 form"
+            ).format(where=where, month=identity.month, wanted=place.month)
+        )
+    return bool(outcome.problems)
+
+
+def _plan(outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: date) -> None:
+    """Check every filled row, adding each checked record to ``items`` (in memory)."""
+    batch = outcome.batch
+    workspace = ledger.workspace
+    groups: dict[tuple[str, date], list[FormValue]] = {}
+    for value in batch.values:
+        groups.setdefault((value.row.item, value.day), []).append(value)
+    for (_ref, day), values in groups.items():
+        item = _item_of(outcome, items, values[0].where, values[0].row)
+        if item is None:
+            continue
+        note = "；".join(dict.fromkeys(v.note for v in values if v.note))
+        update = Update(day, {v.row.name: v.value for v in values}, batch.identity.unit, note)
+        earlier = repeated_record(item, update)
+        if earlier is not None:
+            outcome.problems.append(_repeated(values[0].where, item, update, earlier))
+            continue
+        try:
+            checked = check_update(item, update, workspace, today)
+        except UsageError as error:
+            where = _where_value(values, error.message)
+            outcome.problems.append(f"{where}: {error.message}")
+            continue
+        outcome.warnings += [f"{values[0].where}: {w}" for w in checked.warnings]
+        _add(outcome, items, item, checked.fields, update_message(item, checked.fields, day))
+    for tick in batch.ticks:
+        item = _item_of(outcome, items, tick.where, tick.row)
+        milestone = None if item is None else _milestone_of(outcome, item, tick)
+        if item is None or milestone is None:
+            continue
+        period = tick.row.period or None
+        try:
+            check_tick(item, milestone, tick.day, False, period, workspace, today)
+        except UsageError as error:
+            outcome.problems.append(f"{tick.where}: {error.message}")
+            continue
+        fields: dict[str, Any] = {"date": tick.day, "item": item.number, "by": batch.identity.unit}
+        fields["done"] = milestone.text
+        fields.update(tick_identity(item, milestone))
+        if period is not None:
+            fields["period"] = period
+        if tick.evidence:
+            fields["evidence"] = tick.evidence
+        if tick.note:
+            fields["note"] = tick.note
+        _add(outcome, items, item, fields, tick_message(item, milestone, tick.day, period, False))
+
+
+def _repeated(where: str, item: Item, update: Update, earlier: Record) -> str:
+    """The same figures, day and unit as a record already in the file (a form taken in twice
+    where git cannot tell: outside a repository)."""
+    values = {k: v for k, v in update.values.items() if k != PERCENT_KEY}
+    fields: dict[str, Any] = {"set": values}
+    if PERCENT_KEY in update.values:
+        fields[PERCENT_KEY] = update.values[PERCENT_KEY]
+    summary = update_message(item, fields, update.day)
+    line = f"{item.file.name}:{earlier.line}" if earlier.line else item.file.name
+    message = _("the same record ({summary}) is already in {where}; nothing new was recorded")
+    return f"{where}: " + message.format(summary=summary, where=line)
+
+
+def _where_value(values: Sequence[FormValue], message: str) -> str:
+    """The cell a refusal of an item's values is about: the one whose measure it names."""
+    for value in values:
+        name = _("work done") if value.row.name == PERCENT_KEY else value.row.name
+        if name in message:
+            return value.where
+    return values[0].where
+
+
+def _item_of(
+    outcome: FormOutcome, items: Mapping[str, Item], where: str, row: RowKey
+) -> Item | None:
+    """The row's item, if the ledger still has it under the same number, for the same unit."""
+    item = items.get(row.item)
+    if item is None or text_digest(item.project_name, item.content) != row.digest:
+        outcome.problems.append(
+            _(
+                "{where}: the row is for item {ref} as it was when the form was made, and the"
+                " ledger's items were renumbered or reworded since; make a new form with"
+                " `minsheng forms`"
+            ).format(where=where, ref=row.item)
+        )
+        return None
+    if outcome.batch.identity.unit not in unit_names(item):
+        outcome.problems.append(
+            _(
+                "{where}: item {ref} is no longer {unit}'s (its units now: {units}); make a new"
+                " form with `minsheng forms`"
+            ).format(
+                where=where,
+                ref=item.ref,
+                unit=outcome.batch.identity.unit,
+                units="、".join(unit_names(item)),
+            )
+        )
+        return None
+    return item
+
+
+def _milestone_of(outcome: FormOutcome, item: Item, tick: FormTick) -> Milestone | None:
+    milestone = next((m for m in item.milestones if m.number == tick.row.milestone), None)
+    if milestone is None or milestone.text != tick.row.name:
+        outcome.problems.append(
+            _(
+                "{where}: {ref}#{number} is no longer “{text}” (the item's milestones changed"
+                " since the form was made); make a new form with `minsheng forms`"
+            ).format(where=tick.where, ref=item.ref, number=tick.row.milestone, text=tick.row.name)
+        )
+        return None
+    return milestone
+
+
+def _add(
+    outcome: FormOutcome, items: dict[str, Item], item: Item, fields: dict[str, Any], summary: str
+) -> None:
+    """The checked record, planned and added to the item in memory for the rows after it."""
+    outcome.records.append(Planned(item, fields, summary))
+    items[item.ref] = item._replace(records=(*item.records, _as_record(fields)))
+
+
+def _as_record(fields: Mapping[str, Any]) -> Record:
+    values = dict(fields.get("set", {}))
+    if "percent" in fields:
+        values[PERCENT_KEY] = fields["percent"]
+    return Record(
+        date=fields["date"],
+        item=fields["item"],
+        by=fields.get("by", ""),
+        note=fields.get("note", ""),
+        values=values,
+        done=fields.get("done"),
+        period=fields.get("period"),
+        evidence=fields.get("evidence", ""),
+        track=fields.get("track"),
+        deadline=fields.get("deadline"),
+    )
+
+
+def _write(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
+    """Every record of the form appended to its file: each new file validated first, then all
+    replaced; a failure puts back the files already replaced, so nothing of the form is kept."""
+    files: dict[Path, list[dict[str, Any]]] = {}
+    for planned in outcome.records:
+        files.setdefault(planned.item.file, []).append(planned.fields)
+    if _in_git(root):
+        for file in files:
+            commit_pending(root, file, ledger.items, True)
+    workspace = ledger.workspace
+    new: dict[Path, tuple[bytes, bytes]] = {}
+    for file, records in files.items():
+        shown = relative(root, file)
+        raw = file.read_bytes()
+        text = raw
+        for fields in records:
+            text = appended(text, fields, shown)
+        data = read_project_data(file, text)
+        problems = data if isinstance(data, list) else build_project(data, file, workspace)[1]
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            raise LedgerProblems(errors, workspace.root)
+        new[file] = (raw, text)
+    done: list[Path] = []
+    try:
+        for file, (_old, text) in new.items():
+            write_atomic(file, text)
+            done.append(file)
+    except OSError as exc:
+        for file in done:
+            write_atomic(file, new[file][0])
+        raise WriteRefused(
+            _("could not write {file} ({error}); nothing of the form {form} was recorded").format(
+                file=outcome.batch.file, error=exc.strerror or exc, form=outcome.form
+            )
+        ) from exc
+
+
+def form_subject(outcome: FormOutcome) -> str:
+    """`intake 农业农村局 2023年6月: 3 records (form 1a2b3c4d5e6f)`: the commit's subject."""
+    identity = outcome.batch.identity
+    count = len(outcome.records)
+    return (
+        f"intake {identity.unit} {identity.year}年{identity.month}月: {count}"
+        f" record{'s' if count != 1 else ''} (form {outcome.form})"
+    )
+
+
+def _commit_form(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
+    batch = outcome.batch
+    refs = dict.fromkeys(p.item.ref for p in outcome.records)
+    reporter = batch.identity.unit + (f"（{batch.person}）" if batch.person else "")
+    trailers = {
+        ITEM_TRAILER: ", ".join(refs),
+        REPORTER_TRAILER: reporter,
+        FORM_TRAILER: outcome.form,
+        FILE_TRAILER: batch.file,
+        CONTENT_TRAILER: f"sha256:{batch.content}",
+    }
+    body = "\n".join(p.summary for p in outcome.records)
+    files = list(dict.fromkeys(p.item.file for p in outcome.records))
+    try:
+        outcome.commit = commit(root, files, form_subject(outcome), trailers, body)
+    except GitError as error:
+        outcome.audit_problem = error.message

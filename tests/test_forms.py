@@ -1,0 +1,419 @@
+"""`forms` and `intake`: a month's forms made for every unit, filled by openpyxl as a unit would,
+and taken back in; what is recorded, committed and refused, and where each problem is pointed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.conftest import git, run_cli
+
+JULY = {"MINSHENG_TODAY": "2023-08-02"}
+JUNE = {"MINSHENG_TODAY": "2023-06-28"}
+
+
+def make_forms(root: Path, month: int, env: dict[str, str], *extra: str) -> dict[str, Path]:
+    """``forms --month N -o forms-N``: the forms written, by unit."""
+    folder = root.parent / f"forms-{month}"
+    result = run_cli(root, ["forms", "--month", str(month), "-o", str(folder), *extra], **env)
+    assert result.exit_code == 0, result.stderr
+    return {p.name.split("-")[0]: p for p in sorted(folder.glob("*.xlsx"))}
+
+
+def rows_by_key(sheet: Any) -> dict[str, int]:
+    return {
+        str(sheet[f"P{r}"].value): r
+        for r in range(10, sheet.max_row + 1)
+        if sheet[f"P{r}"].value is not None
+    }
+
+
+def fill(form: Path, cells: dict[str, dict[str, Any]], person: str = "张三") -> Path:
+    """The form filled as a unit would: ``{row key: {column: value}}``, saved beside it."""
+    book = openpyxl.load_workbook(form)
+    sheet = book.active
+    keys = rows_by_key(sheet)
+    sheet["C3"] = person
+    for key, values in cells.items():
+        for column, value in values.items():
+            sheet[f"{column}{keys[key]}"] = value
+    filled = form.with_name("已填-" + form.name)
+    book.save(filled)
+    return filled
+
+
+def records_of(root: Path, name: str) -> list[str]:
+    text = next((root / "tasks").glob(f"{name}*.yaml")).read_text(encoding="utf-8")
+    return [line.strip() for line in text.split("records:")[-1].splitlines() if line.strip()]
+
+
+def commits(root: Path) -> list[str]:
+    return git(root, "log", "--format=%s").splitlines()
+
+
+def test_a_scripted_month(git_ledger: Path) -> None:
+    june = make_forms(git_ledger, 6, JUNE)
+    july = make_forms(git_ledger, 7, JULY)
+    assert len(july) == 12
+    assert "农业农村局" in july and "司法局" in july
+    farm = fill(
+        july["农业农村局"],
+        {
+            "3.1|户厕改造": {"K": 900, "O": "7月报"},
+            "3.1|示范村": {"K": "10"},
+            "3.1#1": {"L": "是", "M": date(2023, 7, 15), "N": "项目实施方案"},
+            "3.1#2": {"L": "否"},
+        },
+    )
+    roads = fill(
+        july["交通运输局"], {"3.2|percent": {"K": 55}, "3.2#1": {"L": "是", "M": "7月3日"}}
+    )
+    law = fill(july["司法局"], {"9.1|法律援助案件": {"K": "一百二"}})  # text in a number cell
+    blank = fill(july["水务局"], {})
+    late_june = fill(june["农业农村局"], {"3.1|户厕改造": {"K": 500}})
+    before = commits(git_ledger)
+
+    result = run_cli(
+        git_ledger, ["intake", str(farm), str(roads), str(law), str(blank), str(late_june)], **JULY
+    )
+
+    assert result.exit_code == 1
+    assert "已填-农业农村局-2023年7月填报表.xlsx" in result.stdout
+    assert "update 3.1 示范村 10/15, 户厕改造 900/1310 (2023-07-31)" in result.stdout
+    assert "done 3.1#1 完成项目方案编制,对接落实任务 (2023-07-15)" in result.stdout
+    assert "update 3.2 工程进度 55% (2023-07-31)" in result.stdout
+    assert "done 3.2#1" in result.stdout and "(2023-07-03)" in result.stdout
+    assert "已填-司法局-2023年7月填报表.xlsx!填报表!K10：“一百二”不是数字" in result.stderr
+    assert "已填-水务局-2023年7月填报表.xlsx" in result.stdout
+    assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2：此表是6月的" in result.stderr
+    assert "--month 6" in result.stderr
+    assert records_of(git_ledger, "03-")[-4:] == [
+        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 10, 户厕改造: 900},"
+        " note: 7月报}",
+        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        " evidence: 项目实施方案}",
+        "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}",
+        "- {date: 2023-07-03, item: 2, by: 交通运输局, done: 完成初步设计编制及评审工作}",
+    ]
+    assert (
+        "records:"
+        not in (git_ledger / "tasks" / "09-法律援助质量提升工程.yaml")
+        .read_text(encoding="utf-8")
+        .split("items:")[0]
+    )
+    added = commits(git_ledger)[: len(commits(git_ledger)) - len(before)]
+    assert added == [
+        f"intake 交通运输局 2023年7月: 2 records (form {added[0].split('form ')[1]}",
+        f"intake 农业农村局 2023年7月: 2 records (form {added[1].split('form ')[1]}",
+    ]
+    message = git(git_ledger, "log", "-1", "--skip=1", "--format=%B")
+    assert "Minsheng-Item: 3.1\n" in message
+    assert "Reported-by: 农业农村局（张三）\n" in message
+    assert "Form-File: 已填-农业农村局-2023年7月填报表.xlsx\n" in message
+    assert "Form-Content: sha256:" in message
+
+    logged = json.loads(run_cli(git_ledger, ["log", "3.1", "--json"]).stdout)
+    assert logged[0]["subject"].startswith("intake 农业农村局 2023年7月")
+
+    overdue = run_cli(git_ledger, ["overdue", "--month", "7", "--json"], **JULY)
+    late = {(m["item"], m["milestone"]) for m in json.loads(overdue.stdout)}
+    assert ("3.1", 1) not in late and ("3.1", 2) in late
+    assert ("3.2", 1) not in late
+
+    again = run_cli(git_ledger, ["intake", str(farm)], **JULY)
+    assert again.exit_code == 0
+    assert "已由提交" in again.stdout or "already taken in" in again.stdout
+    assert len(commits(git_ledger)) == len(before) + 2
+
+
+def test_dry_run_and_json_record_nothing(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(forms["农业农村局"], {"3.1|户厕改造": {"K": 900}})
+    before = (git_ledger / "tasks").joinpath("03-农村人居环境提升工程.yaml").read_bytes()
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(farm), "--dry-run"], **JULY)
+    assert result.exit_code == 0
+    assert "would record 1 record for 农业农村局 7月" in result.stdout
+    assert "update 3.1 户厕改造 900/1310 (2023-07-31)" in result.stdout
+    as_json = run_cli(git_ledger, ["intake", str(farm), "--dry-run", "--json"], **JULY)
+    report = json.loads(as_json.stdout)[0]
+    assert report["status"] == "would_record" and report["unit"] == "农业农村局"
+    assert report["records"] == [
+        {"item": "3.1", "summary": "update 3.1 户厕改造 900/1310 (2023-07-31)"}
+    ]
+    assert (git_ledger / "tasks" / "03-农村人居环境提升工程.yaml").read_bytes() == before
+
+
+def test_a_form_with_one_refused_row_records_nothing(git_ledger: Path) -> None:
+    run_cli(git_ledger, ["update", "3.1", "--set", "户厕改造=800", "--date", "2023-06-30"], **JULY)
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(
+        forms["农业农村局"],
+        {"3.1|户厕改造": {"K": 700}, "3.1#1": {"L": "是", "M": "2023/7/2"}},
+    )
+    before = records_of(git_ledger, "03-")
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        "已填-农业农村局-2023年7月填报表.xlsx!填报表!K11: 户厕改造 700 is below"
+    )
+    assert "--correct" in lines[0]
+    assert lines[-1] == "已填-农业农村局-2023年7月填报表.xlsx: nothing recorded from this form"
+    assert records_of(git_ledger, "03-") == before
+
+
+def test_refilled_copy_of_a_form_taken_in_is_refused(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    first = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}})
+    assert run_cli(git_ledger, ["intake", str(first)], **JULY).exit_code == 0
+    book = openpyxl.load_workbook(first)
+    book.active["K11"] = 45
+    second = first.with_name("再填.xlsx")
+    book.save(second)
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(second)], **JULY)
+    assert result.exit_code == 1
+    assert "was already taken in, with other values, by commit" in result.stderr
+
+
+def write_xml(path: Path, edit: Any) -> Path:
+    """The workbook with its first sheet's XML changed by ``edit`` (as another program saved it)."""
+    out = path.with_name("改-" + path.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            target.writestr(entry, data)
+    return out
+
+
+def test_formulas_are_read_as_saved_never_calculated(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    bare = fill(forms["交通运输局"], {"3.2|percent": {"K": "=50+5"}})
+    refused = run_cli(git_ledger, ["--lang", "en", "intake", str(bare)], **JULY)
+    assert refused.exit_code == 1
+    assert "!填报表!K11: a formula with no saved value" in refused.stderr
+    cached = write_xml(bare, lambda xml: xml.replace("<f>50+5</f><v></v>", "<f>50+5</f><v>55</v>"))
+    taken = run_cli(git_ledger, ["intake", str(cached)], **JULY)
+    assert taken.exit_code == 0, taken.stderr
+    assert "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}" in records_of(
+        git_ledger, "03-"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "damaged or password-protected"),
+        (b"PK\x03\x04" + b"broken" * 50, "damaged"),
+        ("序号,内容\n1,2\n".encode("gb18030"), "not a form made by `minsheng forms`"),
+    ],
+)
+def test_files_that_are_not_forms(git_ledger: Path, content: bytes, says: str) -> None:
+    path = git_ledger.parent / ("报表.csv" if says.startswith("not a form") else "报表.xlsx")
+    path.write_bytes(content)
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(path)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(path.name) and says in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_export_is_not_a_form(git_ledger: Path) -> None:
+    export = git_ledger.parent / "台账.xlsx"
+    run_cli(git_ledger, ["export", "-o", str(export), "--month", "6"], **JULY)
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(export)], **JULY)
+    assert result.exit_code == 1
+    assert "台账.xlsx!" in result.stderr and "not a form made by `minsheng forms`" in result.stderr
+
+
+def test_edited_forms_are_recognised(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    book.active["P3"] = book.active["P3"].value[:-8] + "AAAAAAA="
+    coded = git_ledger.parent / "改码.xlsx"
+    book.save(coded)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    book.active.delete_rows(11)
+    moved = git_ledger.parent / "删行.xlsx"
+    book.save(moved)
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(coded), str(moved)], **JULY)
+    assert result.exit_code == 1
+    assert "改码.xlsx!填报表!P3: the form's code was changed or damaged" in result.stderr
+    assert "删行.xlsx!填报表!A11: rows were added, removed or moved" in result.stderr
+
+
+def test_renumbered_items_and_another_ledger(git_ledger: Path, tmp_path: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(forms["农业农村局"], {"3.1|户厕改造": {"K": 900}})
+    other = tmp_path / "other"
+    shutil.copytree(git_ledger, other, ignore=shutil.ignore_patterns(".git", ".minsheng*"))
+    git(other, "init", "--quiet")
+    git(other, "add", "-A")
+    git(other, "commit", "--quiet", "-m", "另一个台账")
+    elsewhere = run_cli(other, ["--lang", "en", "intake", str(farm)], **JULY)
+    assert elsewhere.exit_code == 1
+    assert "!填报表!A2: this form was made for another ledger" in elsewhere.stderr
+
+    task = git_ledger / "tasks" / "03-农村人居环境提升工程.yaml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(
+        text.replace("完成农村户厕改造1310座", "完成农村户厕改造1320座"), encoding="utf-8"
+    )
+    git(git_ledger, "commit", "--quiet", "-am", "改写子项")
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    assert "!填报表!K11: the row is for item 3.1 as it was when the form was made" in result.stderr
+
+
+def test_dates_as_typed_and_out_of_the_month(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    ok = fill(
+        forms["农业农村局"],
+        {"3.1#1": {"L": "是", "M": "7月9日"}, "3.1#2": {"L": "是", "M": "2023年7月10日"}},
+    )
+    result = run_cli(git_ledger, ["intake", str(ok)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "(2023-07-09)" in result.stdout and "(2023-07-10)" in result.stdout
+    bad = fill(forms["交通运输局"], {"3.2#1": {"L": "是", "M": "2023-08-01"}, "3.2#2": {"L": "对"}})
+    refused = run_cli(git_ledger, ["--lang", "en", "intake", str(bad)], **JULY)
+    assert "!填报表!M12: 2023-08-01 is outside the form's month" in refused.stderr
+    assert "!填报表!L13: “对” is not 是 or 否" in refused.stderr
+
+
+def csv_of(form: Path, encoding: str) -> Path:
+    """The form's first sheet as Excel or WPS saves it as CSV on Chinese Windows."""
+    sheet = openpyxl.load_workbook(form).active
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in sheet.iter_rows(values_only=True):
+        writer.writerow(["" if v is None else getattr(v, "date", lambda v=v: v)() for v in row])
+    path = form.with_suffix(".csv")
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def twin(root: Path) -> Path:
+    """A clone of the workspace: the same ledger (same first commit), apart."""
+    clone = root.parent / "twin"
+    subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+    return clone
+
+
+def test_a_gbk_csv_records_what_its_xlsx_does(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(
+        forms["农业农村局"],
+        {"3.1|户厕改造": {"K": 900, "O": "七月"}, "3.1#1": {"L": "是", "M": date(2023, 7, 5)}},
+    )
+    saved = csv_of(farm, "gb18030")
+    other = twin(git_ledger)
+    assert run_cli(git_ledger, ["intake", str(farm)], **JULY).exit_code == 0
+    assert run_cli(other, ["intake", str(saved)], **JULY).exit_code == 0
+    assert records_of(other, "03-") == records_of(git_ledger, "03-")
+    again = run_cli(git_ledger, ["intake", str(saved)], **JULY)
+    assert again.exit_code == 0 and "nothing" not in again.stderr
+    assert len(commits(git_ledger)) == 2
+
+
+def test_libreoffice_csv_of_a_filled_form(git_ledger: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(
+        forms["农业农村局"],
+        {
+            "3.1|户厕改造": {"K": 900, "O": "7月报"},
+            "3.1|示范村": {"K": 9.5},
+            "3.1#1": {"L": "是", "M": date(2023, 7, 15), "N": "方案"},
+        },
+    )
+    out = git_ledger.parent / "csv"
+    converted = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{git_ledger.parent / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(farm),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    saved = out / farm.with_suffix(".csv").name
+    if converted.returncode != 0 or not saved.exists():
+        pytest.skip(f"LibreOffice could not convert: {converted.stderr[-200:]!r}")
+    other = twin(git_ledger)
+    assert run_cli(git_ledger, ["intake", str(farm)], **JULY).exit_code == 0
+    taken = run_cli(other, ["intake", str(saved)], **JULY)
+    assert taken.exit_code == 0, taken.stderr
+    assert records_of(other, "03-") == records_of(git_ledger, "03-")
+    assert records_of(other, "03-")[-2:] == [
+        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 9.5, 户厕改造: 900},"
+        " note: 7月报}",
+        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        " evidence: 方案}",
+    ]
+
+
+def test_the_form_as_a_unit_opens_it(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "农业")
+    assert list(forms) == ["农业农村局"]
+    sheet = openpyxl.load_workbook(forms["农业农村局"]).active
+    assert sheet.title == "填报表"
+    assert sheet.protection.sheet is True
+    assert sheet.freeze_panes == "D10"
+    assert sheet.column_dimensions["P"].hidden is True
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.fitToWidth == 1
+    keys = rows_by_key(sheet)
+    value_row, tick_row = keys["3.1|户厕改造"], keys["3.1#1"]
+    assert sheet[f"K{value_row}"].protection.locked is False
+    assert sheet[f"E{value_row}"].protection.locked is True and sheet[f"E{value_row}"].value == 1310
+    assert sheet[f"L{tick_row}"].protection.locked is False
+    assert sheet[f"K{tick_row}"].protection.locked is True
+    assert sheet["C3"].protection.locked is False
+    rules = {
+        (v.type, v.operator, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation
+    }
+    assert ("decimal", "greaterThanOrEqual", "0", None) in rules
+    assert ("list", None, '"是,否"', None) in rules
+    assert ("date", "between", "DATE(2023,7,1)", "DATE(2023,7,31)") in rules
+    assert "填表说明" in str(sheet["A4"].value)
+    again = run_cli(
+        git_ledger,
+        ["forms", "--month", "7", "--unit", "农业", "-o", str(forms["农业农村局"].parent)],
+        **JULY,
+    )
+    assert again.exit_code == 2 and "--force" in again.stderr
+
+
+def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> None:
+    forms = make_forms(ledger_dir, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}})
+    first = run_cli(ledger_dir, ["--lang", "en", "intake", str(roads)], **JULY)
+    assert first.exit_code == 0
+    assert "no audit trail is kept" in first.stderr
+    again = run_cli(ledger_dir, ["--lang", "en", "intake", str(roads)], **JULY)
+    assert again.exit_code == 1
+    assert "!填报表!K11: the same record (update 3.2 工程进度 40% (2023-07-31))" in again.stderr
+    assert (
+        records_of(ledger_dir, "03-").count(
+            "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+        )
+        == 1
+    )
