@@ -48,11 +48,12 @@ def request_of(as_of: str | None, month: int | None) -> Request:
 def rollup_and_views(
     ctx: typer.Context, as_of: str | None, month: int | None
 ) -> tuple[RollupConfig, list[MemberView]]:
-    from minsheng_cli.rollup.rows import member_views, read_config
+    from minsheng_cli.rollup.config import read_config
+    from minsheng_cli.rollup.rows import member_views
 
     request = request_of(as_of, month)
     root = rollup_root(ctx)
-    config = read_config(root)
+    config = read_config(root).config
     views = member_views(root, config.members, request)
     if as_of is None and month is None:
         years = {v.computed.year for v in views if v.computed} - {request.today.year}
@@ -69,13 +70,13 @@ def rollup_and_views(
 
 def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
     """--member NAME: that member's ledger at the commit the state names, and its view row."""
+    from minsheng_cli.rollup.config import read_config
     from minsheng_cli.rollup.rows import member_ledger as ledger_at
-    from minsheng_cli.rollup.rows import read_config
     from minsheng_cli.rollup.state import MemberState, read_state
     from minsheng_cli.rollup.views import MemberView
 
     root = rollup_root(ctx)
-    config = read_config(root)
+    config = read_config(root).config
     if config.member(name) is None:
         names = "、".join(m.name for m in config.members[:10])
         raise UsageError(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.yamltext import Document
 
 from minsheng_cli.errors import MinshengError, UsageError
 from minsheng_cli.i18n import _
@@ -112,11 +115,7 @@ def read_config(root: Path) -> Loaded:
     A member named twice is not an error of the whole file: the first is kept, the later ones
     are left out and said in ``problems``, so the other members are read as usual.
     """
-    from pydantic import ValidationError
-
-    from minsheng_cli.ledger.validate import _problems
     from minsheng_cli.ledger.yamltext import YamlProblem, decode, parse
-    from minsheng_cli.rollup.schema import RollupFile
 
     path = root / ROLLUP_FILE
     try:
@@ -134,14 +133,13 @@ def read_config(root: Path) -> Loaded:
         raise RollupFileProblem(
             _located(path, 1, _("rollup.yaml must be a mapping of keys (title:, members:, …)"))
         )
-    try:
-        model = RollupFile.model_validate(document.data)
-    except ValidationError as exc:
-        problem = _problems(path, document, exc, RollupFile)[0]
-        raise RollupFileProblem(_located(path, problem.line, problem.message)) from exc
+    read = plainly_valid(document.data)
+    if read is None:
+        read = _validated(path, document)
+    title, level, entries = read
     members: list[Member] = []
     problems: list[str] = []
-    for index, entry in enumerate(model.members):
+    for index, entry in enumerate(entries):
         at = document.line_of(("members", index))
         wrong = member_name_problem(entry.name)
         if wrong is not None:
@@ -160,8 +158,56 @@ def read_config(root: Path) -> Loaded:
             )
             continue
         members.append(Member(entry.name, entry.url, entry.branch))
-    config = RollupConfig(model.title, model.level, tuple(members))
+    config = RollupConfig(title, level, tuple(members))
     return Loaded(config, tuple(problems))
+
+
+Read = tuple[str, str, list[Member]]
+"""rollup.yaml's title, level and members (the members as the file lists them, twice included)."""
+
+MEMBER_KEYS = frozenset(Member._fields)
+
+
+def plainly_valid(data: dict[str, Any]) -> Read | None:
+    """rollup.yaml as its schema reads it, when it plainly conforms: no other keys, every value
+    a non-empty string (what `rollup init` and `add` write). None: the schema (pydantic, whose
+    import alone costs a view a fifth of its time) is to say what is wrong."""
+    if not set(data) <= {"title", "level", "members"}:
+        return None
+    title, level, listed = data.get("title"), data.get("level", "市"), data.get("members", [])
+    if not (_filled(title) and _filled(level) and isinstance(listed, list)):
+        return None
+    members = []
+    for entry in listed:
+        if not isinstance(entry, dict) or not set(entry) <= MEMBER_KEYS or "url" not in entry:
+            return None
+        name, url, branch = entry.get("name"), entry["url"], entry.get("branch", "main")
+        if not (_filled(name) and _filled(url) and _filled(branch)):
+            return None
+        if len(name.strip()) > MEMBER_NAME_LIMIT:
+            return None
+        members.append(Member(name.strip(), url.strip(), branch.strip()))
+    return title.strip(), level.strip(), members
+
+
+def _filled(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _validated(path: Path, document: Document) -> Read:
+    """rollup.yaml read by its schema; RollupFileProblem naming the line of the first problem."""
+    from pydantic import ValidationError
+
+    from minsheng_cli.ledger.validate import _problems
+    from minsheng_cli.rollup.schema import RollupFile
+
+    try:
+        model = RollupFile.model_validate(document.data)
+    except ValidationError as exc:
+        problem = _problems(path, document, exc, RollupFile)[0]
+        raise RollupFileProblem(_located(path, problem.line, problem.message)) from exc
+    members = [Member(m.name, m.url, m.branch) for m in model.members]
+    return model.title, model.level, members
 
 
 def _located(path: Path, line: int | None, message: str) -> str:

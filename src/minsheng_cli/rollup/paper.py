@@ -23,7 +23,8 @@ from minsheng_cli.paperwork.outline import (
     Table,
     percent_text,
 )
-from minsheng_cli.rollup.rows import member_ledger, read_config
+from minsheng_cli.rollup.config import read_config
+from minsheng_cli.rollup.rows import member_ledger
 from minsheng_cli.rollup.state import MemberState, read_state
 from minsheng_cli.rollup.views import (
     LIGHT_ORDER,
@@ -60,7 +61,7 @@ class RollupReport(NamedTuple):
 
 def member_states(root: Path) -> list[tuple[str, MemberState]]:
     states = read_state(root)
-    return [(m.name, states.get(m.name, MemberState())) for m in read_config(root).members]
+    return [(m.name, states.get(m.name, MemberState())) for m in read_config(root).config.members]
 
 
 def unread(name: str, state: MemberState) -> MemberView:
@@ -87,7 +88,7 @@ def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
             continue
         paper = member_report(ledger, view, kind, number)
         members.append((view._replace(computed=computed_of(paper.snapshot)), paper))
-    return RollupReport(read_config(root).title, members)
+    return RollupReport(read_config(root).config.title, members)
 
 
 def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
@@ -222,7 +223,7 @@ def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Sna
 
 def rollup_export(root: Path, request: Request, fmt: str) -> str | bytes:
     members = member_snapshots(root, request)
-    title = read_config(root).title
+    title = read_config(root).config.title
     if fmt == "xlsx":
         return rollup_workbook(title, members)
     return rollup_json(title, members)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.i18n import _
-from minsheng_cli.rollup.config import Member, RollupConfig, cache_dir, mirror_dir
+from minsheng_cli.rollup.config import Member, cache_dir, mirror_dir
 from minsheng_cli.rollup.state import MemberState, read_state
 from minsheng_cli.rollup.views import Computed, MemberView, Request, compute, computed_from
 
@@ -53,33 +53,6 @@ def view_entry(root: Path, commit: str, request: Request) -> tuple[Path, str]:
     asked = f"{commit}\0{request.key()}\0{current_language()}"
     name = blake2b(asked.encode(), digest_size=16).hexdigest()
     return cache_dir(root) / f"view-{name}.json", f"view:{view_fingerprint()}:{asked}"
-
-
-def read_config(root: Path) -> RollupConfig:
-    """rollup.yaml (until the sync half's reader lands): its members in the file's order. Read
-    without pydantic, whose import alone would cost a warm view a fifth of its time."""
-    import yaml
-
-    from minsheng_cli.errors import UsageError
-    from minsheng_cli.rollup.config import ROLLUP_FILE
-
-    path = root / ROLLUP_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise UsageError(
-            _("{file} cannot be read: {error}").format(file=path, error=str(exc).splitlines()[0])
-        ) from exc
-    listed = data.get("members") if isinstance(data, dict) else None
-    if not isinstance(listed, list) or not all(
-        isinstance(m, dict) and isinstance(m.get("name"), str) for m in listed
-    ):
-        raise UsageError(_("{file} cannot be read: {error}").format(file=path, error="members"))
-    members = tuple(
-        Member(m["name"].strip(), str(m.get("url", "")), str(m.get("branch", "main")))
-        for m in listed
-    )
-    return RollupConfig(str(data.get("title", "")), str(data.get("level", "市")), members)
 
 
 def member_views(root: Path, members: tuple[Member, ...], request: Request) -> list[MemberView]:
