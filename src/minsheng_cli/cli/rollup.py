@@ -53,3 +53,13 @@ group.registered_commands = [
     *rollup_views.commands.registered_commands,
 ]
 commands.add_typer(group, name="rollup")
+
+
+@group.callback()
+def collect_cycles() -> None:
+    # The console script turns the cycle collector off: one ledger's objects live until the
+    # process ends. A rollup builds one ledger per member in turn and keeps none of them, so
+    # it turns the collector back on (3,000 members read cold: 1.9 GB without it).
+    import gc
+
+    gc.enable()

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from minsheng_cli.errors import GitError, LedgerProblems
 from minsheng_cli.i18n import _
-from minsheng_cli.rollup.config import Member, mirror_dir
+from minsheng_cli.rollup.config import Member, cache_dir, mirror_dir
 from minsheng_cli.rollup.fetch import Fetched, TimedOut, descends, pin_good
 from minsheng_cli.rollup.state import MemberState
 from minsheng_cli.rollup.workspace import Committed, record_sync
@@ -143,7 +143,11 @@ def sync_members(
         old = states.get(member.name, MemberState())
         mirror = mirror_dir(root, member.name)
         accept = member.name in accept_rewrite
-        examined = examine(mirror, old, got, timeout) if needs_examining(old, got, accept) else None
+        examined = (
+            examine(mirror, old, got, timeout, cache_dir(root))
+            if needs_examining(old, got, accept)
+            else None
+        )
         outcome, new = decide(old, got, examined, now, accept_rewrite=accept)
         if outcome is Outcome.NEW and new.commit is not None:
             # if this fails, the fetched ref still holds it until the next fetch
@@ -153,22 +157,25 @@ def sync_members(
     return results
 
 
-def examine(mirror: Path, old: MemberState, fetched: Fetched, timeout: float) -> Examined:
-    """Whether the new commit contains the one read before, and whether its ledger loads."""
+def examine(
+    mirror: Path, old: MemberState, fetched: Fetched, timeout: float, cache: Path | None = None
+) -> Examined:
+    """Whether the new commit contains the one read before, and whether its ledger loads (the
+    ledger built on the way is kept in ``cache``, the rollup's cache, where the views read it)."""
     assert fetched.commit is not None
     try:
         contains = old.commit is None or descends(mirror, old.commit, fetched.commit, timeout)
     except (OSError, TimedOut):
         contains = False
-    return Examined(contains, load_problem(mirror, fetched.commit))
+    return Examined(contains, load_problem(mirror, fetched.commit, cache))
 
 
-def load_problem(mirror: Path, commit: str) -> str | None:
+def load_problem(mirror: Path, commit: str, cache: Path | None = None) -> str | None:
     """The first error of the ledger at ``commit`` (file:line: what), or None if it loads."""
     from minsheng_cli.rollup.members import member_at
 
     try:
-        errors = member_at(mirror, commit).errors
+        errors = member_at(mirror, commit, cache).errors
     except LedgerProblems as problems:
         errors = problems.problems
         if not errors:
