@@ -220,10 +220,33 @@ def test_export_workbook(rollup: Path, tmp_path: Path) -> None:
     book = load_workbook(io.BytesIO(target.read_bytes()))
     assert book.sheetnames == ["汇总", FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
     summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
-    assert summary[1][0] == FRESH and summary[1][1] == "2023-06-30"
+    assert summary[1][0] == FRESH and str(summary[1][1])[:10] == "2023-06-30"
     assert book[FRESH].max_row == 98  # the header and the 97 rows of `list`
     data = json.loads(run_cli(rollup, ["rollup", "export", "--format", "json"]).stdout)
     assert [m["member"] for m in data["members"]] == [FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
+
+
+def test_export_summary_keeps_numbers_and_dates(rollup: Path, tmp_path: Path) -> None:
+    """Every count was a text cell ('0', '1.4%', '2023-06-30'): Excel summed the column to 0."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    headers = [c.value for c in summary[1]]
+    fresh = {h: c for h, c in zip(headers, summary[2], strict=True)}
+    rows = json.loads(run_cli(rollup, ["rollup", "status", "--month", "6", "--json"]).stdout)
+    own = next(row for row in rows if row["member"] == FRESH)
+    assert fresh["红"].value == own["lights"]["red"] and fresh["红"].data_type == "n"
+    assert fresh["时间节点"].value == 97 and fresh["逾期"].value == own["overdue"]
+    assert fresh["完成率"].data_type == "n" and fresh["完成率"].number_format.endswith("%")
+    assert fresh["完成率"].value == pytest.approx(own["completion"])
+    assert fresh["截至"].value == datetime(2023, 6, 30) and fresh["截至"].is_date
+    assert fresh["最近报送"].value == datetime(2023, 3, 20)
+    never = {h: c.value for h, c in zip(headers, summary[5], strict=True)}
+    assert never["县区"] == NEVER and never["红"] is None
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
