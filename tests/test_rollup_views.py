@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -206,7 +207,7 @@ def test_report_across_counties(rollup: Path) -> None:
     assert "（2023年6月、2024年6月）" in text
     assert "## 泾源县：泾源县2023年民生实事任务清单" in text
     assert "## 隆德县：泾源县2024年民生实事任务清单" in text
-    assert "彭阳县：从未读取" in text
+    assert "彭阳县：尚未取得该县台账" in text
     html = run_cli(rollup, ["rollup", "report", "--month", "6", "--format", "html"]).stdout
     assert html.count("<svg") >= 2  # each county's timeline
 
@@ -247,6 +248,40 @@ def test_export_summary_keeps_numbers_and_dates(rollup: Path, tmp_path: Path) ->
     assert fresh["最近报送"].value == datetime(2023, 3, 20)
     never = {h: c.value for h, c in zip(headers, summary[5], strict=True)}
     assert never["县区"] == NEVER and never["红"] is None
+
+
+def test_a_member_never_read_is_told_why_and_papers_name_no_command(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """The terminal says what to run; a bulletin (read by leaders) says only that the ledger is
+    missing; after a first sync that failed, both give its reason, once, and no advice to run
+    the sync that just failed."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.rollup.state import read_state
+
+    shown = run_cli(rollup, ["rollup", "status", "--month", "6"]).stdout
+    assert "彭阳县：从未读取（请运行 minsheng rollup sync）" in shown
+    for fmt in ("md", "html"):
+        paper = run_cli(rollup, ["rollup", "report", "--month", "6", "--format", fmt]).stdout
+        assert "彭阳县：尚未取得该县台账" in paper and "rollup sync" not in paper, fmt
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    cells = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+    assert "彭阳县：尚未取得该县台账" in cells and not [c for c in cells if "rollup sync" in c]
+
+    failed = tmp_path / "failed"
+    shutil.copytree(rollup, failed)
+    states = read_state(failed)
+    reason = "git fetch failed: repository not found"
+    states[NEVER] = MemberState(None, None, reason, "2026-12-01T08:00:00+00:00")
+    write_state(failed, states)
+    shown = run_cli(failed, ["rollup", "status", "--month", "6"]).stdout
+    assert f"彭阳县：从未读取：{reason}" in shown
+    assert shown.count(reason) == 1 and "rollup sync" not in shown
+    paper = run_cli(failed, ["rollup", "report", "--month", "6"]).stdout
+    assert f"彭阳县：尚未取得该县台账：{reason}" in paper and "rollup sync" not in paper
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

@@ -73,11 +73,19 @@ def read_member(root: Path, name: str, state: MemberState) -> tuple[MemberView, 
     """The member's ledger at its commit, or its view saying why it cannot be read."""
     view = unread(name, state)
     if state.commit is None:
-        return view._replace(problem=_("never read: run `minsheng rollup sync`")), None
+        return view._replace(problem=not_obtained(state.stale_reason)), None
     try:
         return view, member_ledger(root, name, state.commit)
     except MinshengError as exc:
         return view._replace(problem=exc.message.splitlines()[0]), None
+
+
+def not_obtained(reason: str | None) -> str:
+    """Why a county never read has no bulletin, for the leaders who read the paper: no tool's
+    command, only that its ledger is missing and the reason the last sync gave, if any."""
+    if reason:
+        return _("its ledger has not been obtained yet: {reason}").format(reason=reason)
+    return _("its ledger has not been obtained yet")
 
 
 def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:

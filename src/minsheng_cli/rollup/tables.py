@@ -175,7 +175,7 @@ def flag_lines(views: Sequence[MemberView]) -> list[Line]:
     """Why each flagged member is flagged: stale (since when, why), never read, unreadable."""
     lines: list[Line] = []
     for view in views:
-        if view.stale:
+        if view.stale and view.commit is not None:  # never read: the reason is its problem
             text = "⚠ " + _("{member}: stale since {since}: {reason}").format(
                 member=view.name, since=moment(view.stale_since), reason=view.stale_reason
             )
