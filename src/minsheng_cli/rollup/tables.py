@@ -46,10 +46,16 @@ folded nor cut; the others go in this order: the year, the commit, 临期 and th
 total (已完成 becomes met/total), dates lose their year, then the last report and completion."""
 
 
-def title_line(title: str, what: str, views: Sequence[MemberView]) -> Line:
+def title_line(
+    title: str, what: str, views: Sequence[MemberView], by_heading: bool = False
+) -> Line:
+    """The title, what is shown and the day read; when the members were read on different days,
+    where each one's day is: the 截至 column, or (``by_heading``) each member's heading."""
     days = sorted(read_days(list(views)))
     if len(days) == 1:
         when = _("as of {date}").format(date=days[0])
+    elif days and by_heading:
+        when = _("as of each member's own day (in its heading)")
     elif days:
         when = _("as of each member's own day (column {column})").format(column=_("As of"))
     else:
@@ -213,7 +219,7 @@ def overdue_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
         headings.append((len(rows), member_heading(view, len(late))))
         rows.extend(grouped(late, compact, headings, len(rows)))
         ends.add(len(rows) - 1)
-    title_cells = title_line(title, _("overdue milestones"), views)
+    title_cells = title_line(title, _("overdue milestones"), views, by_heading=True)
     notes = [*escalation_lines(views), *flag_lines(views)]
     if not rows:
         return (title_cells, Span(_("Nothing is overdue."), "green"), *notes)
