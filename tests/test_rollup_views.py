@@ -197,8 +197,10 @@ def test_member_drills_into_one_county(rollup: Path) -> None:
     assert stale.exit_code == 1 and "未能更新" in stale.stderr
     unknown = run_cli(rollup, ["rollup", "status", "--member", "无此县"])
     assert unknown.exit_code == 2 and "无此县" in unknown.stderr
-    never = run_cli(rollup, ["rollup", "overdue", "--member", NEVER])
-    assert never.exit_code == 2 and "rollup sync" in never.stderr
+    for command in ("status", "overdue"):  # no data, not a usage error: exit 1, one line
+        never = run_cli(rollup, ["rollup", command, "--member", NEVER])
+        assert never.exit_code == 1, never.stderr
+        assert never.stderr.strip() == "错误：彭阳县从未读取：请先运行 `minsheng rollup sync`"
 
 
 def test_report_across_counties(rollup: Path) -> None:
@@ -284,6 +286,8 @@ def test_a_member_never_read_is_told_why_and_papers_name_no_command(
     assert shown.count(reason) == 1 and "rollup sync" not in shown
     paper = run_cli(failed, ["rollup", "report", "--month", "6"]).stdout
     assert f"彭阳县：尚未取得该县台账：{reason}" in paper and "rollup sync" not in paper
+    alone = run_cli(failed, ["rollup", "status", "--member", NEVER])
+    assert alone.exit_code == 1 and alone.stderr.strip() == f"错误：彭阳县从未读取：{reason}"
 
 
 def test_sheet_names_are_valid_and_unique() -> None:
