@@ -290,6 +290,29 @@ def test_a_member_never_read_is_told_why_and_papers_name_no_command(
     assert alone.exit_code == 1 and alone.stderr.strip() == f"错误：彭阳县从未读取：{reason}"
 
 
+def test_docx_overview_lies_across_the_page_with_headers_whole(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """13 columns on A4 upright wrapped the headers (县/区, 标/记): the overview's pages lie
+    across, the counties' bulletins after it stand upright."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from minsheng_cli.paperwork.word import set_width
+
+    target = tmp_path / "r.docx"
+    result = run_cli(rollup, ["rollup", "report", "--month", "6", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    document = Document(str(target))
+    orientations = [section.orientation for section in document.sections]
+    assert orientations == [WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert document.sections[0].page_width > document.sections[0].page_height
+    header = document.tables[0].rows[0].cells
+    assert [cell.text for cell in header[:2]] == ["县区", "截至"]
+    for cell in header:  # each header on one line of its column
+        assert cell.width.cm >= set_width(cell.text) - 0.01, cell.text
+
+
 def test_sheet_names_are_valid_and_unique() -> None:
     from minsheng_cli.rollup.paper import sheet_names
 

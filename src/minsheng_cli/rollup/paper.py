@@ -206,7 +206,7 @@ def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
     if fmt == "docx":
         from minsheng_cli.paperwork.word import outline_docx
 
-        return outline_docx(blocks, title, paper.title)
+        return outline_docx(blocks, title, paper.title, landscape=frozenset({"members"}))
     from minsheng_cli.paperwork.markdown import outline_markdown
 
     return outline_markdown(blocks)
