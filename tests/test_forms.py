@@ -417,3 +417,24 @@ def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> Non
         )
         == 1
     )
+
+
+def test_every_open_month_of_a_monthly_duty_can_be_ticked(git_ledger: Path) -> None:
+    for month in (1, 2, 3, 4):
+        args = ["done", "7.2", "2", "--period", str(month), "--date", f"2023-{month}-20"]
+        assert run_cli(git_ledger, args, **JULY).exit_code == 0
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "人力")
+    sheet = openpyxl.load_workbook(forms["人力资源和社会保障局"]).active
+    keys = rows_by_key(sheet)
+    assert [k for k in keys if k.startswith("7.2#2")] == ["7.2#2@5", "7.2#2@6", "7.2#2@7"]
+    assert sheet[f"C{keys['7.2#2@5']}"].value == "按时兑付（5月）"
+    assert sheet[f"L{keys['7.2#2@5']}"].protection.locked is False
+    paid = fill(forms["人力资源和社会保障局"], {"7.2#2@5": {"L": "是", "M": "7月10日"}})
+    result = run_cli(git_ledger, ["intake", str(paid)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "- {date: 2023-07-10, item: 2, by: 人力资源和社会保障局, done: 按时兑付, period: 5}" in (
+        records_of(git_ledger, "07-")
+    )
+    overdue = json.loads(run_cli(git_ledger, ["overdue", "--month", "7", "--json"], **JULY).stdout)
+    late = {(m["item"], m["milestone"], m.get("period")) for m in overdue}
+    assert ("7.2", 2, 5) not in late and ("7.2", 2, 6) in late

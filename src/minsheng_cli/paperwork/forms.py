@@ -226,10 +226,12 @@ def _next_open(status: ItemStatus, name: str) -> MilestoneStatus | None:
 
 
 def _ticks_open(status: ItemStatus, month: int) -> list[MilestoneStatus]:
+    """The milestones to tick off: each open one, and every month of a monthly duty (逐月) still
+    open up to the form's month (May's payment missed stays on June's and July's forms)."""
     return [
         m
         for m in status.milestones
-        if m.milestone.needs_tick and not m.state.is_met and (m.period is None or m.period == month)
+        if m.milestone.needs_tick and not m.state.is_met and (m.period is None or m.period <= month)
     ]
 
 
