@@ -438,3 +438,14 @@ def test_every_open_month_of_a_monthly_duty_can_be_ticked(git_ledger: Path) -> N
     overdue = json.loads(run_cli(git_ledger, ["overdue", "--month", "7", "--json"], **JULY).stdout)
     late = {(m["item"], m["milestone"], m.get("period")) for m in overdue}
     assert ("7.2", 2, 5) not in late and ("7.2", 2, 6) in late
+
+
+def test_a_repeated_unit_adds_units(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "农业", "--unit", "教体")
+    assert set(forms) == {"教育体育局", "农业农村局"}
+    slip = run_cli(
+        git_ledger,
+        ["forms", "--month", "7", "--unit", "农业", "--unit", "无此", "-o", "x"],
+        **JULY,
+    )
+    assert slip.exit_code == 2 and "无此" in slip.stderr

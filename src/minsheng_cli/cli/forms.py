@@ -49,7 +49,11 @@ def forms(
     ],
     month: FormMonthOption = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", help=_("Only the units this names (part, 简称, alias)."))
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help=_("Only the units this names (part, 简称, alias); repeat it for more units."),
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help=_("Overwrite forms that exist in the folder."))
@@ -61,10 +65,11 @@ def forms(
     context = workspace(ctx)
     root = context.root()
     ledger = context.ledger()
-    known_filters(ledger, unit, None)
+    for wanted in unit or []:
+        known_filters(ledger, wanted, None)
     today = clock.today()
     chosen = month if month is not None else _this_month(today, ledger.year)
-    units = form_units(ledger, unit)
+    units = form_units(ledger, unit or [])
     plans = plan_forms(ledger, chosen, today, units, root_commit(root), head_commit(root))
     _check_folder(output, [p.file_name for p in plans], force)
     for plan in plans:

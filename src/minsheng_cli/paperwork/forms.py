@@ -104,12 +104,12 @@ class FormPlan(NamedTuple):
         return f"{unit}-{self.identity.year}年{self.identity.month}月填报表.xlsx"
 
 
-def form_units(ledger: Ledger, wanted: str | None) -> list[str]:
+def form_units(ledger: Ledger, wanted: list[str]) -> list[str]:
     """The units the forms are for, in the order the ledger first names them (leads and
-    partners); only those ``--unit`` names, if given."""
+    partners); only those some ``--unit`` names, if any is given."""
     units = dict.fromkeys(name for item in ledger.items for name in unit_names(item))
     aliases = ledger.workspace.aliases
-    return [u for u in units if wanted is None or names_unit(wanted, u, aliases)]
+    return [u for u in units if not wanted or any(names_unit(w, u, aliases) for w in wanted)]
 
 
 def plan_forms(
