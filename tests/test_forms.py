@@ -449,3 +449,30 @@ def test_a_repeated_unit_adds_units(git_ledger: Path) -> None:
         **JULY,
     )
     assert slip.exit_code == 2 and "无此" in slip.stderr
+
+
+@pytest.mark.parametrize("charset", ["cp1252", "ascii"])
+def test_a_csv_whose_chinese_is_garbled(git_ledger: Path, charset: str) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    saved = csv_of(fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}), "utf-8")
+    saved.write_bytes(saved.read_text(encoding="utf-8").encode(charset, errors="replace"))
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(saved)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{saved.name}: the CSV's Chinese is garbled")
+    assert "UTF-8" in result.stderr and "not a form" not in result.stderr
+
+
+@pytest.mark.parametrize(("edit", "column"), [("insert_cols", "Q"), ("delete_cols", "O")])
+def test_a_column_inserted_or_deleted(git_ledger: Path, edit: str, column: str) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    for merged in list(book.active.merged_cells.ranges):  # openpyxl does not shrink them
+        book.active.unmerge_cells(str(merged))
+    getattr(book.active, edit)(3)
+    edited = git_ledger.parent / "改列.xlsx"
+    book.save(edited)
+    result = run_cli(git_ledger, ["intake", str(edited)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"改列.xlsx!填报表!{column}1：表格列被插入或删除（表单标识在{column}列而非P列）；请用原表填写"
+    )
