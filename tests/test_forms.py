@@ -476,3 +476,26 @@ def test_a_column_inserted_or_deleted(git_ledger: Path, edit: str, column: str) 
     assert result.stderr.startswith(
         f"改列.xlsx!填报表!{column}1：表格列被插入或删除（表单标识在{column}列而非P列）；请用原表填写"
     )
+
+
+def test_locked_labels_edited_are_refused_by_cell(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    sheet = book.active
+    keys = rows_by_key(sheet)
+    value_row, tick_row = keys["3.2|percent"], keys["3.2#1"]
+    sheet["A2"] = "报送单位：水务局"
+    sheet[f"E{value_row}"] = 90
+    sheet[f"C{tick_row}"] = "完成初步设计"
+    sheet[f"K{value_row}"] = 40
+    edited = git_ledger.parent / "改字.xlsx"
+    book.save(edited)
+    before = records_of(git_ledger, "03-")
+    result = run_cli(git_ledger, ["intake", str(edited)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "改字.xlsx!填报表!A2：表中锁定内容被改动（应为“报送单位：交通运输局”）；请用原表填写",
+        f"改字.xlsx!填报表!E{value_row}：目标与台账不符（表中锁定内容被改动）；请用原表填写",
+        f"改字.xlsx!填报表!C{tick_row}：节点内容与台账不符（表中锁定内容被改动）；请用原表填写",
+    ]
+    assert records_of(git_ledger, "03-") == before

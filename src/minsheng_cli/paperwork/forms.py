@@ -28,6 +28,7 @@ from minsheng_cli.core.formid import (
     checksum,
     encode,
     form_id,
+    shown_digest,
     text_digest,
 )
 from minsheng_cli.core.units import names_unit, unit_names
@@ -204,7 +205,13 @@ def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
                 TICKED,
             )
         )
-    return rows
+    return [_shown(row) for row in rows]
+
+
+def _shown(row: FormRow) -> FormRow:
+    """The row with its label cells' digest in its key (core.formid.RowKey.shown)."""
+    shown = shown_digest(row.content, row.what, row.unit, row.target)
+    return row._replace(key=row.key._replace(shown=shown))
 
 
 def _last_values(status: ItemStatus) -> dict[str, tuple[float, date]]:
@@ -256,6 +263,17 @@ def instructions(plan: FormPlan) -> list[str]:
     ]
 
 
+def head_labels(identity: Identity) -> dict[str, str]:
+    """The locked cells of the form's head, by cell: its title, unit, month and period."""
+    start, end = date(identity.year, identity.month, 1), month_end(identity.year, identity.month)
+    return {
+        "A1": f"{identity.title} · {identity.month}月进度填报表",
+        "A2": f"报送单位：{identity.unit}",
+        "E2": f"填报月份：{identity.year}年{identity.month}月",
+        "I2": f"填报期间：{start.isoformat()}至{end.isoformat()}",
+    }
+
+
 def form_bytes(plan: FormPlan) -> bytes:
     """The form as an .xlsx: laid out, locked where known, validated where filled, for A4."""
     from openpyxl import Workbook
@@ -304,16 +322,17 @@ def _head(sheet: Any, plan: FormPlan) -> None:
 
     style = _styles()
     identity = plan.identity
+    labels = head_labels(identity)
     last = COLUMNS_LAST
     sheet.merge_cells(f"A1:{last}1")
-    put(sheet["A1"], f"{plan.title} · {identity.month}月进度填报表")
+    put(sheet["A1"], labels["A1"])
     sheet["A1"].font = style["title"]
     sheet["A1"].alignment = style["centre"]
     sheet.row_dimensions[1].height = 28
     for span, text in (
-        ("A2:D2", f"报送单位：{identity.unit}"),
-        ("E2:H2", f"填报月份：{identity.year}年{identity.month}月"),
-        ("I2:O2", f"填报期间：{plan.start.isoformat()}至{plan.end.isoformat()}"),
+        ("A2:D2", labels["A2"]),
+        ("E2:H2", labels["E2"]),
+        ("I2:O2", labels["I2"]),
         ("A3:B3", "报送人（姓名）："),
         ("E3:O3", f"表单编号：{form_id(identity)}（收回时据此核对，请勿修改）"),
     ):

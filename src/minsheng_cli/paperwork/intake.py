@@ -27,9 +27,11 @@ from minsheng_cli.core.formid import (
     BadIdentity,
     Identity,
     RowKey,
+    LABEL_COLUMNS,
     content_hash,
     decode,
     form_id,
+    label_digest,
 )
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
@@ -46,6 +48,7 @@ from minsheng_cli.paperwork.forms import (
     PERSON_CELL,
     SHEET,
     VALUE_COLUMN,
+    head_labels,
 )
 from minsheng_cli.text import CONTROL_CHARACTERS, format_amount
 from minsheng_cli.write.batch import FormBatch, FormTick, FormValue
@@ -204,6 +207,8 @@ def read_form(path: Path, today: date) -> Read:
         return Read(None, [str(exc)])
     problems: list[str] = []
     _check_shape(grid, identity, problems)
+    if not problems:
+        _check_labels(grid, identity, problems)
     if problems:
         return Read(None, problems)
     reader = _RowReader(grid, identity, today, problems)
@@ -280,6 +285,40 @@ def _check_shape(grid: Grid, identity: Identity, problems: list[str]) -> None:
                 ).format(where=grid.at(f"A{key.row}"), row=key.row, ref=wanted)
             )
             return
+
+
+def _check_labels(grid: Grid, identity: Identity, problems: list[str]) -> None:
+    """The locked text as the form showed it: its head (the unit, the month) as the identity
+    says, each row's label cells as their digests in the identity (a form made before those
+    were kept has none to compare)."""
+    for reference, text in head_labels(identity).items():
+        if " ".join(str(grid.get(reference).value or "").split()) != text:
+            problems.append(
+                _(
+                    "{where}: the locked text was changed (it should read “{text}”); fill in the"
+                    " original form"
+                ).format(where=grid.at(reference), text=text)
+            )
+    for key in identity.rows:
+        for index, letter in enumerate(LABEL_COLUMNS[: len(key.shown) // 4]):
+            reference = f"{letter}{key.row}"
+            if label_digest(grid.get(reference).value) != key.shown[4 * index : 4 * index + 4]:
+                problems.append(
+                    _(
+                        "{where}: the {column} does not match the ledger (locked text in the form"
+                        " was changed); fill in the original form"
+                    ).format(where=grid.at(reference), column=_label_name(letter, key))
+                )
+
+
+def _label_name(letter: str, key: RowKey) -> str:
+    tick = key.kind == TICK
+    return {
+        "B": "实事及子项",
+        "C": "节点内容" if tick else "填报事项",
+        "D": "计量单位",
+        "E": "时限" if tick else "目标",
+    }[letter]
 
 
 class _RowReader:
