@@ -499,3 +499,14 @@ def test_locked_labels_edited_are_refused_by_cell(git_ledger: Path) -> None:
         f"改字.xlsx!填报表!C{tick_row}：节点内容与台账不符（表中锁定内容被改动）；请用原表填写",
     ]
     assert records_of(git_ledger, "03-") == before
+
+
+def test_the_sheet_reads_plainly(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "人力")
+    sheet = openpyxl.load_workbook(forms["人力资源和社会保障局"]).active
+    keys = rows_by_key(sheet)
+    assert sheet[f"J{keys['6.1|技能培训']}"].value == 368
+    assert sheet[f"J{keys['6.1|农村劳动力转移就业']}"].value == 2.1
+    text = "".join(str(sheet[f"A{row}"].value) for row in range(4, 9))
+    assert "不能直接填报" not in text and "本表不能登记" in text
+    assert "签名栏" not in text and "在“报送人”栏填写姓名后" in text

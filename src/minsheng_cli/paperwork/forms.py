@@ -34,6 +34,7 @@ from minsheng_cli.core.formid import (
 from minsheng_cli.core.units import names_unit, unit_names
 from minsheng_cli.ledger.deadlines import month_end
 from minsheng_cli.ledger.model import INVESTMENT_KEY, PERCENT_KEY, Ledger
+from minsheng_cli.render.labels import planned_amount
 
 SHEET = "填报表"
 HEADER_ROW = 9
@@ -256,7 +257,8 @@ def instructions(plan: FormPlan) -> list[str]:
         f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{start}至{end}之间），"
         "“佐证材料”写明开工报告、验收报告、照片等；未完成的留空或选“否”。",
         f"3. 数值行的“日期”为数据截至日期，可不填（默认{end}，本月未结束时为报送当日）。"
-        "本月累计数低于上次填报的，请在“备注”说明原因并另行报告，不能直接填报。",
+        "本月累计数低于上次填报的，本表不能登记：请在“备注”写明原因，并告知"
+        f"{office}，由其核实更正。",
         f"4. 在“报送人”栏填写姓名后，保存为 .xlsx 文件，报送至{office}。如另存为 CSV 文件，"
         "须选 UTF-8 编码（Excel：“CSV UTF-8（逗号分隔）”；WPS、LibreOffice：文本 CSV，"
         "字符集 Unicode (UTF-8)），否则中文会成乱码。",
@@ -379,7 +381,7 @@ def _row(sheet: Any, row: FormRow) -> None:
         row.last_day,
         row.due,
         row.state,
-        None if row.planned is None else round(row.planned, 2),
+        _planned(row),
     ]
     for index, value in enumerate(known, start=1):
         cell = sheet.cell(number, index)
@@ -403,6 +405,14 @@ def _row(sheet: Any, row: FormRow) -> None:
     put(sheet[f"{CODE_COLUMN}{number}"], row.key.key)
     lines = max(_lines(row.content, 30), _lines(row.what, 22), 1)
     sheet.row_dimensions[number].height = 15 * lines + 3
+
+
+def _planned(row: FormRow) -> float | None:
+    """序时进度 to the target's precision, as `status` shows it (368 of 700 人, 2.1 of 2.2)."""
+    if row.planned is None:
+        return None
+    total = row.target if isinstance(row.target, float | int) else 100.0
+    return float(planned_amount(row.planned, total))
 
 
 def _lines(text: str, width: int) -> int:
