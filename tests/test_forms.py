@@ -510,3 +510,19 @@ def test_the_sheet_reads_plainly(git_ledger: Path) -> None:
     text = "".join(str(sheet[f"A{row}"].value) for row in range(4, 9))
     assert "不能直接填报" not in text and "本表不能登记" in text
     assert "签名栏" not in text and "在“报送人”栏填写姓名后" in text
+
+
+def test_usage_errors_are_one_chinese_line(git_ledger: Path) -> None:
+    folder = git_ledger.parent / "round2"
+    folder.mkdir()
+    a_file = git_ledger.parent / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    for args, says in (
+        (["intake", str(folder)], f"“{folder}”是文件夹"),
+        (["intake", str(git_ledger.parent / "nosuch.xlsx")], "nosuch.xlsx”不存在"),
+        (["forms", "--month", "7", "-o", str(a_file)], f"“{a_file}”是文件，不是文件夹"),
+    ):
+        result = run_cli(git_ledger, args, **JULY)
+        assert result.exit_code == 2, args
+        assert len(result.stderr.splitlines()) == 1 and says in result.stderr, result.stderr
+        assert "Invalid value" not in result.stderr

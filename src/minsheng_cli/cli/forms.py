@@ -43,9 +43,7 @@ def forms(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option(
-            "--output", "-o", help=_("The folder to write the forms in."), file_okay=False
-        ),
+        typer.Option("--output", "-o", help=_("The folder to write the forms in.")),
     ],
     month: FormMonthOption = None,
     unit: Annotated[
@@ -147,7 +145,7 @@ def _write(path: Path, data: bytes) -> None:
 )
 def intake(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help=_("The filled forms."), dir_okay=False)],
+    files: Annotated[list[Path], typer.Argument(help=_("The filled forms."))],
     month: Annotated[
         int | None,
         typer.Option(
@@ -166,6 +164,7 @@ def intake(
     from minsheng_cli.paperwork.intake import read_form
     from minsheng_cli.write.batch import record_forms
 
+    _check_files(files)
     root = workspace(ctx).root()
     today = clock.today()
     read = [(path, read_form(path, today)) for path in files]
@@ -185,6 +184,20 @@ def intake(
         print_json(reports)
     if failed:
         raise typer.Exit(1)
+
+
+def _check_files(files: list[Path]) -> None:
+    """Each form named is a file that is there: a folder or a slip of the name is a usage
+    error (exit 2), said in one line, before anything is read or recorded."""
+    for path in files:
+        if path.is_dir():
+            raise UsageError(
+                _("“{file}” is a folder; name the form files in it (e.g. {example})").format(
+                    file=path, example=path / "*.xlsx"
+                )
+            )
+        if not path.exists():
+            raise UsageError(_("“{file}” does not exist").format(file=path))
 
 
 def _unreadable(path: Path, problems: list[str], as_json: bool) -> dict[str, Any]:
