@@ -23,11 +23,11 @@ from typing import Any, NamedTuple
 from minsheng_cli.core.asof import parse_day
 from minsheng_cli.core.formid import (
     FORMAT,
+    LABEL_COLUMNS,
     TICK,
     BadIdentity,
     Identity,
     RowKey,
-    LABEL_COLUMNS,
     content_hash,
     decode,
     form_id,
@@ -40,10 +40,10 @@ from minsheng_cli.ledger.model import PERCENT_KEY
 from minsheng_cli.paperwork.forms import (
     CODE_COLUMN,
     COLUMNS,
-    HEADER_ROW,
     DATE_COLUMN,
     DONE_COLUMN,
     EVIDENCE_COLUMN,
+    HEADER_ROW,
     NOTE_COLUMN,
     PERSON_CELL,
     SHEET,
@@ -259,8 +259,10 @@ def _check_csv_text(grid: Grid) -> None:
     Chinese, so 序号 came out as ?? or as mojibake): say how to save it, not "not a form"."""
     if grid.sheet is not None:
         return
-    header = [str(grid.get(f"{get_column_letter(i)}{HEADER_ROW}").value or "").strip()
-              for i in range(1, len(COLUMNS) + 1)]
+    header = [
+        str(grid.get(f"{get_column_letter(i)}{HEADER_ROW}").value or "").strip()
+        for i in range(1, len(COLUMNS) + 1)
+    ]
     if header != [name for name, _width in COLUMNS]:
         raise Unreadable(
             _(
