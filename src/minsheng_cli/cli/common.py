@@ -22,7 +22,7 @@ from minsheng_cli.text import without_controls
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from minsheng_cli.core.evaluate import Milestones, Snapshot
+    from minsheng_cli.core.evaluate import Milestones, MilestoneStatus, Snapshot
     from minsheng_cli.ledger.model import Item, Ledger
     from minsheng_cli.render.sheet import Parts
     from minsheng_cli.store.files import LoadResult
@@ -368,3 +368,21 @@ def print_problems(problems: list[Problem], root: Path, errors: int) -> None:
             ),
             err=True,
         )
+
+
+def print_overdue(snapshot: Milestones, late: list[MilestoneStatus], *, as_json: bool) -> None:
+    """`overdue`'s output, a county's own or one member's in a rollup: the late milestones by
+    leader and unit, or as JSON with each item's 连续N月滞后."""
+    if as_json:
+        from minsheng_cli.core.escalation import escalated
+        from minsheng_cli.render.json import escalation_json, milestone_json
+
+        slipping = escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones)
+        print_json(
+            {**milestone_json(m), "escalation": escalation_json(slipping.get(m.item.ref))}
+            for m in late
+        )
+    else:
+        from minsheng_cli.render.tables import overdue_report
+
+        print_parts(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))

@@ -116,3 +116,36 @@ AsRecordedOption = Annotated[
         metavar="MEETING|DATE|REV",
     ),
 ]
+
+
+# paperwork: `report`, `export` and their rollup counterparts
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help=_("Write to this file (its extension chooses the format); default: standard output."),
+        dir_okay=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help=_("Overwrite the output file if it exists."))
+]
+ReportMonthOption = Annotated[
+    int | None,
+    typer.Option(
+        "--month",
+        "-m",
+        help=_("The monthly bulletin (月通报) for month N (1–12)."),
+        parser=month_value("--month"),
+        metavar="N",
+    ),
+]
+QuarterOption = Annotated[
+    int | None,
+    typer.Option("--quarter", "-q", help=_("The quarterly report (季度报告) for quarter Q (1–4).")),
+]
+ReportFormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=_("md (default), html or docx.")),
+]

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.cli.common import console, ledger_today, say, workspace
-from minsheng_cli.cli.options import AsOfOption, AsRecordedOption, MonthOption, month_value
+from minsheng_cli.cli.options import (
+    AsOfOption,
+    AsRecordedOption,
+    ForceOption,
+    MonthOption,
+    OutputOption,
+    QuarterOption,
+    ReportFormatOption,
+    ReportMonthOption,
+)
 from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 
@@ -38,19 +47,6 @@ EXTENSIONS = {
 }
 OLD_OFFICE = {".doc": ".docx", ".xls": ".xlsx"}
 """The old binary Office formats, which minsheng cannot write → the name to give instead."""
-
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help=_("Write to this file (its extension chooses the format); default: standard output."),
-        dir_okay=False,
-    ),
-]
-ForceOption = Annotated[
-    bool, typer.Option("--force", help=_("Overwrite the output file if it exists."))
-]
 
 
 def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]) -> str | None:
@@ -158,26 +154,9 @@ def progress_steps(*steps: str) -> Iterator[Callable[[], None]]:
 )
 def report(
     ctx: typer.Context,
-    month: Annotated[
-        int | None,
-        typer.Option(
-            "--month",
-            "-m",
-            help=_("The monthly bulletin (月通报) for month N (1–12)."),
-            parser=month_value("--month"),
-            metavar="N",
-        ),
-    ] = None,
-    quarter: Annotated[
-        int | None,
-        typer.Option(
-            "--quarter", "-q", help=_("The quarterly report (季度报告) for quarter Q (1–4).")
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help=_("md (default), html or docx.")),
-    ] = None,
+    month: ReportMonthOption = None,
+    quarter: QuarterOption = None,
+    fmt: ReportFormatOption = None,
     as_recorded: AsRecordedOption = None,
     output: OutputOption = None,
     force: ForceOption = False,

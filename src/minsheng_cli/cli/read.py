@@ -18,6 +18,7 @@ from minsheng_cli.cli.common import (
     of_site,
     of_unit_and_leader,
     print_json,
+    print_overdue,
     print_parts,
     print_problems,
     say,
@@ -218,19 +219,7 @@ def overdue(
         if m.state is State.OVERDUE
         and of_unit_and_leader(m.item, unit, leader, ledger.workspace.aliases)
     ]
-    if as_json:
-        from minsheng_cli.core.escalation import escalated
-        from minsheng_cli.render.json import escalation_json, milestone_json
-
-        slipping = escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones)
-        print_json(
-            {**milestone_json(m), "escalation": escalation_json(slipping.get(m.item.ref))}
-            for m in late
-        )
-    else:
-        from minsheng_cli.render.tables import overdue_report
-
-        print_parts(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
+    print_overdue(snapshot, late, as_json=as_json)
     if late:
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -7,13 +7,28 @@ Each member is read at the commit rollup-state.json names, under its own ledger'
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from minsheng_cli.cli.common import PLAIN_WIDTH, print_json, print_parts, say, terminal_width
-from minsheng_cli.cli.options import AsOfOption, JsonOption, MonthOption, month_value
+from minsheng_cli.cli.common import (
+    PLAIN_WIDTH,
+    print_json,
+    print_overdue,
+    print_parts,
+    say,
+    terminal_width,
+)
+from minsheng_cli.cli.options import (
+    AsOfOption,
+    ForceOption,
+    JsonOption,
+    MonthOption,
+    OutputOption,
+    QuarterOption,
+    ReportFormatOption,
+    ReportMonthOption,
+)
 from minsheng_cli.cli.rollup_common import rollup_root
 from minsheng_cli.errors import EXIT_PROBLEMS, MinshengError, UsageError
 from minsheng_cli.i18n import _
@@ -196,19 +211,7 @@ def member_overdue(
     request = request_of(as_of, month)
     snapshot = milestones_as_of(ledger, as_of, month, request.today, only_due=True)
     late = [m for m in snapshot.milestones if m.state is State.OVERDUE]
-    if as_json:
-        from minsheng_cli.core.escalation import escalated
-        from minsheng_cli.render.json import escalation_json, milestone_json
-
-        slipping = escalated(snapshot.ledger, snapshot.as_of, snapshot.milestones)
-        print_json(
-            {**milestone_json(m), "escalation": escalation_json(slipping.get(m.item.ref))}
-            for m in late
-        )
-    else:
-        from minsheng_cli.render.tables import overdue_report
-
-        print_parts(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
+    print_overdue(snapshot, late, as_json=as_json)
     say_stale(view)
     if late:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -222,41 +225,12 @@ def member_overdue(
 )
 def report(
     ctx: typer.Context,
-    month: Annotated[
-        int | None,
-        typer.Option(
-            "--month",
-            "-m",
-            help=_("The monthly bulletin (月通报) for month N (1–12)."),
-            parser=month_value("--month"),
-            metavar="N",
-        ),
-    ] = None,
-    quarter: Annotated[
-        int | None,
-        typer.Option(
-            "--quarter", "-q", help=_("The quarterly report (季度报告) for quarter Q (1–4).")
-        ),
-    ] = None,
+    month: ReportMonthOption = None,
+    quarter: QuarterOption = None,
     member: MemberOption = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help=_("md (default), html or docx.")),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help=_(
-                "Write to this file (its extension chooses the format); default: standard output."
-            ),
-            dir_okay=False,
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help=_("Overwrite the output file if it exists."))
-    ] = False,
+    fmt: ReportFormatOption = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     from minsheng_cli.cli.paperwork import REPORT_FORMATS, check_output, choose_format, deliver
     from minsheng_cli.paperwork.outline import period_request
@@ -293,20 +267,8 @@ def export(
     as_of: AsOfOption = None,
     month: MonthOption = None,
     member: MemberOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help=_(
-                "Write to this file (its extension chooses the format); default: standard output."
-            ),
-            dir_okay=False,
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help=_("Overwrite the output file if it exists."))
-    ] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     from minsheng_cli.cli.paperwork import check_output, choose_format, deliver
 
