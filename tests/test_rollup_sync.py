@@ -332,3 +332,32 @@ def test_decide_never_loses_the_good_commit(
         assert new.stale_since == old.stale_since
     elif new.stale and outcome is not Outcome.STILL_STALE:
         assert new.stale_since == "NOW"
+
+
+def test_a_bundle_given_by_a_relative_path_is_read_and_a_missing_one_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县="/offline/泾县.git")
+    git(work, "bundle", "create", str(tmp_path / "泾县.bundle"), "main")
+    monkeypatch.chdir(tmp_path)
+    result = rollup(root, "sync", "--bundle", "泾县.bundle")
+    assert result.exit_code == 0, result.output
+    assert state(root)["泾县"]["commit"] == head(bare)
+    newer = change(work, push=False)
+    git(work, "bundle", "create", str(tmp_path / "泾县.bundle"), "main")
+    monkeypatch.chdir(root)
+    again = run_cli(None, ["--lang", "en", "rollup", "sync", "--bundle", "../泾县.bundle"])
+    assert again.exit_code == 0, again.output
+    assert state(root)["泾县"]["commit"] == newer
+
+    before = git(root, "log", "--format=%h")
+    for missing in ("nonexist", "../nonexist.bundle", "."):
+        refused = rollup(root, "sync", "--bundle", missing)
+        assert refused.exit_code == 2
+        assert (
+            refused.stderr
+            == f"error: {missing}: no such bundle file; give the path of a `git bundle` file\n"
+        )
+    assert git(root, "log", "--format=%h") == before
+    assert state(root)["泾县"]["stale_reason"] is None

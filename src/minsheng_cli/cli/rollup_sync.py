@@ -234,13 +234,14 @@ def sync(
         )
     if member is not None and len(files or []) != 1:
         raise UsageError(_("--member names the member of one bundle file; give exactly one"))
+    bundles = [bundle_file(file) for file in files or []]
     root = rollup_root(ctx)
     with fetch_progress() as (started, advance):
         report = sync_workspace(
             root,
             jobs=jobs or default_jobs(),
             timeout=timeout,
-            bundles=files or [],
+            bundles=bundles,
             bundle_member=member,
             accept_rewrite=frozenset(accept_rewrite or ()),
             on_start=started,
@@ -255,6 +256,16 @@ def sync(
         say_committed(report.committed)
     if report.failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def bundle_file(file: Path) -> Path:
+    """A bundle file as an absolute path (git reads it from the member's mirror, elsewhere);
+    UsageError naming it when it is not a file."""
+    if not file.is_file():
+        raise UsageError(
+            _("{file}: no such bundle file; give the path of a `git bundle` file").format(file=file)
+        )
+    return file.absolute()
 
 
 @contextmanager
