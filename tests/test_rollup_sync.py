@@ -312,22 +312,30 @@ STATES = st.builds(
 @given(
     STATES,
     st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down"))),
-    st.booleans(),
+    st.sampled_from(["contains", "behind", "neither"]),
     st.one_of(st.none(), st.just("tasks/1.yaml:3: bad")),
     st.booleans(),
 )
 def test_decide_never_loses_the_good_commit(
-    old: MemberState, fetched: Fetched, contains: bool, problem: str | None, accept: bool
+    old: MemberState, fetched: Fetched, relation: str, problem: str | None, accept: bool
 ) -> None:
     fetched = fetched if fetched.commit else Fetched(None, fetched.error or "down")
-    examined = Examined(contains, problem) if needs_examining(old, fetched, accept) else None
+    contains, behind = relation == "contains", relation == "behind"
+    examined = (
+        Examined(contains, problem, behind) if needs_examining(old, fetched, accept) else None
+    )
     outcome, new = decide(old, fetched, examined, "NOW", accept_rewrite=accept)
     if outcome is Outcome.NEW:
         assert new.commit == fetched.commit and not new.stale and new.read_at == "NOW"
         assert problem is None and (contains or accept or old.commit is None)
+        assert not behind or old.commit is None  # never moved back to an ancestor
     else:
         assert new.commit == old.commit and new.read_at == old.read_at
-    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED))
+    if outcome is Outcome.REWRITTEN:
+        assert not contains and not behind  # only a commit neither after nor before
+    if examined is not None and behind and old.commit is not None:
+        assert outcome is Outcome.BEHIND
+    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED, Outcome.BEHIND))
     if new.stale and old.stale:
         assert new.stale_since == old.stale_since
     elif new.stale and outcome is not Outcome.STILL_STALE:
@@ -361,3 +369,29 @@ def test_a_bundle_given_by_a_relative_path_is_read_and_a_missing_one_is_a_usage_
         )
     assert git(root, "log", "--format=%h") == before
     assert state(root)["泾县"]["stale_reason"] is None
+
+
+def test_a_server_behind_a_bundle_read_keeps_the_newer_commit_and_is_no_force_push(
+    tmp_path: Path,
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    old = head(bare)
+    assert rollup(root, "sync").exit_code == 0
+    newer = change(work, push=False)
+    bundle = tmp_path / "泾县.bundle"
+    git(work, "bundle", "create", str(bundle), "main")
+    assert rollup(root, "sync", "--bundle", str(bundle)).exit_code == 0
+    assert state(root)["泾县"]["commit"] == newer
+    behind = rollup(root, "sync")
+    assert behind.exit_code == 0, behind.output
+    assert behind.stdout.splitlines()[0] == (
+        "泾县: the server's version is older than the one read (a newer commit was read from a"
+        f" bundle, for example); keeping {newer[:7]}"
+    )
+    assert "rewritten" not in behind.stdout and old != newer
+    assert state(root)["泾县"]["commit"] == newer
+    assert state(root)["泾县"]["stale_reason"] is None
+    git(work, "push", "--quiet", "origin", "main")
+    caught_up = rollup(root, "sync")
+    assert caught_up.exit_code == 0 and caught_up.stdout.startswith("1 member synced: 0 new, 1")

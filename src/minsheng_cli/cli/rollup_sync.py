@@ -307,6 +307,11 @@ def summary_line(result: Synced) -> str | None:
         return _("{name}: read {commit} (was {previous})").format(
             name=result.name, commit=after.commit[:7], previous=before.commit[:7]
         )
+    if result.outcome is Outcome.BEHIND:
+        return _(
+            "{name}: the server's version is older than the one read (a newer commit was read"
+            " from a bundle, for example); keeping {commit}"
+        ).format(name=result.name, commit=(after.commit or "")[:7])
     if not after.stale:
         if before.stale:
             return _("{name}: fresh again at {commit}").format(
