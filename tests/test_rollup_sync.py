@@ -395,3 +395,23 @@ def test_a_server_behind_a_bundle_read_keeps_the_newer_commit_and_is_no_force_pu
     git(work, "push", "--quiet", "origin", "main")
     caught_up = rollup(root, "sync")
     assert caught_up.exit_code == 0 and caught_up.stdout.startswith("1 member synced: 0 new, 1")
+
+
+def test_add_and_remove_keep_the_other_entries_as_written_a_duplicate_included(
+    tmp_path: Path,
+) -> None:
+    root = make_rollup(tmp_path, 泾县="/a/泾县.git", 旌德="/a/旌德.git")
+    with (root / "rollup.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('  - name: "旌德"\n    url: "/elsewhere"\n    branch: "main"\n')
+    assert rollup(root, "remove", "泾县").exit_code == 0
+    assert rollup(root, "add", "宁国", "/a/宁国.git").exit_code == 0
+    text = (root / "rollup.yaml").read_text(encoding="utf-8")
+    assert '"泾县"' not in text
+    assert text.count('name: "旌德"') == 2 and '"/elsewhere"' in text and '"宁国"' in text
+    twice = rollup(root, "remove", "旌德")
+    assert twice.exit_code == 2
+    assert twice.stderr == (
+        "error: rollup.yaml names member “旌德” more than once; delete the entry that is wrong"
+        " from rollup.yaml by hand\n"
+    )
+    assert (root / "rollup.yaml").read_text(encoding="utf-8") == text

@@ -106,7 +106,8 @@ def add_member(root: Path, member: Member) -> Committed:
     if not member.url:
         raise UsageError(_("give the member's git URL or path"))
     with workspace_lock(root):
-        config = read_config(root).config
+        loaded = read_config(root)
+        config = loaded.config
         if config.member(member.name) is not None:
             raise UsageError(
                 _(
@@ -114,14 +115,15 @@ def add_member(root: Path, member: Member) -> Committed:
                     " `minsheng rollup remove {name}` first"
                 ).format(name=member.name)
             )
-        write_config(root, config._replace(members=(*config.members, member)))
+        write_config(root, config._replace(members=(*loaded.written, member)))
         return commit_files(root, [ROLLUP_FILE], f"rollup add {member.name} {member.url}")
 
 
 def remove_member(root: Path, name: str) -> Committed:
     """Take member ``name`` out of rollup.yaml and the state, and delete its mirror."""
     with workspace_lock(root):
-        config = read_config(root).config
+        loaded = read_config(root)
+        config = loaded.config
         if config.member(name) is None:
             known = "、".join(m.name for m in config.members) or "—"
             raise UsageError(
@@ -129,7 +131,14 @@ def remove_member(root: Path, name: str) -> Committed:
                     name=name, known=known
                 )
             )
-        members = tuple(m for m in config.members if m.name != name)
+        if sum(m.name == name for m in loaded.written) > 1:
+            raise UsageError(
+                _(
+                    "{file} names member “{name}” more than once; delete the entry that is wrong"
+                    " from {file} by hand"
+                ).format(file=ROLLUP_FILE, name=name)
+            )
+        members = tuple(m for m in loaded.written if m.name != name)
         write_config(root, config._replace(members=members))
         files = [ROLLUP_FILE]
         states = read_state(root)
