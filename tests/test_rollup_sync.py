@@ -415,3 +415,22 @@ def test_add_and_remove_keep_the_other_entries_as_written_a_duplicate_included(
         " from rollup.yaml by hand\n"
     )
     assert (root / "rollup.yaml").read_text(encoding="utf-8") == text
+
+
+def test_member_without_a_bundle_syncs_only_the_members_named(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    _third, third = county(tmp_path, "宁国")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other, 宁国=third)
+    one = rollup(root, "sync", "--member", "旌德")
+    assert one.exit_code == 0, one.output
+    assert "\n1 member synced: 1 new, 0 unchanged, 0 stale\n" in one.stdout
+    assert set(state(root)) == {"旌德"}
+    two = rollup(root, "sync", "--member", "泾县", "--member", "宁国")
+    assert two.exit_code == 0, two.output
+    assert set(state(root)) == {"泾县", "旌德", "宁国"}
+    unknown = rollup(root, "sync", "--member", "宣城")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "error: the rollup has no member named “宣城” (its members: 泾县、旌德、宁国)\n"
+    )

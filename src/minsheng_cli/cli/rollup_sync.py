@@ -195,9 +195,13 @@ def sync(
         ),
     ] = False,
     member: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--member", help=_("With one bundle: the member it belongs to."), metavar="NAME"
+            "--member",
+            help=_(
+                "Sync only this member (repeatable); with one bundle: the member it belongs to."
+            ),
+            metavar="NAME",
         ),
     ] = None,
     jobs: Annotated[
@@ -232,7 +236,7 @@ def sync(
         raise UsageError(
             _("--bundle needs the bundle files: `minsheng rollup sync --bundle FILE…`")
         )
-    if member is not None and len(files or []) != 1:
+    if bundle and member and (len(member) != 1 or len(files or []) != 1):
         raise UsageError(_("--member names the member of one bundle file; give exactly one"))
     bundles = [bundle_file(file) for file in files or []]
     root = rollup_root(ctx)
@@ -242,7 +246,8 @@ def sync(
             jobs=jobs or default_jobs(),
             timeout=timeout,
             bundles=bundles,
-            bundle_member=member,
+            bundle_member=member[0] if bundle and member else None,
+            only=() if bundle else tuple(member or ()),
             accept_rewrite=frozenset(accept_rewrite or ()),
             on_start=started,
             on_fetched=lambda _member: advance(),

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import GitError, LedgerProblems
+from minsheng_cli.errors import GitError, LedgerProblems, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.rollup.config import Member, cache_dir, mirror_dir
 from minsheng_cli.rollup.fetch import Fetched, TimedOut, descends, pin_good
@@ -227,12 +227,14 @@ def sync_workspace(
     timeout: float,
     bundles: Sequence[Path] = (),
     bundle_member: str | None = None,
+    only: Sequence[str] = (),
     accept_rewrite: frozenset[str] = frozenset(),
     on_start: Callable[[int], None] = lambda _count: None,
     on_fetched: Callable[[Member], None] = lambda _member: None,
 ) -> SyncReport:
-    """Sync every member from its URL, or with ``bundles`` only the members they belong to;
-    under the rollup's lock; the state written and committed."""
+    """Sync every member from its URL (``only`` these, if named; UsageError for a name that is
+    no member), or with ``bundles`` only the members they belong to; under the rollup's lock;
+    the state written and committed."""
     from minsheng_cli.rollup.config import read_config
     from minsheng_cli.rollup.fetch import fetch_bundle, fetch_member, local_url
     from minsheng_cli.rollup.state import read_state
@@ -255,7 +257,10 @@ def sync_workspace(
                 bundle = matched.files[member.name]
                 return fetch_bundle(mirror_dir(root, member.name), bundle, member.branch, timeout)
         else:
-            members = list(loaded.config.members)
+            missing = [name for name in only if loaded.config.member(name) is None]
+            if missing:
+                raise UsageError(no_such_member(missing[0], loaded.config.members))
+            members = [m for m in loaded.config.members if not only or m.name in only]
 
             def fetch(member: Member) -> Fetched:
                 url = local_url(root, member.url)
