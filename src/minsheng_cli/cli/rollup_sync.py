@@ -323,11 +323,11 @@ def summary_line(result: Synced) -> str | None:
                 name=result.name, commit=(after.commit or "")[:7]
             )
         return None
-    kept = (
-        _("still reading {commit}").format(commit=after.commit[:7])
-        if after.commit
-        else _("never read")
-    )
+    if not after.commit:
+        return _("{name}: never read successfully: {reason}").format(
+            name=result.name, reason=after.stale_reason
+        )
+    kept = _("still reading {commit}").format(commit=after.commit[:7])
     line = _("{name}: stale since {since}: {reason}; {kept}").format(
         name=result.name, since=shown_time(after.stale_since), reason=after.stale_reason, kept=kept
     )
