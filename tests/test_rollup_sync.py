@@ -434,3 +434,20 @@ def test_member_without_a_bundle_syncs_only_the_members_named(tmp_path: Path) ->
     assert unknown.stderr == (
         "error: the rollup has no member named “宣城” (its members: 泾县、旌德、宁国)\n"
     )
+
+
+def test_the_rollup_groups_usage_errors_name_its_help_and_are_chinese(tmp_path: Path) -> None:
+    root = make_rollup(tmp_path)
+    cases = {
+        ("add", "-A", "x"): "错误：`rollup add` 没有 -A 选项；见 `minsheng rollup add --help`\n",
+        ("add",): "错误：`rollup add` 需要 NAME；见 `minsheng rollup add --help`\n",
+        ("sync", "--jobs", "0"): (
+            "错误：`rollup sync` 的 --jobs/-j 需要不小于 1 的数；见 `minsheng rollup sync --help`\n"
+        ),
+        ("sync", "--member"): (
+            "错误：`rollup sync` 的 --member 需要一个值；见 `minsheng rollup sync --help`\n"
+        ),
+    }
+    for args, said in cases.items():
+        result = run_cli(root, ["rollup", *args])
+        assert (result.exit_code, result.stderr) == (2, said)
