@@ -451,3 +451,36 @@ def test_the_rollup_groups_usage_errors_name_its_help_and_are_chinese(tmp_path: 
     for args, said in cases.items():
         result = run_cli(root, ["rollup", *args])
         assert (result.exit_code, result.stderr) == (2, said)
+
+
+def test_a_members_branch_is_changed_with_replace_in_its_place_keeping_its_state(
+    tmp_path: Path,
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other)
+    assert rollup(root, "sync").exit_code == 0
+    read = state(root)["泾县"]
+    git(work, "push", "--quiet", "origin", "main:master")
+    wrong = rollup(root, "add", "泾县", str(bare), "--branch", "trunk", "--replace")
+    assert wrong.exit_code == 0, wrong.output
+    missing = rollup(root, "sync")
+    assert missing.exit_code == 1
+    assert (
+        f"{bare} has no branch “trunk” (it has: main、master); change the member's branch"
+        " with `minsheng rollup add NAME URL --branch B --replace`" in missing.stdout
+    )
+    taken = rollup(root, "add", "泾县", str(bare), "--branch", "master")
+    assert taken.exit_code == 2 and "--replace" in taken.stderr
+    moved = rollup(root, "add", "泾县", str(bare), "--branch", "master", "--replace")
+    assert moved.exit_code == 0, moved.output
+    listed = json.loads(rollup(root, "list", "--json").stdout)
+    assert [(m["name"], m["branch"]) for m in listed] == [("泾县", "master"), ("旌德", "main")]
+    assert state(root)["泾县"]["commit"] == read["commit"]
+    synced = rollup(root, "sync")
+    assert synced.exit_code == 0, synced.output
+    assert (
+        state(root)["泾县"]["commit"] == read["commit"] and not state(root)["泾县"]["stale_reason"]
+    )
+    nobody = rollup(root, "add", "宣城", str(bare), "--replace")
+    assert nobody.exit_code == 2 and "no member named “宣城”" in nobody.stderr

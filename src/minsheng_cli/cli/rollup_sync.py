@@ -64,18 +64,29 @@ def add(
     branch: Annotated[
         str, typer.Option("--branch", help=_("The branch to read; default main."), metavar="B")
     ] = "main",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help=_(
+                "Change the URL and branch of the member of that name, in its place, keeping"
+                " the commit read."
+            ),
+        ),
+    ] = False,
 ) -> None:
     from minsheng_cli.rollup.config import Member
     from minsheng_cli.rollup.workspace import add_member
 
     root = rollup_root(ctx)
     added = Member(name.strip(), as_given(url.strip()), branch.strip())
-    committed = add_member(root, added)
-    say(
-        _("added {name} ({url}, branch {branch}); run `minsheng rollup sync` to fetch it").format(
-            name=added.name, url=added.url, branch=added.branch
-        )
+    committed = add_member(root, added, replace=replace)
+    said = (
+        _("changed {name} to {url}, branch {branch}; run `minsheng rollup sync` to fetch it")
+        if replace
+        else _("added {name} ({url}, branch {branch}); run `minsheng rollup sync` to fetch it")
     )
+    say(said.format(name=added.name, url=added.url, branch=added.branch))
     say_committed(committed)
 
 
