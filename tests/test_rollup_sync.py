@@ -201,11 +201,11 @@ def test_a_url_that_is_no_repository_is_one_line_and_the_others_are_read(tmp_pat
     assert "Traceback" not in result.output
     lines = result.stdout.splitlines()
     assert any(
-        x.startswith("旌德: stale since")
+        x.startswith(f"旌德: never read successfully: cannot fetch file://{nothing}: ")
         and "does not appear to be a git repository" in x
-        and x.endswith("never read")
         for x in lines
     )
+    assert "stale since" not in result.stdout
     assert f"泾县: read {head(bare)[:7]} (first time)" in lines
     assert state(root)["旌德"]["commit"] is None
     shown = rollup(root, "list")
@@ -275,7 +275,7 @@ def test_a_hung_server_is_stopped_at_the_timeout(
     result = rollup(root, "sync", "--timeout", "1")
     assert time.monotonic() - started < 15
     assert result.exit_code == 1
-    assert "宁国: stale since" in result.stdout
+    assert "宁国: never read successfully: " in result.stdout
     assert "ext::sleep 30 did not answer within 1 s (stopped)" in result.stdout
     assert state(root)["泾县"]["commit"] == head(bare)
 
@@ -312,23 +312,189 @@ STATES = st.builds(
 @given(
     STATES,
     st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down"))),
-    st.booleans(),
+    st.sampled_from(["contains", "behind", "neither"]),
     st.one_of(st.none(), st.just("tasks/1.yaml:3: bad")),
     st.booleans(),
 )
 def test_decide_never_loses_the_good_commit(
-    old: MemberState, fetched: Fetched, contains: bool, problem: str | None, accept: bool
+    old: MemberState, fetched: Fetched, relation: str, problem: str | None, accept: bool
 ) -> None:
     fetched = fetched if fetched.commit else Fetched(None, fetched.error or "down")
-    examined = Examined(contains, problem) if needs_examining(old, fetched, accept) else None
+    contains, behind = relation == "contains", relation == "behind"
+    examined = (
+        Examined(contains, problem, behind) if needs_examining(old, fetched, accept) else None
+    )
     outcome, new = decide(old, fetched, examined, "NOW", accept_rewrite=accept)
     if outcome is Outcome.NEW:
         assert new.commit == fetched.commit and not new.stale and new.read_at == "NOW"
         assert problem is None and (contains or accept or old.commit is None)
+        assert not behind or old.commit is None  # never moved back to an ancestor
     else:
         assert new.commit == old.commit and new.read_at == old.read_at
-    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED))
+    if outcome is Outcome.REWRITTEN:
+        assert not contains and not behind  # only a commit neither after nor before
+    if examined is not None and behind and old.commit is not None:
+        assert outcome is Outcome.BEHIND
+    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED, Outcome.BEHIND))
     if new.stale and old.stale:
         assert new.stale_since == old.stale_since
     elif new.stale and outcome is not Outcome.STILL_STALE:
         assert new.stale_since == "NOW"
+
+
+def test_a_bundle_given_by_a_relative_path_is_read_and_a_missing_one_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县="/offline/泾县.git")
+    git(work, "bundle", "create", str(tmp_path / "泾县.bundle"), "main")
+    monkeypatch.chdir(tmp_path)
+    result = rollup(root, "sync", "--bundle", "泾县.bundle")
+    assert result.exit_code == 0, result.output
+    assert state(root)["泾县"]["commit"] == head(bare)
+    newer = change(work, push=False)
+    git(work, "bundle", "create", str(tmp_path / "泾县.bundle"), "main")
+    monkeypatch.chdir(root)
+    again = run_cli(None, ["--lang", "en", "rollup", "sync", "--bundle", "../泾县.bundle"])
+    assert again.exit_code == 0, again.output
+    assert state(root)["泾县"]["commit"] == newer
+
+    before = git(root, "log", "--format=%h")
+    for missing in ("nonexist", "../nonexist.bundle", "."):
+        refused = rollup(root, "sync", "--bundle", missing)
+        assert refused.exit_code == 2
+        assert (
+            refused.stderr
+            == f"error: {missing}: no such bundle file; give the path of a `git bundle` file\n"
+        )
+    assert git(root, "log", "--format=%h") == before
+    assert state(root)["泾县"]["stale_reason"] is None
+
+
+def test_a_server_behind_a_bundle_read_keeps_the_newer_commit_and_is_no_force_push(
+    tmp_path: Path,
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    old = head(bare)
+    assert rollup(root, "sync").exit_code == 0
+    newer = change(work, push=False)
+    bundle = tmp_path / "泾县.bundle"
+    git(work, "bundle", "create", str(bundle), "main")
+    assert rollup(root, "sync", "--bundle", str(bundle)).exit_code == 0
+    assert state(root)["泾县"]["commit"] == newer
+    behind = rollup(root, "sync")
+    assert behind.exit_code == 0, behind.output
+    assert behind.stdout.splitlines()[0] == (
+        "泾县: the server's version is older than the one read (a newer commit was read from a"
+        f" bundle, for example); keeping {newer[:7]}"
+    )
+    assert "rewritten" not in behind.stdout and old != newer
+    assert state(root)["泾县"]["commit"] == newer
+    assert state(root)["泾县"]["stale_reason"] is None
+    git(work, "push", "--quiet", "origin", "main")
+    caught_up = rollup(root, "sync")
+    assert caught_up.exit_code == 0 and caught_up.stdout.startswith("1 member synced: 0 new, 1")
+
+
+def test_add_and_remove_keep_the_other_entries_as_written_a_duplicate_included(
+    tmp_path: Path,
+) -> None:
+    root = make_rollup(tmp_path, 泾县="/a/泾县.git", 旌德="/a/旌德.git")
+    with (root / "rollup.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('  - name: "旌德"\n    url: "/elsewhere"\n    branch: "main"\n')
+    assert rollup(root, "remove", "泾县").exit_code == 0
+    assert rollup(root, "add", "宁国", "/a/宁国.git").exit_code == 0
+    text = (root / "rollup.yaml").read_text(encoding="utf-8")
+    assert '"泾县"' not in text
+    assert text.count('name: "旌德"') == 2 and '"/elsewhere"' in text and '"宁国"' in text
+    twice = rollup(root, "remove", "旌德")
+    assert twice.exit_code == 2
+    assert twice.stderr == (
+        "error: rollup.yaml names member “旌德” more than once; delete the entry that is wrong"
+        " from rollup.yaml by hand\n"
+    )
+    assert (root / "rollup.yaml").read_text(encoding="utf-8") == text
+
+
+def test_member_without_a_bundle_syncs_only_the_members_named(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    _third, third = county(tmp_path, "宁国")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other, 宁国=third)
+    one = rollup(root, "sync", "--member", "旌德")
+    assert one.exit_code == 0, one.output
+    assert "\n1 member synced: 1 new, 0 unchanged, 0 stale\n" in one.stdout
+    assert set(state(root)) == {"旌德"}
+    two = rollup(root, "sync", "--member", "泾县", "--member", "宁国")
+    assert two.exit_code == 0, two.output
+    assert set(state(root)) == {"泾县", "旌德", "宁国"}
+    unknown = rollup(root, "sync", "--member", "宣城")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "error: the rollup has no member named “宣城” (its members: 泾县、旌德、宁国)\n"
+    )
+
+
+def test_the_rollup_groups_usage_errors_name_its_help_and_are_chinese(tmp_path: Path) -> None:
+    root = make_rollup(tmp_path)
+    cases = {
+        ("add", "-A", "x"): "错误：`rollup add` 没有 -A 选项；见 `minsheng rollup add --help`\n",
+        ("add",): "错误：`rollup add` 需要 NAME；见 `minsheng rollup add --help`\n",
+        ("sync", "--jobs", "0"): (
+            "错误：`rollup sync` 的 --jobs/-j 需要不小于 1 的数；见 `minsheng rollup sync --help`\n"
+        ),
+        ("sync", "--member"): (
+            "错误：`rollup sync` 的 --member 需要一个值；见 `minsheng rollup sync --help`\n"
+        ),
+    }
+    for args, said in cases.items():
+        result = run_cli(root, ["rollup", *args])
+        assert (result.exit_code, result.stderr) == (2, said)
+
+
+def test_a_members_branch_is_changed_with_replace_in_its_place_keeping_its_state(
+    tmp_path: Path,
+) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other)
+    assert rollup(root, "sync").exit_code == 0
+    read = state(root)["泾县"]
+    git(work, "push", "--quiet", "origin", "main:master")
+    wrong = rollup(root, "add", "泾县", str(bare), "--branch", "trunk", "--replace")
+    assert wrong.exit_code == 0, wrong.output
+    missing = rollup(root, "sync")
+    assert missing.exit_code == 1
+    assert (
+        f"{bare} has no branch “trunk” (it has: main、master); change the member's branch"
+        " with `minsheng rollup add NAME URL --branch B --replace`" in missing.stdout
+    )
+    taken = rollup(root, "add", "泾县", str(bare), "--branch", "master")
+    assert taken.exit_code == 2 and "--replace" in taken.stderr
+    moved = rollup(root, "add", "泾县", str(bare), "--branch", "master", "--replace")
+    assert moved.exit_code == 0, moved.output
+    listed = json.loads(rollup(root, "list", "--json").stdout)
+    assert [(m["name"], m["branch"]) for m in listed] == [("泾县", "master"), ("旌德", "main")]
+    assert state(root)["泾县"]["commit"] == read["commit"]
+    synced = rollup(root, "sync")
+    assert synced.exit_code == 0, synced.output
+    assert (
+        state(root)["泾县"]["commit"] == read["commit"] and not state(root)["泾县"]["stale_reason"]
+    )
+    nobody = rollup(root, "add", "宣城", str(bare), "--replace")
+    assert nobody.exit_code == 2 and "no member named “宣城”" in nobody.stderr
+
+
+def test_gits_english_reason_is_quoted_after_a_colon_in_chinese_lines(tmp_path: Path) -> None:
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    root = make_rollup(tmp_path, 旌德=f"file://{nothing}")
+    junk = tmp_path / "旌德.bundle"
+    junk.write_text("not a bundle", encoding="utf-8")
+    fetched = run_cli(root, ["rollup", "sync"])
+    line = next(x for x in fetched.stdout.splitlines() if x.startswith("旌德"))
+    assert line.startswith(f"旌德：从未读取成功：无法拉取 file://{nothing} ：“")
+    assert line.endswith("does not appear to be a git repository”")
+    bundled = run_cli(root, ["rollup", "sync", "--bundle", str(junk)])
+    assert f"{junk} 不是可用的 git bundle 文件：“" in bundled.stdout

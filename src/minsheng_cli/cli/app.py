@@ -17,8 +17,15 @@ from typing import Annotated, Any
 import typer
 from typer._click import Context as ClickContext
 from typer._click import HelpFormatter
-from typer._click.core import Command
-from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption
+from typer._click.core import Command, Parameter
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    ClickException,
+    MissingParameter,
+    NoSuchOption,
+)
+from typer._click.types import FloatParamType, IntParamType
 from typer.core import TyperGroup
 
 from minsheng_cli.cli.common import Context, say
@@ -96,6 +103,8 @@ class MinshengGroup(TyperGroup):
     """Turns the project's own errors into one line and an exit code; a traceback means a bug."""
 
     context_class = HelpContext
+    command_prefix = ""
+    """What comes before a command's name in `minsheng … NAME --help` (`rollup ` for its group)."""
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """A command name that is not one (a typo) is said in the clerk's language, with the
@@ -132,7 +141,8 @@ class MinshengGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(EXIT_PROBLEMS) from None
         except ClickException as error:
-            explained = explained_usage_error(error, ctx.invoked_subcommand or "")
+            command = f"{self.command_prefix}{ctx.invoked_subcommand or ''}"
+            explained = explained_usage_error(error, command)
             if explained is None:
                 raise
             raise typer.Exit(report_error(UsageError(explained))) from None
@@ -171,11 +181,33 @@ def explained_usage_error(error: Exception, command: str) -> str | None:
             command=command, option=option, help=see_help
         )
     if isinstance(error, MissingParameter) and error.param is not None:
-        names = "/".join(getattr(error.param, "opts", []) or [str(error.param.name)])
         return _("`{command}` needs {option}; {help}").format(
-            command=command, option=names, help=see_help
+            command=command, option=parameter_name(error.param), help=see_help
+        )
+    if isinstance(error, BadOptionUsage):
+        return _("`{command}` {option} needs a value; {help}").format(
+            command=command, option=error.option_name, help=see_help
+        )
+    if isinstance(error, BadParameter) and error.param is not None:
+        kind = error.param.type
+        if not isinstance(kind, IntParamType | FloatParamType):
+            return None
+        least = getattr(kind, "min", None)
+        if least is not None and getattr(kind, "max", None) is None:
+            return _("`{command}` {option} needs a number of at least {least:g}; {help}").format(
+                command=command, option=parameter_name(error.param), least=least, help=see_help
+            )
+        return _("`{command}` {option} needs a number; {help}").format(
+            command=command, option=parameter_name(error.param), help=see_help
         )
     return None
+
+
+def parameter_name(param: Parameter) -> str:
+    """An option by its flags (--jobs/-j), an argument as the README writes it (NAME)."""
+    if param.param_type_name == "option":
+        return "/".join(param.opts) or str(param.name)
+    return (param.metavar or str(param.name)).upper()
 
 
 root_app = typer.Typer(

@@ -22,6 +22,8 @@ commands = typer.Typer()
 class RollupGroup(MinshengGroup):
     """The root's handling of errors and --help words, and a typo said in the clerk's words."""
 
+    command_prefix = "rollup "
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in self.commands:

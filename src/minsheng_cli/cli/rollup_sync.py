@@ -64,18 +64,29 @@ def add(
     branch: Annotated[
         str, typer.Option("--branch", help=_("The branch to read; default main."), metavar="B")
     ] = "main",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help=_(
+                "Change the URL and branch of the member of that name, in its place, keeping"
+                " the commit read."
+            ),
+        ),
+    ] = False,
 ) -> None:
     from minsheng_cli.rollup.config import Member
     from minsheng_cli.rollup.workspace import add_member
 
     root = rollup_root(ctx)
     added = Member(name.strip(), as_given(url.strip()), branch.strip())
-    committed = add_member(root, added)
-    say(
-        _("added {name} ({url}, branch {branch}); run `minsheng rollup sync` to fetch it").format(
-            name=added.name, url=added.url, branch=added.branch
-        )
+    committed = add_member(root, added, replace=replace)
+    said = (
+        _("changed {name} to {url}, branch {branch}; run `minsheng rollup sync` to fetch it")
+        if replace
+        else _("added {name} ({url}, branch {branch}); run `minsheng rollup sync` to fetch it")
     )
+    say(said.format(name=added.name, url=added.url, branch=added.branch))
     say_committed(committed)
 
 
@@ -195,9 +206,13 @@ def sync(
         ),
     ] = False,
     member: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--member", help=_("With one bundle: the member it belongs to."), metavar="NAME"
+            "--member",
+            help=_(
+                "Sync only this member (repeatable); with one bundle: the member it belongs to."
+            ),
+            metavar="NAME",
         ),
     ] = None,
     jobs: Annotated[
@@ -232,16 +247,18 @@ def sync(
         raise UsageError(
             _("--bundle needs the bundle files: `minsheng rollup sync --bundle FILE…`")
         )
-    if member is not None and len(files or []) != 1:
+    if bundle and member and (len(member) != 1 or len(files or []) != 1):
         raise UsageError(_("--member names the member of one bundle file; give exactly one"))
+    bundles = [bundle_file(file) for file in files or []]
     root = rollup_root(ctx)
     with fetch_progress() as (started, advance):
         report = sync_workspace(
             root,
             jobs=jobs or default_jobs(),
             timeout=timeout,
-            bundles=files or [],
-            bundle_member=member,
+            bundles=bundles,
+            bundle_member=member[0] if bundle and member else None,
+            only=() if bundle else tuple(member or ()),
             accept_rewrite=frozenset(accept_rewrite or ()),
             on_start=started,
             on_fetched=lambda _member: advance(),
@@ -255,6 +272,16 @@ def sync(
         say_committed(report.committed)
     if report.failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def bundle_file(file: Path) -> Path:
+    """A bundle file as an absolute path (git reads it from the member's mirror, elsewhere);
+    UsageError naming it when it is not a file."""
+    if not file.is_file():
+        raise UsageError(
+            _("{file}: no such bundle file; give the path of a `git bundle` file").format(file=file)
+        )
+    return file.absolute()
 
 
 @contextmanager
@@ -296,17 +323,22 @@ def summary_line(result: Synced) -> str | None:
         return _("{name}: read {commit} (was {previous})").format(
             name=result.name, commit=after.commit[:7], previous=before.commit[:7]
         )
+    if result.outcome is Outcome.BEHIND:
+        return _(
+            "{name}: the server's version is older than the one read (a newer commit was read"
+            " from a bundle, for example); keeping {commit}"
+        ).format(name=result.name, commit=(after.commit or "")[:7])
     if not after.stale:
         if before.stale:
             return _("{name}: fresh again at {commit}").format(
                 name=result.name, commit=(after.commit or "")[:7]
             )
         return None
-    kept = (
-        _("still reading {commit}").format(commit=after.commit[:7])
-        if after.commit
-        else _("never read")
-    )
+    if not after.commit:
+        return _("{name}: never read successfully: {reason}").format(
+            name=result.name, reason=after.stale_reason
+        )
+    kept = _("still reading {commit}").format(commit=after.commit[:7])
     line = _("{name}: stale since {since}: {reason}; {kept}").format(
         name=result.name, since=shown_time(after.stale_since), reason=after.stale_reason, kept=kept
     )

@@ -85,6 +85,9 @@ class Loaded(NamedTuple):
 
     config: RollupConfig
     problems: tuple[str, ...] = ()
+    written: tuple[Member, ...] = ()
+    """Every member entry as the file lists it, one named twice included: what `add` and
+    `remove` write back, so that they change only the entry they are about."""
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -139,6 +142,7 @@ def read_config(root: Path) -> Loaded:
     title, level, entries = read
     members: list[Member] = []
     problems: list[str] = []
+    written = tuple(Member(e.name, e.url, e.branch) for e in entries)
     for index, entry in enumerate(entries):
         at = document.line_of(("members", index))
         wrong = member_name_problem(entry.name)
@@ -159,7 +163,7 @@ def read_config(root: Path) -> Loaded:
             continue
         members.append(Member(entry.name, entry.url, entry.branch))
     config = RollupConfig(title, level, tuple(members))
-    return Loaded(config, tuple(problems))
+    return Loaded(config, tuple(problems), written)
 
 
 Read = tuple[str, str, list[Member]]

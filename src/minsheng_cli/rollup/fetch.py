@@ -136,12 +136,7 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
             return Fetched(None, cannot_fetch(url, git_reason(listed)))
         remote = listed.stdout.split()[0] if listed.stdout.strip() else None
         if remote is None:
-            return Fetched(
-                None,
-                _(
-                    "{url} has no branch “{branch}”; check the member's branch in rollup.yaml"
-                ).format(url=url, branch=branch),
-            )
+            return Fetched(None, no_branch(mirror, url, branch, timeout))
         if existed and read_ref(mirror, FETCHED_REF) == remote:
             return Fetched(remote)
         return _fetch(mirror, url, f"refs/heads/{branch}", timeout)
@@ -149,6 +144,21 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
         return Fetched(None, timed_out(url, timeout))
     except OSError as exc:
         return Fetched(None, cannot_fetch(url, str(exc.strerror or exc)))
+
+
+def no_branch(mirror: Path, url: str, branch: str, timeout: float) -> str:
+    """Why ``url`` cannot be read at ``branch``, naming the branches it has
+    (`git ls-remote --heads`)."""
+    listed = run_bounded(mirror, ["ls-remote", "--heads", "--", url], timeout)
+    heads = [
+        line.split("refs/heads/", 1)[1]
+        for line in listed.stdout.splitlines()
+        if listed.returncode == 0 and "refs/heads/" in line
+    ]
+    return _(
+        "{url} has no branch “{branch}” (it has: {branches}); change the member's branch with"
+        " `minsheng rollup add NAME URL --branch B --replace`"
+    ).format(url=url, branch=branch, branches="、".join(heads) or "—")
 
 
 def _fetch(mirror: Path, source: str, ref: str, timeout: float) -> Fetched:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import GitError, LedgerProblems
+from minsheng_cli.errors import GitError, LedgerProblems, UsageError
 from minsheng_cli.i18n import _
 from minsheng_cli.rollup.config import Member, cache_dir, mirror_dir
 from minsheng_cli.rollup.fetch import Fetched, TimedOut, descends, pin_good
@@ -32,8 +32,12 @@ class Outcome(StrEnum):
     """The commit read before is still the newest."""
     STILL_STALE = "still-stale"
     """The same unusable commit as last time: stale for the same reason."""
+    BEHIND = "behind"
+    """The newest commit is an ancestor of the one read (a newer one came from a bundle): the
+    one read is kept, and the member is not stale."""
     REWRITTEN = "rewritten"
-    """The newest commit does not contain the one read before (a force-push)."""
+    """The newest commit neither contains the one read before nor is contained in it (a
+    force-push)."""
     BROKEN = "broken"
     """The newest commit does not load (its ledger has errors)."""
     FAILED = "failed"
@@ -47,6 +51,9 @@ class Examined(NamedTuple):
     """It contains the commit read before (True when there was none)."""
     problem: str | None
     """Why its ledger does not load (the first error, file:line), or None."""
+    behind: bool = False
+    """It is an ancestor of the commit read before (the server has not caught up with a
+    bundle read since)."""
 
 
 def needs_examining(old: MemberState, fetched: Fetched, accept_rewrite: bool = False) -> bool:
@@ -75,6 +82,8 @@ def decide(
         return Outcome.STILL_STALE, old
     if examined is None:
         raise ValueError("a new commit must be examined before it is judged")
+    if old.commit is not None and not examined.descends and examined.behind:
+        return Outcome.BEHIND, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
     if old.commit is not None and not examined.descends and not accept_rewrite:
         reason = rewritten_reason(fetched.commit, old.commit)
         return Outcome.REWRITTEN, _stale(old, reason, now, fetched.commit)
@@ -165,8 +174,15 @@ def examine(
     assert fetched.commit is not None
     try:
         contains = old.commit is None or descends(mirror, old.commit, fetched.commit, timeout)
+        behind = (
+            not contains
+            and old.commit is not None
+            and descends(mirror, fetched.commit, old.commit, timeout)
+        )
     except (OSError, TimedOut):
-        contains = False
+        contains = behind = False
+    if behind:
+        return Examined(False, None, behind=True)
     return Examined(contains, load_problem(mirror, fetched.commit, cache))
 
 
@@ -211,12 +227,14 @@ def sync_workspace(
     timeout: float,
     bundles: Sequence[Path] = (),
     bundle_member: str | None = None,
+    only: Sequence[str] = (),
     accept_rewrite: frozenset[str] = frozenset(),
     on_start: Callable[[int], None] = lambda _count: None,
     on_fetched: Callable[[Member], None] = lambda _member: None,
 ) -> SyncReport:
-    """Sync every member from its URL, or with ``bundles`` only the members they belong to;
-    under the rollup's lock; the state written and committed."""
+    """Sync every member from its URL (``only`` these, if named; UsageError for a name that is
+    no member), or with ``bundles`` only the members they belong to; under the rollup's lock;
+    the state written and committed."""
     from minsheng_cli.rollup.config import read_config
     from minsheng_cli.rollup.fetch import fetch_bundle, fetch_member, local_url
     from minsheng_cli.rollup.state import read_state
@@ -239,7 +257,10 @@ def sync_workspace(
                 bundle = matched.files[member.name]
                 return fetch_bundle(mirror_dir(root, member.name), bundle, member.branch, timeout)
         else:
-            members = list(loaded.config.members)
+            missing = [name for name in only if loaded.config.member(name) is None]
+            if missing:
+                raise UsageError(no_such_member(missing[0], loaded.config.members))
+            members = [m for m in loaded.config.members if not only or m.name in only]
 
             def fetch(member: Member) -> Fetched:
                 url = local_url(root, member.url)

@@ -97,8 +97,10 @@ def commit_files(root: Path, files: list[str], subject: str, init: bool = False)
         return Committed(None, error.message)
 
 
-def add_member(root: Path, member: Member) -> Committed:
-    """Add ``member`` to rollup.yaml; UsageError if the name is taken or not a name."""
+def add_member(root: Path, member: Member, replace: bool = False) -> Committed:
+    """Add ``member`` to rollup.yaml; UsageError if the name is taken or not a name. With
+    ``replace``, the member of that name gets the new URL and branch in its place, its state
+    kept (UsageError if there is none)."""
     wrong = member_name_problem(member.name)
     if wrong is not None:
         raise UsageError(wrong)
@@ -106,22 +108,38 @@ def add_member(root: Path, member: Member) -> Committed:
     if not member.url:
         raise UsageError(_("give the member's git URL or path"))
     with workspace_lock(root):
-        config = read_config(root).config
+        loaded = read_config(root)
+        config = loaded.config
+        if replace:
+            if config.member(member.name) is None:
+                known = "、".join(m.name for m in config.members) or "—"
+                raise UsageError(
+                    _("the rollup has no member named “{name}” (its members: {known})").format(
+                        name=member.name, known=known
+                    )
+                )
+            at = next(i for i, m in enumerate(loaded.written) if m.name == member.name)
+            members = (*loaded.written[:at], member, *loaded.written[at + 1 :])
+            write_config(root, config._replace(members=members))
+            subject = f"rollup add --replace {member.name} {member.url} {member.branch}"
+            return commit_files(root, [ROLLUP_FILE], subject)
         if config.member(member.name) is not None:
             raise UsageError(
                 _(
                     "the rollup has a member named “{name}” already; give another name, or"
-                    " `minsheng rollup remove {name}` first"
+                    " change its URL or branch with `minsheng rollup add {name} URL --branch B"
+                    " --replace`"
                 ).format(name=member.name)
             )
-        write_config(root, config._replace(members=(*config.members, member)))
+        write_config(root, config._replace(members=(*loaded.written, member)))
         return commit_files(root, [ROLLUP_FILE], f"rollup add {member.name} {member.url}")
 
 
 def remove_member(root: Path, name: str) -> Committed:
     """Take member ``name`` out of rollup.yaml and the state, and delete its mirror."""
     with workspace_lock(root):
-        config = read_config(root).config
+        loaded = read_config(root)
+        config = loaded.config
         if config.member(name) is None:
             known = "、".join(m.name for m in config.members) or "—"
             raise UsageError(
@@ -129,7 +147,14 @@ def remove_member(root: Path, name: str) -> Committed:
                     name=name, known=known
                 )
             )
-        members = tuple(m for m in config.members if m.name != name)
+        if sum(m.name == name for m in loaded.written) > 1:
+            raise UsageError(
+                _(
+                    "{file} names member “{name}” more than once; delete the entry that is wrong"
+                    " from {file} by hand"
+                ).format(file=ROLLUP_FILE, name=name)
+            )
+        members = tuple(m for m in loaded.written if m.name != name)
         write_config(root, config._replace(members=members))
         files = [ROLLUP_FILE]
         states = read_state(root)
