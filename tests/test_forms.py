@@ -417,3 +417,21 @@ def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> Non
         )
         == 1
     )
+
+
+def test_rows_of_other_indicators_do_not_bound_each_other(git_ledger: Path) -> None:
+    """A row dated after another row's date, for other indicators, does not carry a figure
+    forward that the other row is then checked against."""
+    run_cli(git_ledger, ["update", "3.3", "--percent", "45", "--date", "2023-06-20"], **JULY)
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(
+        forms["水务局"],
+        {
+            "3.3|维修管道": {"K": 40, "M": "7月30日"},
+            "3.3|percent": {"K": 60, "M": "7月28日"},
+        },
+    )
+    result = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "update 3.3 维修管道 40/75 (2023-07-30)" in result.stdout
+    assert "update 3.3 工程进度 60% (2023-07-28)" in result.stdout

@@ -205,13 +205,16 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
 
 
 def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
-    """Values are cumulative: a lower number than before needs --correct and a note. A rate is a
-    level, not a count: a lower report is news, not a correction."""
+    """Values are cumulative: a lower number than the last report of it, or a higher one than the
+    next, needs --correct and a note. A rate is a level, not a count: a lower report is news, not
+    a correction."""
     if item.is_rate(name):
         return
-    timeline = value_timeline(item.records)
-    before = [values[name] for day, values in timeline if day <= update.day and name in values]
-    after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
+    # only the records that report this measure: a later record of other indicators carries
+    # this one's value forward in the item's timeline, but says nothing about it
+    timeline = value_timeline(r for r in item.records if name in r.values)
+    before = [values[name] for day, values in timeline if day <= update.day]
+    after = [(day, values[name]) for day, values in timeline if day > update.day]
     if before and value < before[-1] and not update.correct:
         raise UsageError(
             _(
