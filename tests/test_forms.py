@@ -435,3 +435,48 @@ def test_rows_of_other_indicators_do_not_bound_each_other(git_ledger: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert "update 3.3 维修管道 40/75 (2023-07-30)" in result.stdout
     assert "update 3.3 工程进度 60% (2023-07-28)" in result.stdout
+
+
+def test_every_problem_of_a_form_is_listed_at_its_cell_in_a_form_s_words(
+    git_ledger: Path,
+) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(
+        forms["水务局"],
+        {
+            "3.3|维修管道": {"K": "1,000"},
+            "3.3|各类阀件": {"K": 10},
+            "3.3|维修水源地": {"K": "abc"},
+            "3.3|各类阀井": {"K": -1},
+            "3.3|联通饮水管道": {"K": 9},
+            "3.3|percent": {"K": 120},
+        },
+    )
+    rows = rows_by_key(openpyxl.load_workbook(water).active)
+    cell = {key.split("|")[1]: f"K{row}" for key, row in rows.items() if key.startswith("3.3|")}
+    result = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert result.exit_code == 1
+    at = "已填-水务局-2023年7月填报表.xlsx!填报表!"
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{at}{cell['维修水源地']}：“abc”不是数字" + lines[0].split("不是数字")[1],
+        f"{at}{cell['维修管道']}：维修管道 1000公里，为目标75公里的1333%，超过150%。"
+        "请与填报单位核对；确认无误的，用 `minsheng intake --yes` 登记此表",
+        f"{at}{cell['各类阀井']}：" + lines[2].split("：", 1)[1],
+        f"{at}{cell['联通饮水管道']}：联通饮水管道 9公里，为目标2.5公里的360%，超过150%。"
+        "请与填报单位核对；确认无误的，用 `minsheng intake --yes` 登记此表",
+        f"{at}{cell['percent']}：工程进度应在0–100之间，不是120",
+        "已填-水务局-2023年7月填报表.xlsx ：此表未登记任何内容",
+    ]
+    assert "-1" in lines[2] and "--" not in "".join(lines[:5]).replace("--yes", "")
+
+
+def test_intake_yes_records_a_value_checked_with_the_unit(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(forms["水务局"], {"3.3|各类阀井": {"K": 300}})
+    refused = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert refused.exit_code == 1 and "`minsheng intake --yes`" in refused.stderr
+    result = run_cli(git_ledger, ["intake", "--yes", str(water)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "update 3.3 各类阀井 300/150 (2023-07-31)" in result.stdout
+    assert "超额完成" in result.stderr

@@ -156,6 +156,16 @@ def intake(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Show what would be recorded; record nothing."))
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help=_(
+                "Record values above 150% of their targets: the clerk has checked them with"
+                " the unit."
+            ),
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=_("Output as JSON."))] = False,
 ) -> None:
     from minsheng_cli.paperwork.intake import read_form
@@ -165,7 +175,7 @@ def intake(
     today = clock.today()
     read = [(path, read_form(path, today)) for path in files]
     batches = [r.batch for _path, r in read if r.batch is not None]
-    outcomes = iter(record_forms(root, batches, month, today, dry_run=dry_run))
+    outcomes = iter(record_forms(root, batches, month, today, dry_run=dry_run, confirmed=yes))
     failed = False
     reports: list[dict[str, Any]] = []
     for path, found in read:

@@ -182,7 +182,9 @@ class Read(NamedTuple):
 
 
 def read_form(path: Path, today: date) -> Read:
-    """The form's identity and filled rows, or the problems (each `file!sheet!cell: …`)."""
+    """The form's identity and filled rows with the problems of the rows (each
+    `file!sheet!cell: …`), checked against the ledger later (write.batch) so that every problem
+    of the form is listed; or, for a file that is not a whole form, its problems alone."""
     try:
         grid = read_grid(path)
         identity = _identity(grid)
@@ -195,11 +197,16 @@ def read_form(path: Path, today: date) -> Read:
     reader = _RowReader(grid, identity, today, problems)
     values, ticks = reader.rows()
     person = reader.text(PERSON_CELL)
-    if problems:
-        return Read(None, problems)
     hashed = content_hash(form_id(identity), [*reader.filled, ["person", person]])
     batch = FormBatch(
-        path.name, grid.at("A2"), identity, hashed, person, tuple(values), tuple(ticks)
+        path.name,
+        grid.at("A2"),
+        identity,
+        hashed,
+        person,
+        tuple(values),
+        tuple(ticks),
+        tuple(problems),
     )
     return Read(batch, [])
 
