@@ -480,3 +480,12 @@ def test_intake_yes_records_a_value_checked_with_the_unit(git_ledger: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert "update 3.3 各类阀井 300/150 (2023-07-31)" in result.stdout
     assert "超额完成" in result.stderr
+
+
+def test_a_mistyped_date_is_one_problem(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(forms["农业农村局"], {"3.1#1": {"L": "是", "M": "7月32日"}})
+    result = run_cli(git_ledger, ["intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    problems = result.stderr.splitlines()[:-1]
+    assert len(problems) == 1 and "“7月32日”不是日期" in problems[0], problems

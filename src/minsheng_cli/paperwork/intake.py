@@ -303,6 +303,8 @@ class _RowReader:
         evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
         note = self.text(f"{NOTE_COLUMN}{key.row}")
         self.filled.append([key.key, YES, given, evidence, note])
+        if day is None:  # a date that is not one, or outside the month: said once, by day()
+            return None
         if not given:
             self.problems.append(
                 _("{where}: 是 needs the day it was done, in {cell} (a date in {month}月)").format(
@@ -311,8 +313,6 @@ class _RowReader:
                     month=self.identity.month,
                 )
             )
-            return None
-        if day is None:
             return None
         return FormTick(self.grid.at(where), key, day, evidence, note)
 
