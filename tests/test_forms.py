@@ -489,3 +489,26 @@ def test_a_mistyped_date_is_one_problem(git_ledger: Path) -> None:
     assert result.exit_code == 1
     problems = result.stderr.splitlines()[:-1]
     assert len(problems) == 1 and "“7月32日”不是日期" in problems[0], problems
+
+
+def test_cells_filled_where_the_row_takes_nothing_are_problems(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(
+        forms["农业农村局"],
+        {
+            "3.1|户厕改造": {"L": "是"},
+            "3.1#1": {"K": 900},
+            "3.1#2": {"L": "否", "M": "7月3日", "N": "验收报告"},
+        },
+    )
+    rows = rows_by_key(openpyxl.load_workbook(farm).active)
+    figure, first, second = rows["3.1|户厕改造"], rows["3.1#1"], rows["3.1#2"]
+    result = run_cli(git_ledger, ["intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    at = "已填-农业农村局-2023年7月填报表.xlsx!填报表!"
+    problems = result.stderr.splitlines()
+    assert f"{at}L{figure}：这一行是数值，不填“是/否”；请在K{figure}填写累计数" in problems
+    assert f"{at}K{first}：这一行是节点，不填累计数；已完成的请在L{first}选“是”" in problems
+    unticked = f"L{second}未选“是”：节点已完成的请在L{second}选“是”，否则清空此格"
+    assert f"{at}M{second}：{unticked}" in problems and f"{at}N{second}：{unticked}" in problems
+    assert "nothing filled" not in result.stdout and "未填报" not in result.stdout

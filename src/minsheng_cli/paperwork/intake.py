@@ -260,6 +260,7 @@ class _RowReader:
         values: list[FormValue] = []
         ticks: list[FormTick] = []
         for key in self.identity.rows:
+            self._misfilled(key)
             if key.kind == TICK:
                 tick = self._tick(key)
                 if tick is not None:
@@ -269,6 +270,40 @@ class _RowReader:
                 if value is not None:
                     values.append(value)
         return values, ticks
+
+    def _misfilled(self, key: RowKey) -> None:
+        """A cell filled where the row's kind takes nothing, which would otherwise be ignored: a
+        figure in a milestone's row, 是否完成 in a figure's, a date or 佐证材料 beside nothing."""
+        row = key.row
+        filled = {
+            c: self.grid.get(f"{c}{row}").value not in (None, "")
+            for c in (VALUE_COLUMN, DONE_COLUMN, DATE_COLUMN, EVIDENCE_COLUMN)
+        }
+        if key.kind == TICK:
+            wrong, done = VALUE_COLUMN, self.text(f"{DONE_COLUMN}{row}") == YES
+            message = _("this row is a milestone and takes no figure; choose 是 in {cell} if done")
+        else:
+            wrong, done = DONE_COLUMN, filled[VALUE_COLUMN]
+            message = _("this row is a figure and takes no 是 or 否; type the figure in {cell}")
+        column = DONE_COLUMN if key.kind == TICK else VALUE_COLUMN
+        if filled[wrong]:
+            self._misplaced(f"{wrong}{row}", message.format(cell=f"{column}{row}"))
+        for extra in (DATE_COLUMN, EVIDENCE_COLUMN):
+            if filled[extra] and not done:
+                unused = (
+                    _(
+                        "{cell} is not 是: choose 是 in {cell} if the milestone is done,"
+                        " or clear this"
+                    )
+                    if key.kind == TICK
+                    else _("{cell} has no figure: type the figure in {cell}, or clear this")
+                )
+                self._misplaced(f"{extra}{row}", unused.format(cell=f"{column}{row}"))
+
+    def _misplaced(self, reference: str, message: str) -> None:
+        self.problems.append(
+            _("{where}: {problem}").format(where=self.grid.at(reference), problem=message)
+        )
 
     def _value(self, key: RowKey) -> FormValue | None:
         where = f"{VALUE_COLUMN}{key.row}"
