@@ -98,12 +98,13 @@ def test_a_scripted_month(git_ledger: Path) -> None:
     assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2：此表是6月的" in result.stderr
     assert "--month 6" in result.stderr
     assert records_of(git_ledger, "03-")[-4:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 10, 户厕改造: 900},"
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 10, 户厕改造: 900},"
         " note: 7月报}",
-        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        "- {date: 2023-07-15, item: 1, by: 农业农村局（张三）,"
+        " done: '完成项目方案编制,对接落实任务',"
         " evidence: 项目实施方案}",
-        "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}",
-        "- {date: 2023-07-03, item: 2, by: 交通运输局, done: 完成初步设计编制及评审工作}",
+        "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 55}",
+        "- {date: 2023-07-03, item: 2, by: 交通运输局（张三）, done: 完成初步设计编制及评审工作}",
     ]
     assert (
         "records:"
@@ -206,7 +207,7 @@ def test_formulas_are_read_as_saved_never_calculated(git_ledger: Path) -> None:
     cached = write_xml(bare, lambda xml: xml.replace("<f>50+5</f><v></v>", "<f>50+5</f><v>55</v>"))
     taken = run_cli(git_ledger, ["intake", str(cached)], **JULY)
     assert taken.exit_code == 0, taken.stderr
-    assert "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}" in records_of(
+    assert "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 55}" in records_of(
         git_ledger, "03-"
     )
 
@@ -363,9 +364,10 @@ def test_libreoffice_csv_of_a_filled_form(git_ledger: Path) -> None:
     assert taken.exit_code == 0, taken.stderr
     assert records_of(other, "03-") == records_of(git_ledger, "03-")
     assert records_of(other, "03-")[-2:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 9.5, 户厕改造: 900},"
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 9.5, 户厕改造: 900},"
         " note: 7月报}",
-        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        "- {date: 2023-07-15, item: 1, by: 农业农村局（张三）,"
+        " done: '完成项目方案编制,对接落实任务',"
         " evidence: 方案}",
     ]
 
@@ -413,7 +415,7 @@ def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> Non
     assert "!填报表!K11: the same record (update 3.2 工程进度 40% (2023-07-31))" in again.stderr
     assert (
         records_of(ledger_dir, "03-").count(
-            "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+            "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 40}"
         )
         == 1
     )
@@ -512,3 +514,23 @@ def test_cells_filled_where_the_row_takes_nothing_are_problems(git_ledger: Path)
     unticked = f"L{second}未选“是”：节点已完成的请在L{second}选“是”，否则清空此格"
     assert f"{at}M{second}：{unticked}" in problems and f"{at}N{second}：{unticked}" in problems
     assert "nothing filled" not in result.stdout and "未填报" not in result.stdout
+
+
+def test_a_blank_reporter_is_a_warning_and_the_person_is_kept_in_by(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}, person="")
+    result = run_cli(git_ledger, ["intake", str(roads)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "警告：已填-交通运输局-2023年7月填报表.xlsx!填报表!C3：报送人未填，已按单位报送登记"
+        in result.stderr
+    )
+    assert records_of(git_ledger, "03-")[-1] == (
+        "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+    )
+    farm = fill(forms["农业农村局"], {"3.1|户厕改造": {"K": 900}}, person="李四")
+    assert run_cli(git_ledger, ["intake", str(farm)], **JULY).exit_code == 0
+    assert records_of(git_ledger, "03-")[-1] == (
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（李四）, set: {户厕改造: 900}}"
+    )
+    assert "Reported-by: 农业农村局（李四）\n" in git(git_ledger, "log", "-1", "--format=%B")

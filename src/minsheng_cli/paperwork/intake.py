@@ -206,9 +206,17 @@ def read_form(path: Path, today: date) -> Read:
         person,
         tuple(values),
         tuple(ticks),
+        () if person else (_blank_person(grid),),
         tuple(problems),
     )
     return Read(batch, [])
+
+
+def _blank_person(grid: Grid) -> str:
+    return _(
+        "{where}: 报送人 is blank; recorded as reported by the unit alone (ask the unit who"
+        " reported it)"
+    ).format(where=grid.at(PERSON_CELL))
 
 
 def _identity(grid: Grid) -> Identity:

@@ -90,6 +90,8 @@ class FormBatch(NamedTuple):
     person: str
     values: tuple[FormValue, ...]
     ticks: tuple[FormTick, ...]
+    warnings: tuple[str, ...] = ()
+    """What was read but is worth a word (报送人 left blank)."""
     problems: tuple[str, ...] = ()
     """What could not be read (a word for a number, a wrong date): each one line naming its
     cell. The rows read are still checked, so that every problem of the form is listed."""
@@ -210,6 +212,7 @@ def record_forms(
                 continue
             before = dict(items)
             outcome.problems += batch.problems
+            outcome.warnings += batch.warnings
             _plan(outcome, items, ledger, today, confirmed)
             if outcome.problems:
                 items.clear()
@@ -293,7 +296,7 @@ def _plan(
             continue
         note = "；".join(dict.fromkeys(v.note for v in values if v.note))
         update = Update(
-            day, {v.row.name: v.value for v in values}, batch.identity.unit, note, False, confirmed
+            day, {v.row.name: v.value for v in values}, reporter(batch), note, False, confirmed
         )
         earlier = repeated_record(item, update)
         if earlier is not None:
@@ -341,7 +344,7 @@ def _plan_tick(
     except UsageError as error:
         outcome.problems.append(_at(tick.where, error.message))
         return
-    fields: dict[str, Any] = {"date": tick.day, "item": item.number, "by": batch.identity.unit}
+    fields: dict[str, Any] = {"date": tick.day, "item": item.number, "by": reporter(batch)}
     fields["done"] = milestone.text
     fields.update(tick_identity(item, milestone))
     if period is not None:
@@ -351,6 +354,12 @@ def _plan_tick(
     if tick.note:
         fields["note"] = tick.note
     _add(outcome, items, item, fields, tick_message(item, milestone, tick.day, period, False))
+
+
+def reporter(batch: FormBatch) -> str:
+    """Who reported the form's records, as `by:` and the Reported-by trailer say it:
+    the unit, and the person of 报送人 when it was filled (农业农村局（张三）)."""
+    return batch.identity.unit + (f"（{batch.person}）" if batch.person else "")
 
 
 def _at(where: str, problem: str) -> str:
@@ -515,10 +524,9 @@ def form_subject(outcome: FormOutcome) -> str:
 def _commit_form(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
     batch = outcome.batch
     refs = dict.fromkeys(p.item.ref for p in outcome.records)
-    reporter = batch.identity.unit + (f"（{batch.person}）" if batch.person else "")
     trailers = {
         ITEM_TRAILER: ", ".join(refs),
-        REPORTER_TRAILER: reporter,
+        REPORTER_TRAILER: reporter(batch),
         FORM_TRAILER: outcome.form,
         FILE_TRAILER: batch.file,
         CONTENT_TRAILER: f"sha256:{batch.content}",
