@@ -534,3 +534,15 @@ def test_a_blank_reporter_is_a_warning_and_the_person_is_kept_in_by(git_ledger: 
         "- {date: 2023-07-31, item: 1, by: 农业农村局（李四）, set: {户厕改造: 900}}"
     )
     assert "Reported-by: 农业农村局（李四）\n" in git(git_ledger, "log", "-1", "--format=%B")
+
+
+def test_dry_run_of_two_copies_of_a_form_says_the_second_repeats_the_first(
+    ledger_dir: Path,
+) -> None:
+    forms = make_forms(ledger_dir, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}})
+    copy = shutil.copy(roads, roads.with_name("副本.xlsx"))
+    result = run_cli(ledger_dir, ["intake", "--dry-run", str(roads), str(copy)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "副本.xlsx ：与上面的 已填-交通运输局-2023年7月填报表.xlsx 填报内容相同" in result.stdout
+    assert "已在" not in result.stderr + result.stdout

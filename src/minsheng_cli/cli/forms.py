@@ -231,7 +231,7 @@ def _reported(outcome: FormOutcome, dry_run: bool, as_json: bool) -> dict[str, A
 def _status(outcome: FormOutcome, dry_run: bool) -> str:
     if outcome.problems:
         return "refused"
-    if outcome.taken_before:
+    if outcome.taken_before or outcome.repeats:
         return "already_taken"
     if not outcome.records:
         return "empty"
@@ -245,6 +245,13 @@ def _say_outcome(outcome: FormOutcome, status: str) -> None:
         for problem in outcome.problems:
             say(problem, err=True)
         say(_("{file}: nothing recorded from this form").format(file=batch.file), err=True)
+        return
+    if status == "already_taken" and outcome.repeats:
+        say(
+            _(
+                "{file}: the same filling as {first} above ({who}); nothing more would be recorded"
+            ).format(file=batch.file, first=outcome.repeats, who=who)
+        )
         return
     if status == "already_taken":
         say(

@@ -135,6 +135,8 @@ class FormOutcome:
     commit: str | None = None
     taken_before: str | None = None
     """The commit that took in this very filling already: nothing recorded this time."""
+    repeats: str | None = None
+    """--dry-run: the file of an earlier form of this intake with this very filling."""
     audit_problem: str | None = None
     audit_off: bool = False
 
@@ -205,10 +207,12 @@ def record_forms(
         taken = forms_taken(root) if git else {}
         items = {item.ref: item for item in ledger.items}
         outcomes = []
+        planned: dict[tuple[str, str], str] = {}
         for batch in batches:
             outcome = FormOutcome(batch)
             outcomes.append(outcome)
-            if _recognised(outcome, taken) or _misplaced(outcome, place):
+            outcome.repeats = planned.get((outcome.form, batch.content))
+            if outcome.repeats or _recognised(outcome, taken) or _misplaced(outcome, place):
                 continue
             before = dict(items)
             outcome.problems += batch.problems
@@ -219,6 +223,8 @@ def record_forms(
                 items.update(before)
                 continue
             if dry_run or not outcome.records:
+                if outcome.records:  # nothing written: a copy of it after is told apart here
+                    planned[(outcome.form, batch.content)] = batch.file
                 continue
             _write(root, outcome, ledger)
             if git:
