@@ -546,3 +546,113 @@ def test_dry_run_of_two_copies_of_a_form_says_the_second_repeats_the_first(
     assert result.exit_code == 0, result.stderr
     assert "副本.xlsx ：与上面的 已填-交通运输局-2023年7月填报表.xlsx 填报内容相同" in result.stdout
     assert "已在" not in result.stderr + result.stdout
+
+
+def test_every_open_month_of_a_monthly_duty_can_be_ticked(git_ledger: Path) -> None:
+    for month in (1, 2, 3, 4):
+        args = ["done", "7.2", "2", "--period", str(month), "--date", f"2023-{month}-20"]
+        assert run_cli(git_ledger, args, **JULY).exit_code == 0
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "人力")
+    sheet = openpyxl.load_workbook(forms["人力资源和社会保障局"]).active
+    keys = rows_by_key(sheet)
+    assert [k for k in keys if k.startswith("7.2#2")] == ["7.2#2@5", "7.2#2@6", "7.2#2@7"]
+    assert sheet[f"C{keys['7.2#2@5']}"].value == "按时兑付（5月）"
+    assert sheet[f"L{keys['7.2#2@5']}"].protection.locked is False
+    paid = fill(forms["人力资源和社会保障局"], {"7.2#2@5": {"L": "是", "M": "7月10日"}})
+    result = run_cli(git_ledger, ["intake", str(paid)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "- {date: 2023-07-10, item: 2, by: 人力资源和社会保障局（张三）, done: 按时兑付, period: 5}"
+        in records_of(git_ledger, "07-")
+    )
+    overdue = json.loads(run_cli(git_ledger, ["overdue", "--month", "7", "--json"], **JULY).stdout)
+    late = {(m["item"], m["milestone"], m.get("period")) for m in overdue}
+    assert ("7.2", 2, 5) not in late and ("7.2", 2, 6) in late
+
+
+def test_a_repeated_unit_adds_units(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "农业", "--unit", "教体")
+    assert set(forms) == {"教育体育局", "农业农村局"}
+    slip = run_cli(
+        git_ledger,
+        ["forms", "--month", "7", "--unit", "农业", "--unit", "无此", "-o", "x"],
+        **JULY,
+    )
+    assert slip.exit_code == 2 and "无此" in slip.stderr
+
+
+@pytest.mark.parametrize("charset", ["cp1252", "ascii"])
+def test_a_csv_whose_chinese_is_garbled(git_ledger: Path, charset: str) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    saved = csv_of(fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}), "utf-8")
+    saved.write_bytes(saved.read_text(encoding="utf-8").encode(charset, errors="replace"))
+    result = run_cli(git_ledger, ["--lang", "en", "intake", str(saved)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{saved.name}: the CSV's Chinese is garbled")
+    assert "UTF-8" in result.stderr and "not a form" not in result.stderr
+
+
+@pytest.mark.parametrize(("edit", "column"), [("insert_cols", "Q"), ("delete_cols", "O")])
+def test_a_column_inserted_or_deleted(git_ledger: Path, edit: str, column: str) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    for merged in list(book.active.merged_cells.ranges):  # openpyxl does not shrink them
+        book.active.unmerge_cells(str(merged))
+    getattr(book.active, edit)(3)
+    edited = git_ledger.parent / "改列.xlsx"
+    book.save(edited)
+    result = run_cli(git_ledger, ["intake", str(edited)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"改列.xlsx!填报表!{column}1：表格列被插入或删除（表单标识在{column}列而非P列）；请用原表填写"
+    )
+
+
+def test_locked_labels_edited_are_refused_by_cell(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    book = openpyxl.load_workbook(forms["交通运输局"])
+    sheet = book.active
+    keys = rows_by_key(sheet)
+    value_row, tick_row = keys["3.2|percent"], keys["3.2#1"]
+    sheet["A2"] = "报送单位：水务局"
+    sheet[f"E{value_row}"] = 90
+    sheet[f"C{tick_row}"] = "完成初步设计"
+    sheet[f"K{value_row}"] = 40
+    edited = git_ledger.parent / "改字.xlsx"
+    book.save(edited)
+    before = records_of(git_ledger, "03-")
+    result = run_cli(git_ledger, ["intake", str(edited)], **JULY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "改字.xlsx!填报表!A2：表中锁定内容被改动（应为“报送单位：交通运输局”）；请用原表填写",
+        f"改字.xlsx!填报表!E{value_row}：目标与台账不符（表中锁定内容被改动）；请用原表填写",
+        f"改字.xlsx!填报表!C{tick_row}：节点内容与台账不符（表中锁定内容被改动）；请用原表填写",
+    ]
+    assert records_of(git_ledger, "03-") == before
+
+
+def test_the_sheet_reads_plainly(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY, "--unit", "人力")
+    sheet = openpyxl.load_workbook(forms["人力资源和社会保障局"]).active
+    keys = rows_by_key(sheet)
+    assert sheet[f"J{keys['6.1|技能培训']}"].value == 368
+    assert sheet[f"J{keys['6.1|农村劳动力转移就业']}"].value == 2.1
+    text = "".join(str(sheet[f"A{row}"].value) for row in range(4, 9))
+    assert "不能直接填报" not in text and "本表不能登记" in text
+    assert "签名栏" not in text and "在“报送人”栏填写姓名后" in text
+
+
+def test_usage_errors_are_one_chinese_line(git_ledger: Path) -> None:
+    folder = git_ledger.parent / "round2"
+    folder.mkdir()
+    a_file = git_ledger.parent / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    for args, says in (
+        (["intake", str(folder)], f"“{folder}”是文件夹"),
+        (["intake", str(git_ledger.parent / "nosuch.xlsx")], "nosuch.xlsx”不存在"),
+        (["forms", "--month", "7", "-o", str(a_file)], f"“{a_file}”是文件，不是文件夹"),
+    ):
+        result = run_cli(git_ledger, args, **JULY)
+        assert result.exit_code == 2, args
+        assert len(result.stderr.splitlines()) == 1 and says in result.stderr, result.stderr
+        assert "Invalid value" not in result.stderr

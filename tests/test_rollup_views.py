@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -170,6 +171,8 @@ def test_overdue_by_county_then_leader(rollup: Path) -> None:
     assert sum(r["days_late"] for r in fresh) == sum(o["days_late"] for o in own)
     assert "【泾源县】" in result.stdout and "【隆德县】" in result.stdout
     assert "【彭阳县】" not in result.stdout
+    title = result.stdout.splitlines()[0]  # no 截至 column here: each county's heading has it
+    assert "截至" not in re.sub(r"截至日期", "", title) and "见各县区标题" in title
 
 
 def test_warm_views_run_no_git(rollup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,8 +197,10 @@ def test_member_drills_into_one_county(rollup: Path) -> None:
     assert stale.exit_code == 1 and "未能更新" in stale.stderr
     unknown = run_cli(rollup, ["rollup", "status", "--member", "无此县"])
     assert unknown.exit_code == 2 and "无此县" in unknown.stderr
-    never = run_cli(rollup, ["rollup", "overdue", "--member", NEVER])
-    assert never.exit_code == 2 and "rollup sync" in never.stderr
+    for command in ("status", "overdue"):  # no data, not a usage error: exit 1, one line
+        never = run_cli(rollup, ["rollup", command, "--member", NEVER])
+        assert never.exit_code == 1, never.stderr
+        assert never.stderr.strip() == "错误：彭阳县从未读取：请先运行 `minsheng rollup sync`"
 
 
 def test_report_across_counties(rollup: Path) -> None:
@@ -206,7 +211,7 @@ def test_report_across_counties(rollup: Path) -> None:
     assert "（2023年6月、2024年6月）" in text
     assert "## 泾源县：泾源县2023年民生实事任务清单" in text
     assert "## 隆德县：泾源县2024年民生实事任务清单" in text
-    assert "彭阳县：从未读取" in text
+    assert "彭阳县：尚未取得该县台账" in text
     html = run_cli(rollup, ["rollup", "report", "--month", "6", "--format", "html"]).stdout
     assert html.count("<svg") >= 2  # each county's timeline
 
@@ -220,10 +225,93 @@ def test_export_workbook(rollup: Path, tmp_path: Path) -> None:
     book = load_workbook(io.BytesIO(target.read_bytes()))
     assert book.sheetnames == ["汇总", FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
     summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
-    assert summary[1][0] == FRESH and summary[1][1] == "2023-06-30"
+    assert summary[1][0] == FRESH and str(summary[1][1])[:10] == "2023-06-30"
     assert book[FRESH].max_row == 98  # the header and the 97 rows of `list`
     data = json.loads(run_cli(rollup, ["rollup", "export", "--format", "json"]).stdout)
     assert [m["member"] for m in data["members"]] == [FRESH, OTHER_YEAR, STALE, NEVER, BROKEN]
+
+
+def test_export_summary_keeps_numbers_and_dates(rollup: Path, tmp_path: Path) -> None:
+    """Every count was a text cell ('0', '1.4%', '2023-06-30'): Excel summed the column to 0."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    headers = [c.value for c in summary[1]]
+    fresh = dict(zip(headers, summary[2], strict=True))
+    rows = json.loads(run_cli(rollup, ["rollup", "status", "--month", "6", "--json"]).stdout)
+    own = next(row for row in rows if row["member"] == FRESH)
+    assert fresh["红"].value == own["lights"]["red"] and fresh["红"].data_type == "n"
+    assert fresh["时间节点"].value == 97 and fresh["逾期"].value == own["overdue"]
+    assert fresh["完成率"].data_type == "n" and fresh["完成率"].number_format.endswith("%")
+    assert fresh["完成率"].value == pytest.approx(own["completion"])
+    assert fresh["截至"].value == datetime(2023, 6, 30) and fresh["截至"].is_date
+    assert fresh["最近报送"].value == datetime(2023, 3, 20)
+    never = {h: c.value for h, c in zip(headers, summary[5], strict=True)}
+    assert never["县区"] == NEVER and never["红"] is None
+
+
+def test_a_member_never_read_is_told_why_and_papers_name_no_command(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """The terminal says what to run; a bulletin (read by leaders) says only that the ledger is
+    missing; after a first sync that failed, both give its reason, once, and no advice to run
+    the sync that just failed."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.rollup.state import read_state
+
+    shown = run_cli(rollup, ["rollup", "status", "--month", "6"]).stdout
+    assert "彭阳县：从未读取（请运行 minsheng rollup sync）" in shown
+    for fmt in ("md", "html"):
+        paper = run_cli(rollup, ["rollup", "report", "--month", "6", "--format", fmt]).stdout
+        assert "彭阳县：尚未取得该县台账" in paper and "rollup sync" not in paper, fmt
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    cells = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+    assert "彭阳县：尚未取得该县台账" in cells and not [c for c in cells if "rollup sync" in c]
+
+    failed = tmp_path / "failed"
+    shutil.copytree(rollup, failed)
+    states = read_state(failed)
+    reason = "git fetch failed: repository not found"
+    states[NEVER] = MemberState(None, None, reason, "2026-12-01T08:00:00+00:00")
+    write_state(failed, states)
+    shown = run_cli(failed, ["rollup", "status", "--month", "6"]).stdout
+    assert f"彭阳县：从未读取：{reason}" in shown
+    assert shown.count(reason) == 1 and "rollup sync" not in shown
+    paper = run_cli(failed, ["rollup", "report", "--month", "6"]).stdout
+    assert f"彭阳县：尚未取得该县台账：{reason}" in paper and "rollup sync" not in paper
+    alone = run_cli(failed, ["rollup", "status", "--member", NEVER])
+    assert alone.exit_code == 1 and alone.stderr.strip() == f"错误：彭阳县从未读取：{reason}"
+
+
+def test_docx_overview_lies_across_the_page_with_headers_whole(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """13 columns on A4 upright wrapped the headers (县/区, 标/记): the overview's pages lie
+    across, the counties' bulletins after it stand upright."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from minsheng_cli.paperwork.word import set_width
+
+    target = tmp_path / "r.docx"
+    result = run_cli(rollup, ["rollup", "report", "--month", "6", "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    document = Document(str(target))
+    orientations = [section.orientation for section in document.sections]
+    assert orientations == [WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    across = document.sections[0]
+    assert (across.page_width or 0) > (across.page_height or 0)
+    header = document.tables[0].rows[0].cells
+    assert [cell.text for cell in header[:2]] == ["县区", "截至"]
+    for cell in header:  # each header on one line of its column
+        assert cell.width is not None and cell.width.cm >= set_width(cell.text) - 0.01, cell.text
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

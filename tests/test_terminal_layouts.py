@@ -153,3 +153,51 @@ def test_the_lines_under_a_table_stand_each_on_its_own_line(half_year: Path, wid
     for line in under:
         assert line in [row.rstrip() for row in drawn] or cell_len(line) > width
     assert sum(row.startswith("⚠") for row in drawn) == sum(r.startswith("⚠") for r in under)
+
+
+@pytest.fixture(scope="module")
+def rollup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import GIT_IDENTITY
+    from tests.test_rollup_views import build_rollup
+
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in GIT_IDENTITY.items():
+            patch.setenv(key, value)
+        return build_rollup(tmp_path_factory.mktemp("rollup"))
+
+
+ROLLUP_HEADERS = {
+    80: ["县区", "截至", "绿", "黄", "红", "✓", "已完成", "逾期", "完成率", "标记"],
+    120: [
+        "县区",
+        "截至",
+        "绿",
+        "黄",
+        "红",
+        "✓",
+        "时间节点",
+        "已完成",
+        "临期",
+        "逾期",
+        "完成率",
+        "最近报送",
+        "标记",
+    ],
+}
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_rollup_status_keeps_every_header_and_flag_whole(rollup: Path, width: int) -> None:
+    """Five members, one stale, one never read, one unreadable: the 标记 column was squeezed
+    until 标/记 split and 从未读取 ran down a character a line; other columns give way."""
+    lines = on_terminal(rollup, ("rollup", "status", "--month", "6"), width)
+    assert max(cell_len(line.rstrip()) for line in lines) <= width
+    header = next(line for line in lines if line.split()[:1] == ["县区"])
+    assert header.split() == ROLLUP_HEADERS[width]
+    first = lines.index(header) + 2  # under the rule
+    rows = lines[first : next(i for i in range(first, len(lines)) if not lines[i].strip())]
+    assert [row.split()[0] for row in rows] == ["泾源县", "隆德县", "西吉县", "彭阳县", "原州区"]
+    flags = {row.split()[0]: " ".join(row.split()[-2:]) for row in rows}
+    assert flags["西吉县"] == "⚠ 未更新"
+    assert flags["彭阳县"].endswith(" 从未读取")
+    assert flags["原州区"] == "✗ 读取失败"

@@ -43,13 +43,15 @@ def forms(
     ctx: typer.Context,
     output: Annotated[
         Path,
-        typer.Option(
-            "--output", "-o", help=_("The folder to write the forms in."), file_okay=False
-        ),
+        typer.Option("--output", "-o", help=_("The folder to write the forms in.")),
     ],
     month: FormMonthOption = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", help=_("Only the units this names (part, 简称, alias)."))
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help=_("Only the units this names (part, 简称, alias); repeat it for more units."),
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help=_("Overwrite forms that exist in the folder."))
@@ -61,10 +63,11 @@ def forms(
     context = workspace(ctx)
     root = context.root()
     ledger = context.ledger()
-    known_filters(ledger, unit, None)
+    for wanted in unit or []:
+        known_filters(ledger, wanted, None)
     today = clock.today()
     chosen = month if month is not None else _this_month(today, ledger.year)
-    units = form_units(ledger, unit)
+    units = form_units(ledger, unit or [])
     plans = plan_forms(ledger, chosen, today, units, root_commit(root), head_commit(root))
     _check_folder(output, [p.file_name for p in plans], force)
     for plan in plans:
@@ -142,7 +145,7 @@ def _write(path: Path, data: bytes) -> None:
 )
 def intake(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help=_("The filled forms."), dir_okay=False)],
+    files: Annotated[list[Path], typer.Argument(help=_("The filled forms."))],
     month: Annotated[
         int | None,
         typer.Option(
@@ -171,6 +174,7 @@ def intake(
     from minsheng_cli.paperwork.intake import read_form
     from minsheng_cli.write.batch import record_forms
 
+    _check_files(files)
     root = workspace(ctx).root()
     today = clock.today()
     read = [(path, read_form(path, today)) for path in files]
@@ -190,6 +194,20 @@ def intake(
         print_json(reports)
     if failed:
         raise typer.Exit(1)
+
+
+def _check_files(files: list[Path]) -> None:
+    """Each form named is a file that is there: a folder or a slip of the name is a usage
+    error (exit 2), said in one line, before anything is read or recorded."""
+    for path in files:
+        if path.is_dir():
+            raise UsageError(
+                _("“{file}” is a folder; name the form files in it (e.g. {example})").format(
+                    file=path, example=path / "*.xlsx"
+                )
+            )
+        if not path.exists():
+            raise UsageError(_("“{file}” does not exist").format(file=path))
 
 
 def _unreadable(path: Path, problems: list[str], as_json: bool) -> dict[str, Any]:

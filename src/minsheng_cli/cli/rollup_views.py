@@ -15,7 +15,7 @@ import typer
 from minsheng_cli.cli.common import PLAIN_WIDTH, print_json, print_parts, say, terminal_width
 from minsheng_cli.cli.options import AsOfOption, JsonOption, MonthOption, month_value
 from minsheng_cli.cli.rollup_common import rollup_root
-from minsheng_cli.errors import EXIT_PROBLEMS, UsageError
+from minsheng_cli.errors import EXIT_PROBLEMS, MinshengError, UsageError
 from minsheng_cli.i18n import _
 
 if TYPE_CHECKING:
@@ -85,8 +85,14 @@ def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
             )
         )
     state = read_state(root).get(name, MemberState())
-    if state.commit is None:
-        raise UsageError(
+    if state.commit is None:  # not a usage error: the command was right, the data is missing
+        if state.stale_reason:
+            raise MinshengError(
+                _("{member} has never been read: {reason}").format(
+                    member=name, reason=state.stale_reason
+                )
+            )
+        raise MinshengError(
             _("{member} has never been read: run `minsheng rollup sync` first").format(member=name)
         )
     view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)

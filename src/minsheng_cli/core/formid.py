@@ -15,6 +15,8 @@ import hashlib
 import json
 from typing import Any, NamedTuple
 
+from minsheng_cli.text import format_amount
+
 FORMAT = "minsheng-form/1"
 """The first cell of the hidden column: what marks a sheet as a form minsheng made."""
 VALUE = "value"
@@ -37,6 +39,10 @@ class RowKey(NamedTuple):
     milestone: int = 0
     period: int = 0
     """The month of a monthly duty (逐月), else 0."""
+    shown: str = ""
+    """What the row's locked label cells (LABEL_COLUMNS) showed, four hex digits of a digest
+    each: a label edited in the sheet (a target, a milestone's text) is caught cell by cell.
+    Empty on a form made before it was kept."""
 
     @property
     def key(self) -> str:
@@ -64,10 +70,16 @@ class BadIdentity(ValueError):
     """The code in the form cannot be read, or does not match its checksum."""
 
 
+LABEL_COLUMNS = "BCDE"
+"""The locked cells of a row whose text ``RowKey.shown`` keeps: the item, what is reported,
+its unit, its target or deadline."""
+
+
 def canonical(identity: Identity) -> bytes:
-    """The identity as canonical JSON: sorted keys, no spaces, UTF-8."""
+    """The identity as canonical JSON: sorted keys, no spaces, UTF-8 (a row's ``shown`` left
+    out when empty, so a form made before it was kept reads as it did)."""
     data: dict[str, Any] = identity._asdict()
-    data["rows"] = [row._asdict() for row in identity.rows]
+    data["rows"] = [_row_data(row) for row in identity.rows]
     data["format"] = FORMAT
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -105,6 +117,37 @@ def decode(code: str, expected: str) -> Identity:
     if data.get("format") != FORMAT or checksum(identity) != expected.strip().lower():
         raise BadIdentity("checksum")
     return identity
+
+
+def _row_data(row: RowKey) -> dict[str, Any]:
+    data: dict[str, Any] = row._asdict()
+    if not row.shown:
+        del data["shown"]
+    return data
+
+
+def label_text(value: Any) -> str:
+    """A label cell's text as it reads from the sheet or a CSV saved from it: numbers as
+    format_amount writes them (1310, "1,310" and 1310.0 alike), whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_amount(float(value))
+    text = " ".join(str(value).split())
+    try:
+        return format_amount(float(text.replace(",", "")))
+    except ValueError:
+        return text
+
+
+def label_digest(value: Any) -> str:
+    """Four hex digits of sha256 over a label cell's text (one cell of ``RowKey.shown``)."""
+    return hashlib.sha256(label_text(value).encode()).hexdigest()[:4]
+
+
+def shown_digest(*cells: Any) -> str:
+    """``RowKey.shown`` of a row whose label cells (LABEL_COLUMNS) hold ``cells``."""
+    return "".join(label_digest(cell) for cell in cells)
 
 
 def text_digest(*parts: str) -> str:

@@ -28,11 +28,13 @@ from minsheng_cli.core.formid import (
     checksum,
     encode,
     form_id,
+    shown_digest,
     text_digest,
 )
 from minsheng_cli.core.units import names_unit, unit_names
 from minsheng_cli.ledger.deadlines import month_end
 from minsheng_cli.ledger.model import INVESTMENT_KEY, PERCENT_KEY, Ledger
+from minsheng_cli.render.labels import planned_amount
 
 SHEET = "填报表"
 HEADER_ROW = 9
@@ -104,12 +106,12 @@ class FormPlan(NamedTuple):
         return f"{unit}-{self.identity.year}年{self.identity.month}月填报表.xlsx"
 
 
-def form_units(ledger: Ledger, wanted: str | None) -> list[str]:
+def form_units(ledger: Ledger, wanted: list[str]) -> list[str]:
     """The units the forms are for, in the order the ledger first names them (leads and
-    partners); only those ``--unit`` names, if given."""
+    partners); only those some ``--unit`` names, if any is given."""
     units = dict.fromkeys(name for item in ledger.items for name in unit_names(item))
     aliases = ledger.workspace.aliases
-    return [u for u in units if wanted is None or names_unit(wanted, u, aliases)]
+    return [u for u in units if not wanted or any(names_unit(w, u, aliases) for w in wanted)]
 
 
 def plan_forms(
@@ -204,7 +206,13 @@ def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
                 TICKED,
             )
         )
-    return rows
+    return [_shown(row) for row in rows]
+
+
+def _shown(row: FormRow) -> FormRow:
+    """The row with its label cells' digest in its key (core.formid.RowKey.shown)."""
+    shown = shown_digest(row.content, row.what, row.unit, row.target)
+    return row._replace(key=row.key._replace(shown=shown))
 
 
 def _last_values(status: ItemStatus) -> dict[str, tuple[float, date]]:
@@ -226,10 +234,12 @@ def _next_open(status: ItemStatus, name: str) -> MilestoneStatus | None:
 
 
 def _ticks_open(status: ItemStatus, month: int) -> list[MilestoneStatus]:
+    """The milestones to tick off: each open one, and every month of a monthly duty (逐月) still
+    open up to the form's month (May's payment missed stays on June's and July's forms)."""
     return [
         m
         for m in status.milestones
-        if m.milestone.needs_tick and not m.state.is_met and (m.period is None or m.period == month)
+        if m.milestone.needs_tick and not m.state.is_met and (m.period is None or m.period <= month)
     ]
 
 
@@ -247,9 +257,23 @@ def instructions(plan: FormPlan) -> list[str]:
         f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{start}至{end}之间），"
         "“佐证材料”写明开工报告、验收报告、照片等；未完成的留空或选“否”。",
         f"3. 数值行的“日期”为数据截至日期，可不填（默认{end}，本月未结束时为报送当日）。"
-        "本月累计数低于上次填报的，请在“备注”说明原因并另行报告，不能直接填报。",
-        f"4. 填好后保存为 .xlsx 文件（或另存为 CSV 文件），由报送人签名栏填写姓名后报送{office}。",
+        "本月累计数低于上次填报的，本表不能登记：请在“备注”写明原因，并告知"
+        f"{office}，由其核实更正。",
+        f"4. 在“报送人”栏填写姓名后，保存为 .xlsx 文件，报送至{office}。如另存为 CSV 文件，"
+        "须选 UTF-8 编码（Excel：“CSV UTF-8（逗号分隔）”；WPS、LibreOffice：文本 CSV，"
+        "字符集 Unicode (UTF-8)），否则中文会成乱码。",
     ]
+
+
+def head_labels(identity: Identity) -> dict[str, str]:
+    """The locked cells of the form's head, by cell: its title, unit, month and period."""
+    start, end = date(identity.year, identity.month, 1), month_end(identity.year, identity.month)
+    return {
+        "A1": f"{identity.title} · {identity.month}月进度填报表",
+        "A2": f"报送单位：{identity.unit}",
+        "E2": f"填报月份：{identity.year}年{identity.month}月",
+        "I2": f"填报期间：{start.isoformat()}至{end.isoformat()}",
+    }
 
 
 def form_bytes(plan: FormPlan) -> bytes:
@@ -300,16 +324,17 @@ def _head(sheet: Any, plan: FormPlan) -> None:
 
     style = _styles()
     identity = plan.identity
+    labels = head_labels(identity)
     last = COLUMNS_LAST
     sheet.merge_cells(f"A1:{last}1")
-    put(sheet["A1"], f"{plan.title} · {identity.month}月进度填报表")
+    put(sheet["A1"], labels["A1"])
     sheet["A1"].font = style["title"]
     sheet["A1"].alignment = style["centre"]
     sheet.row_dimensions[1].height = 28
     for span, text in (
-        ("A2:D2", f"报送单位：{identity.unit}"),
-        ("E2:H2", f"填报月份：{identity.year}年{identity.month}月"),
-        ("I2:O2", f"填报期间：{plan.start.isoformat()}至{plan.end.isoformat()}"),
+        ("A2:D2", labels["A2"]),
+        ("E2:H2", labels["E2"]),
+        ("I2:O2", labels["I2"]),
         ("A3:B3", "报送人（姓名）："),
         ("E3:O3", f"表单编号：{form_id(identity)}（收回时据此核对，请勿修改）"),
     ):
@@ -356,7 +381,7 @@ def _row(sheet: Any, row: FormRow) -> None:
         row.last_day,
         row.due,
         row.state,
-        None if row.planned is None else round(row.planned, 2),
+        _planned(row),
     ]
     for index, value in enumerate(known, start=1):
         cell = sheet.cell(number, index)
@@ -380,6 +405,14 @@ def _row(sheet: Any, row: FormRow) -> None:
     put(sheet[f"{CODE_COLUMN}{number}"], row.key.key)
     lines = max(_lines(row.content, 30), _lines(row.what, 22), 1)
     sheet.row_dimensions[number].height = 15 * lines + 3
+
+
+def _planned(row: FormRow) -> float | None:
+    """序时进度 to the target's precision, as `status` shows it (368 of 700 人, 2.1 of 2.2)."""
+    if row.planned is None:
+        return None
+    total = row.target if isinstance(row.target, float | int) else 100.0
+    return float(planned_amount(row.planned, total))
 
 
 def _lines(text: str, width: int) -> int:

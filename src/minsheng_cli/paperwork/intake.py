@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from minsheng_cli.core.asof import parse_day
 from minsheng_cli.core.formid import (
     FORMAT,
+    LABEL_COLUMNS,
     TICK,
     BadIdentity,
     Identity,
@@ -30,6 +31,7 @@ from minsheng_cli.core.formid import (
     content_hash,
     decode,
     form_id,
+    label_digest,
 )
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
@@ -37,13 +39,16 @@ from minsheng_cli.ledger.deadlines import month_end
 from minsheng_cli.ledger.model import PERCENT_KEY
 from minsheng_cli.paperwork.forms import (
     CODE_COLUMN,
+    COLUMNS,
     DATE_COLUMN,
     DONE_COLUMN,
     EVIDENCE_COLUMN,
+    HEADER_ROW,
     NOTE_COLUMN,
     PERSON_CELL,
     SHEET,
     VALUE_COLUMN,
+    head_labels,
 )
 from minsheng_cli.text import CONTROL_CHARACTERS, format_amount
 from minsheng_cli.write.batch import FormBatch, FormTick, FormValue
@@ -113,6 +118,15 @@ def read_grid(path: Path) -> Grid:
     return _csv_grid(path.name, data)
 
 
+def get_column_letter(column: int) -> str:
+    """1 → A, 16 → P, 27 → AA."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _xlsx_grid(name: str, data: bytes) -> Grid:
     from openpyxl import load_workbook
 
@@ -151,7 +165,9 @@ def _csv_grid(name: str, data: bytes) -> Grid:
         except UnicodeDecodeError:
             continue
     else:
-        raise Unreadable(_form_not_ours(name))
+        # Saved in a charset that is neither (LibreOffice's Western Europe, say): the form's code
+        # is ASCII and still reads; its Chinese is garbled, which _check_csv_text says.
+        text = data.decode("utf-8", errors="replace")
     if "\0" in text:
         raise Unreadable(_form_not_ours(name))
     try:
@@ -188,10 +204,13 @@ def read_form(path: Path, today: date) -> Read:
     try:
         grid = read_grid(path)
         identity = _identity(grid)
+        _check_csv_text(grid)
     except Unreadable as exc:
         return Read(None, [str(exc)])
     problems: list[str] = []
     _check_shape(grid, identity, problems)
+    if not problems:
+        _check_labels(grid, identity, problems)
     if problems:
         return Read(None, problems)
     reader = _RowReader(grid, identity, today, problems)
@@ -221,6 +240,7 @@ def _blank_person(grid: Grid) -> str:
 
 def _identity(grid: Grid) -> Identity:
     if str(grid.get(f"{CODE_COLUMN}1").value or "").strip() != FORMAT:
+        _code_elsewhere(grid)
         raise Unreadable(_form_not_ours(grid.at(f"{CODE_COLUMN}1")))
     try:
         return decode(
@@ -234,6 +254,38 @@ def _identity(grid: Grid) -> Identity:
                 " checksum); fill a fresh copy of the form made by `minsheng forms`"
             ).format(where=grid.at(f"{CODE_COLUMN}3"))
         ) from None
+
+
+def _code_elsewhere(grid: Grid) -> None:
+    """A form whose code is in another column than P: columns were inserted or deleted."""
+    for (row, column), cell in sorted(grid.cells.items()):
+        if row <= 3 and column != CODE and str(cell.value or "").strip() == FORMAT:
+            letter = get_column_letter(column)
+            raise Unreadable(
+                _(
+                    "{where}: columns were inserted or deleted (the form's code is in column"
+                    " {column}, not P); fill in the original form, without changing its columns"
+                ).format(where=grid.at(f"{letter}{row}"), column=letter)
+            )
+
+
+def _check_csv_text(grid: Grid) -> None:
+    """A CSV whose code reads but whose Chinese does not (saved in a charset that has no
+    Chinese, so 序号 came out as ?? or as mojibake): say how to save it, not "not a form"."""
+    if grid.sheet is not None:
+        return
+    header = [
+        str(grid.get(f"{get_column_letter(i)}{HEADER_ROW}").value or "").strip()
+        for i in range(1, len(COLUMNS) + 1)
+    ]
+    if header != [name for name, _width in COLUMNS]:
+        raise Unreadable(
+            _(
+                "{file}: the CSV's Chinese is garbled (it was saved in a character set without"
+                " Chinese); send the .xlsx, or save the CSV again as UTF-8 (LibreOffice: 文本 CSV,"
+                " 字符集 Unicode (UTF-8); Excel: CSV UTF-8) or GBK"
+            ).format(file=grid.name)
+        )
 
 
 def _check_shape(grid: Grid, identity: Identity, problems: list[str]) -> None:
@@ -250,6 +302,40 @@ def _check_shape(grid: Grid, identity: Identity, problems: list[str]) -> None:
                 ).format(where=grid.at(f"A{key.row}"), row=key.row, ref=wanted)
             )
             return
+
+
+def _check_labels(grid: Grid, identity: Identity, problems: list[str]) -> None:
+    """The locked text as the form showed it: its head (the unit, the month) as the identity
+    says, each row's label cells as their digests in the identity (a form made before those
+    were kept has none to compare)."""
+    for reference, text in head_labels(identity).items():
+        if " ".join(str(grid.get(reference).value or "").split()) != text:
+            problems.append(
+                _(
+                    "{where}: the locked text was changed (it should read “{text}”); fill in the"
+                    " original form"
+                ).format(where=grid.at(reference), text=text)
+            )
+    for key in identity.rows:
+        for index, letter in enumerate(LABEL_COLUMNS[: len(key.shown) // 4]):
+            reference = f"{letter}{key.row}"
+            if label_digest(grid.get(reference).value) != key.shown[4 * index : 4 * index + 4]:
+                problems.append(
+                    _(
+                        "{where}: the {column} does not match the ledger (locked text in the form"
+                        " was changed); fill in the original form"
+                    ).format(where=grid.at(reference), column=_label_name(letter, key))
+                )
+
+
+def _label_name(letter: str, key: RowKey) -> str:
+    tick = key.kind == TICK
+    return {
+        "B": "实事及子项",
+        "C": "节点内容" if tick else "填报事项",
+        "D": "计量单位",
+        "E": "时限" if tick else "目标",
+    }[letter]
 
 
 class _RowReader:

@@ -84,16 +84,27 @@ def report_docx(report: Report) -> bytes:
     return outline_docx(report_outline(report), report_title(report), prefix)
 
 
-def outline_docx(blocks: Iterable[Block], title: str, prefix: str) -> bytes:
+def outline_docx(
+    blocks: Iterable[Block], title: str, prefix: str, landscape: frozenset[str] = frozenset()
+) -> bytes:
     """The blocks as an A4 公文-style document; ``prefix`` (the issuing body) is kept whole on
-    the title's first line."""
+    the title's first line. A table named in ``landscape`` (too many columns for A4 upright)
+    is laid across the page: the pages from the last section break up to the next heading after
+    it are landscape, the rest upright."""
     document = Document()
     setup_page(document)
     setup_styles(document)
     add_font_fallbacks(document)
     body = Body(document)
+    wide = False
     for block in blocks:
-        if isinstance(block, Heading) and block.level == 0:
+        if wide and isinstance(block, Heading):
+            end_landscape_section(body)
+            wide = False
+        if isinstance(block, Table) and block.name in landscape:
+            add_table(body, block, PAGE.height - PAGE.left - PAGE.right)
+            wide = True
+        elif isinstance(block, Heading) and block.level == 0:
             add_title(body, title_lines(block.text, prefix, text_block_width()))
         elif isinstance(block, Heading):
             add_heading(body, block)
@@ -105,6 +116,8 @@ def outline_docx(blocks: Iterable[Block], title: str, prefix: str) -> bytes:
             add_table(body, block)
         elif isinstance(block, Chart):
             continue
+    if wide:
+        landscape_section(body.document.sections[-1])
     document.core_properties.title = title
     buffer = io.BytesIO()
     document.save(buffer)
@@ -121,6 +134,25 @@ def setup_page(document: Any) -> None:
         section.top_margin, section.bottom_margin = Cm(PAGE.top), Cm(PAGE.bottom)
         section.left_margin, section.right_margin = Cm(PAGE.left), Cm(PAGE.right)
         add_page_number(section.footer.paragraphs[0])
+
+
+def end_landscape_section(body: Body) -> None:
+    """Ends the section here (a paragraph holding a copy of the page set-up, footer included)
+    and lays it across the page; what follows starts upright on a new page."""
+    from copy import deepcopy
+
+    from docx.section import Section
+
+    setup = deepcopy(body.end)
+    body.paragraph()._p.get_or_add_pPr().append(setup)
+    landscape_section(Section(setup, body.document.part))
+
+
+def landscape_section(section: Any) -> None:
+    from docx.enum.section import WD_ORIENT
+
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(PAGE.height), Cm(PAGE.width)
 
 
 def add_page_number(paragraph: Any) -> None:
@@ -354,13 +386,14 @@ def add_field(body: Body, field: Field) -> None:
         indent_first_line(body.paragraph(f"（{number}）{line}"))
 
 
-def add_table(body: Body, table: Table) -> None:
+def add_table(body: Body, table: Table, available: float | None = None) -> None:
+    """The table as wide as the text block (``available`` cm, if given)."""
 
     table = stacked_dates(table)
     grid = body.document.add_table(rows=1, cols=len(table.headers))
     grid._tbl.tblPr.style = body.style_id("Table Grid")
     grid.autofit = False
-    widths = [Cm(width) for width in column_widths(table, text_block_width())]
+    widths = [Cm(width) for width in column_widths(table, available or text_block_width())]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # the grid, which WPS and LibreOffice read
     style_id = body.style_id(TABLE_STYLE)

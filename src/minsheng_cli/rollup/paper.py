@@ -9,6 +9,7 @@ the summary saying why; the others are unaffected.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -72,11 +73,19 @@ def read_member(root: Path, name: str, state: MemberState) -> tuple[MemberView, 
     """The member's ledger at its commit, or its view saying why it cannot be read."""
     view = unread(name, state)
     if state.commit is None:
-        return view._replace(problem=_("never read: run `minsheng rollup sync`")), None
+        return view._replace(problem=not_obtained(state.stale_reason)), None
     try:
         return view, member_ledger(root, name, state.commit)
     except MinshengError as exc:
         return view._replace(problem=exc.message.splitlines()[0]), None
+
+
+def not_obtained(reason: str | None) -> str:
+    """Why a county never read has no bulletin, for the leaders who read the paper: no tool's
+    command, only that its ledger is missing and the reason the last sync gave, if any."""
+    if reason:
+        return _("its ledger has not been obtained yet: {reason}").format(reason=reason)
+    return _("its ledger has not been obtained yet")
 
 
 def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
@@ -197,7 +206,7 @@ def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
     if fmt == "docx":
         from minsheng_cli.paperwork.word import outline_docx
 
-        return outline_docx(blocks, title, paper.title)
+        return outline_docx(blocks, title, paper.title, landscape=frozenset({"members"}))
     from minsheng_cli.paperwork.markdown import outline_markdown
 
     return outline_markdown(blocks)
@@ -262,6 +271,33 @@ def sheet_names(names: list[str]) -> list[str]:
     return found
 
 
+SUMMARY_FORMATS = {1: "yyyy-mm-dd", 9: "0.0%", 10: "yyyy-mm-dd"}
+"""The summary sheet's number formats by column: 截至 and 最近报送 are dates, 完成率 a share."""
+
+
+def summary_values(view: MemberView) -> tuple[str | int | float | date | None, ...]:
+    """The summary's row as Excel keeps it: counts as numbers, dates as dates, 完成率 as a
+    share (so a sum or a filter works), blank where a member could not be read."""
+    computed = view.computed
+    version = (view.commit or "")[:7] or None
+    if computed is None:
+        return (view.name, *(None,) * 10, version, flag_text(view), problem_text(view))
+    last = computed.last_report
+    return (
+        view.name,
+        date.fromisoformat(computed.as_of),
+        *(computed.lights[light.name.lower()] for light in LIGHT_ORDER),
+        computed.milestones,
+        met_count(computed),
+        view.overdue_count,
+        computed.completion,
+        date.fromisoformat(last) if last else None,
+        version,
+        flag_text(view),
+        problem_text(view),
+    )
+
+
 def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> bytes:
     """A summary sheet (a row per county), then each county's 台账 on a sheet of its own."""
     import io
@@ -282,12 +318,11 @@ def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]
     names = sheet_names([_("Summary"), *(view.name for view, _s in members)])
     summary = workbook.active
     summary.title = names[0]
-    columns = [Column(header) for header in (*summary_headers(), _("Reason"))]
-    fill_sheet(
-        summary,
-        columns,
-        [(*summary_cells(view), problem_text(view)) for view, _s in members],
-    )
+    columns = [
+        Column(header, SUMMARY_FORMATS.get(index))
+        for index, header in enumerate((*summary_headers(), _("Reason")))
+    ]
+    fill_sheet(summary, columns, [summary_values(view) for view, _s in members])
     for (view, snapshot), name in zip(members, names[1:], strict=True):
         sheet = workbook.create_sheet(name)
         if snapshot is None:

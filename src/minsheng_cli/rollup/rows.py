@@ -64,7 +64,7 @@ def member_views(root: Path, members: tuple[Member, ...], request: Request) -> l
 def member_view(root: Path, name: str, state: MemberState, request: Request) -> MemberView:
     view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
     if state.commit is None:
-        return view._replace(problem=_("never read: run `minsheng rollup sync`"))
+        return view._replace(problem=never_read(state.stale_reason))
     cached = cached_view(root, state.commit, request)
     if cached is not None:
         return view._replace(computed=cached)
@@ -75,6 +75,13 @@ def member_view(root: Path, name: str, state: MemberState, request: Request) -> 
     computed = compute(ledger, request)
     store_view(root, state.commit, request, computed)
     return view._replace(computed=computed)
+
+
+def never_read(reason: str | None) -> str:
+    """Why a member has no row, for the terminal: what its last sync said, else what to run."""
+    if reason:
+        return _("never read: {reason}").format(reason=reason)
+    return _("never read (run minsheng rollup sync)")
 
 
 def member_ledger(root: Path, name: str, commit: str) -> Ledger:

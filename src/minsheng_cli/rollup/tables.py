@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
+
 from minsheng_cli.core.evaluate import Light, State
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.render.labels import labelled, light_label, state_label
-from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span
+from minsheng_cli.render.sheet import Cell, Column, Line, Parts, Sheet, Span, plain_text
 from minsheng_cli.render.tables import (
     LIGHT_STYLE,
     NOTHING,
@@ -19,14 +21,41 @@ from minsheng_cli.render.tables import (
 )
 from minsheng_cli.rollup.views import LIGHT_ORDER, MemberView, read_days
 
-WIDE_FROM = 120
-"""At this width and more every column of `rollup status` stands on its own."""
+STATUS_LAYOUTS: tuple[tuple[str, ...], ...] = (
+    (
+        "year",
+        "as_of",
+        "lights",
+        "milestones",
+        "met",
+        "due_soon",
+        "overdue",
+        "completion",
+        "last",
+        "commit",
+    ),
+    ("as_of", "lights", "milestones", "met", "due_soon", "overdue", "completion", "last", "commit"),
+    ("as_of", "lights", "milestones", "met", "due_soon", "overdue", "completion", "last"),
+    ("as_of_short", "lights", "met_of", "overdue", "completion", "last_short"),
+    ("as_of_short", "lights", "met_of", "overdue", "completion"),
+    ("as_of_short", "lights", "met_of", "overdue"),
+)
+"""The columns of `rollup status` between 县区 and 标记, widest first: the first whose rows fit
+the terminal is drawn (a pipe gets the first). The member's name and its flag are never dropped,
+folded nor cut; the others go in this order: the year, the commit, 临期 and the milestones'
+total (已完成 becomes met/total), dates lose their year, then the last report and completion."""
 
 
-def title_line(title: str, what: str, views: Sequence[MemberView]) -> Line:
+def title_line(
+    title: str, what: str, views: Sequence[MemberView], by_heading: bool = False
+) -> Line:
+    """The title, what is shown and the day read; when the members were read on different days,
+    where each one's day is: the 截至 column, or (``by_heading``) each member's heading."""
     days = sorted(read_days(list(views)))
     if len(days) == 1:
         when = _("as of {date}").format(date=days[0])
+    elif days and by_heading:
+        when = _("as of each member's own day (in its heading)")
     elif days:
         when = _("as of each member's own day (column {column})").format(column=_("As of"))
     else:
@@ -46,75 +75,90 @@ def flag_cell(view: MemberView) -> Cell:
 
 def status_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
     """One row per member: items per light, milestones met and overdue, completion, last report,
-    the commit read and a flag (stale, never read, unreadable); under it the totals and why each
-    flagged member is flagged."""
-    wide = width >= WIDE_FROM
+    the commit read and a flag (stale, never read, unreadable), in the widest layout of
+    STATUS_LAYOUTS that fits ``width``; under it the totals and why each flagged member is
+    flagged."""
     several_days = len(read_days(list(views))) > 1
-    columns = [Column(_("Member"), no_wrap=True)]
-    if wide:
-        columns.append(Column(_("Year"), no_wrap=True))
-    if several_days:
-        columns.append(Column(_("As of"), no_wrap=True))
-    columns += [Column(light_label(light), justify="right", no_wrap=True) for light in LIGHT_ORDER]
-    if wide:
-        columns += [
-            Column(header, justify="right", no_wrap=True)
-            for header in (_("Milestones"), _("Met"), state_label(State.DUE_SOON))
+    headers = status_headers()
+    values = [status_values(view) for view in views]
+    chosen: list[str] = []
+    for layout in STATUS_LAYOUTS:
+        chosen = ["member", *expanded(layout, several_days), "flag"]
+        widths = [
+            max([cell_len(headers[key].header), *(cell_len(plain_text(v[key])) for v in values)])
+            for key in chosen
         ]
-    else:
-        columns.append(Column(_("Met"), justify="right", no_wrap=True))
-    columns += [
-        Column(state_label(State.OVERDUE), justify="right", no_wrap=True),
-        Column(_("Completion"), justify="right", no_wrap=True),
-        Column(_("Last report"), no_wrap=True),
-    ]
-    if wide:
-        columns.append(Column(_("Commit"), no_wrap=True))
-    columns.append(Column(_("Flag"), min_width=4, overflow="fold"))
-    rows = [status_cells(view, wide, several_days) for view in views]
-    sheet = Sheet(title_line(title, _("status of the members"), views), tuple(columns), rows)
+        if sum(widths) + 3 * len(widths) + 1 <= width:
+            break
+    columns = tuple(headers[key] for key in chosen)
+    rows = [tuple(row[key] for key in chosen) for row in values]
+    sheet = Sheet(title_line(title, _("status of the members"), views), columns, rows)
     return (sheet, totals_line(views), *flag_lines(views))
 
 
-def status_cells(view: MemberView, wide: bool, several_days: bool) -> tuple[Cell, ...]:
+def expanded(layout: tuple[str, ...], several_days: bool) -> list[str]:
+    """The layout's column keys: "lights" as a column per light, the day read only when the
+    members were read on different days."""
+    keys: list[str] = []
+    for key in layout:
+        if key == "lights":
+            keys += [f"light:{light.name.lower()}" for light in LIGHT_ORDER]
+        elif not key.startswith("as_of") or several_days:
+            keys.append(key)
+    return keys
+
+
+def status_headers() -> dict[str, Column]:
+    found: dict[str, Column] = {
+        "member": Column(_("Member"), no_wrap=True),
+        "year": Column(_("Year"), no_wrap=True),
+        "as_of": Column(_("As of"), no_wrap=True),
+        "as_of_short": Column(_("As of"), no_wrap=True),
+        "milestones": Column(_("Milestones"), "right", no_wrap=True),
+        "met": Column(_("Met"), "right", no_wrap=True),
+        "met_of": Column(_("Met"), "right", no_wrap=True),
+        "due_soon": Column(state_label(State.DUE_SOON), "right", no_wrap=True),
+        "overdue": Column(state_label(State.OVERDUE), "right", no_wrap=True),
+        "completion": Column(_("Completion"), "right", no_wrap=True),
+        "last": Column(_("Last report"), no_wrap=True),
+        "last_short": Column(_("Last report"), no_wrap=True),
+        "commit": Column(_("Commit"), no_wrap=True),
+        "flag": Column(_("Flag"), no_wrap=True),
+    }
+    for light in LIGHT_ORDER:
+        found[f"light:{light.name.lower()}"] = Column(light_label(light), "right", no_wrap=True)
+    return found
+
+
+def status_values(view: MemberView) -> dict[str, Cell]:
+    """Every cell a layout may show for the member, by column key."""
     computed = view.computed
-    name: Cell = view.name
     commit = (view.commit or "")[:7] or NOTHING
+    values: dict[str, Cell] = {"member": view.name, "commit": commit, "flag": flag_cell(view)}
     if computed is None:
-        blanks = 4 + (3 if wide else 1) + 3
-        return (
-            name,
-            *((NOTHING,) if wide else ()),
-            *((NOTHING,) if several_days else ()),
-            *(NOTHING,) * blanks,
-            *((commit,) if wide else ()),
-            flag_cell(view),
-        )
+        return {key: values.get(key, NOTHING) for key in status_headers()}
     states = computed.states
     met = states[State.MET.value] + states[State.MET_LATE.value]
     overdue = states[State.OVERDUE.value]
-    lights = tuple(
-        Span(str(computed.lights[light.name.lower()]), LIGHT_STYLE[light] if n else "")
-        for light, n in ((light, computed.lights[light.name.lower()]) for light in LIGHT_ORDER)
-    )
-    counts: tuple[Cell, ...] = (
-        (str(computed.milestones), str(met), str(states[State.DUE_SOON.value]))
-        if wide
-        else (f"{met}/{computed.milestones}",)
-    )
     last = computed.last_report or NOTHING
-    return (
-        name,
-        *((str(computed.year),) if wide else ()),
-        *((computed.as_of if wide else computed.as_of[2:],) if several_days else ()),
-        *lights,
-        *counts,
-        Span(str(overdue), "bold red") if overdue else "0",
-        f"{computed.completion * 100:.1f}%",
-        last if wide or last == NOTHING else last[5:],
-        *((commit,) if wide else ()),
-        flag_cell(view),
-    )
+    for light in LIGHT_ORDER:
+        count = computed.lights[light.name.lower()]
+        values[f"light:{light.name.lower()}"] = Span(
+            str(count), LIGHT_STYLE[light] if count else ""
+        )
+    return values | {
+        "year": str(computed.year),
+        "as_of": computed.as_of,
+        "as_of_short": computed.as_of[2:],
+        "milestones": str(computed.milestones),
+        "met": str(met),
+        "met_of": f"{met}/{computed.milestones}",
+        "due_soon": str(states[State.DUE_SOON.value]),
+        "overdue": Span(str(overdue), "bold red") if overdue else "0",
+        "completion": f"{computed.completion * 100:.1f}%",
+        "last": last,
+        "last_short": last if last == NOTHING else last[5:],
+    }
 
 
 def totals_line(views: Sequence[MemberView]) -> Line:
@@ -137,7 +181,7 @@ def flag_lines(views: Sequence[MemberView]) -> list[Line]:
     """Why each flagged member is flagged: stale (since when, why), never read, unreadable."""
     lines: list[Line] = []
     for view in views:
-        if view.stale:
+        if view.stale and view.commit is not None:  # never read: the reason is its problem
             text = "⚠ " + _("{member}: stale since {since}: {reason}").format(
                 member=view.name, since=moment(view.stale_since), reason=view.stale_reason
             )
@@ -175,7 +219,7 @@ def overdue_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
         headings.append((len(rows), member_heading(view, len(late))))
         rows.extend(grouped(late, compact, headings, len(rows)))
         ends.add(len(rows) - 1)
-    title_cells = title_line(title, _("overdue milestones"), views)
+    title_cells = title_line(title, _("overdue milestones"), views, by_heading=True)
     notes = [*escalation_lines(views), *flag_lines(views)]
     if not rows:
         return (title_cells, Span(_("Nothing is overdue."), "green"), *notes)
