@@ -98,12 +98,13 @@ def test_a_scripted_month(git_ledger: Path) -> None:
     assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2：此表是6月的" in result.stderr
     assert "--month 6" in result.stderr
     assert records_of(git_ledger, "03-")[-4:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 10, 户厕改造: 900},"
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 10, 户厕改造: 900},"
         " note: 7月报}",
-        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        "- {date: 2023-07-15, item: 1, by: 农业农村局（张三）,"
+        " done: '完成项目方案编制,对接落实任务',"
         " evidence: 项目实施方案}",
-        "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}",
-        "- {date: 2023-07-03, item: 2, by: 交通运输局, done: 完成初步设计编制及评审工作}",
+        "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 55}",
+        "- {date: 2023-07-03, item: 2, by: 交通运输局（张三）, done: 完成初步设计编制及评审工作}",
     ]
     assert (
         "records:"
@@ -206,7 +207,7 @@ def test_formulas_are_read_as_saved_never_calculated(git_ledger: Path) -> None:
     cached = write_xml(bare, lambda xml: xml.replace("<f>50+5</f><v></v>", "<f>50+5</f><v>55</v>"))
     taken = run_cli(git_ledger, ["intake", str(cached)], **JULY)
     assert taken.exit_code == 0, taken.stderr
-    assert "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 55}" in records_of(
+    assert "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 55}" in records_of(
         git_ledger, "03-"
     )
 
@@ -363,9 +364,10 @@ def test_libreoffice_csv_of_a_filled_form(git_ledger: Path) -> None:
     assert taken.exit_code == 0, taken.stderr
     assert records_of(other, "03-") == records_of(git_ledger, "03-")
     assert records_of(other, "03-")[-2:] == [
-        "- {date: 2023-07-31, item: 1, by: 农业农村局, set: {示范村: 9.5, 户厕改造: 900},"
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 9.5, 户厕改造: 900},"
         " note: 7月报}",
-        "- {date: 2023-07-15, item: 1, by: 农业农村局, done: '完成项目方案编制,对接落实任务',"
+        "- {date: 2023-07-15, item: 1, by: 农业农村局（张三）,"
+        " done: '完成项目方案编制,对接落实任务',"
         " evidence: 方案}",
     ]
 
@@ -413,10 +415,137 @@ def test_outside_git_the_same_figures_again_are_refused(ledger_dir: Path) -> Non
     assert "!填报表!K11: the same record (update 3.2 工程进度 40% (2023-07-31))" in again.stderr
     assert (
         records_of(ledger_dir, "03-").count(
-            "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+            "- {date: 2023-07-31, item: 2, by: 交通运输局（张三）, percent: 40}"
         )
         == 1
     )
+
+
+def test_rows_of_other_indicators_do_not_bound_each_other(git_ledger: Path) -> None:
+    """A row dated after another row's date, for other indicators, does not carry a figure
+    forward that the other row is then checked against."""
+    run_cli(git_ledger, ["update", "3.3", "--percent", "45", "--date", "2023-06-20"], **JULY)
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(
+        forms["水务局"],
+        {
+            "3.3|维修管道": {"K": 40, "M": "7月30日"},
+            "3.3|percent": {"K": 60, "M": "7月28日"},
+        },
+    )
+    result = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "update 3.3 维修管道 40/75 (2023-07-30)" in result.stdout
+    assert "update 3.3 工程进度 60% (2023-07-28)" in result.stdout
+
+
+def test_every_problem_of_a_form_is_listed_at_its_cell_in_a_form_s_words(
+    git_ledger: Path,
+) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(
+        forms["水务局"],
+        {
+            "3.3|维修管道": {"K": "1,000"},
+            "3.3|各类阀件": {"K": 10},
+            "3.3|维修水源地": {"K": "abc"},
+            "3.3|各类阀井": {"K": -1},
+            "3.3|联通饮水管道": {"K": 9},
+            "3.3|percent": {"K": 120},
+        },
+    )
+    rows = rows_by_key(openpyxl.load_workbook(water).active)
+    cell = {key.split("|")[1]: f"K{row}" for key, row in rows.items() if key.startswith("3.3|")}
+    result = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert result.exit_code == 1
+    at = "已填-水务局-2023年7月填报表.xlsx!填报表!"
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{at}{cell['维修水源地']}：“abc”不是数字" + lines[0].split("不是数字")[1],
+        f"{at}{cell['维修管道']}：维修管道 1000公里，为目标75公里的1333%，超过150%。"
+        "请与填报单位核对；确认无误的，用 `minsheng intake --yes` 登记此表",
+        f"{at}{cell['各类阀井']}：" + lines[2].split("：", 1)[1],
+        f"{at}{cell['联通饮水管道']}：联通饮水管道 9公里，为目标2.5公里的360%，超过150%。"
+        "请与填报单位核对；确认无误的，用 `minsheng intake --yes` 登记此表",
+        f"{at}{cell['percent']}：工程进度应在0–100之间，不是120",
+        "已填-水务局-2023年7月填报表.xlsx ：此表未登记任何内容",
+    ]
+    assert "-1" in lines[2] and "--" not in "".join(lines[:5]).replace("--yes", "")
+
+
+def test_intake_yes_records_a_value_checked_with_the_unit(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    water = fill(forms["水务局"], {"3.3|各类阀井": {"K": 300}})
+    refused = run_cli(git_ledger, ["intake", str(water)], **JULY)
+    assert refused.exit_code == 1 and "`minsheng intake --yes`" in refused.stderr
+    result = run_cli(git_ledger, ["intake", "--yes", str(water)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "update 3.3 各类阀井 300/150 (2023-07-31)" in result.stdout
+    assert "超额完成" in result.stderr
+
+
+def test_a_mistyped_date_is_one_problem(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(forms["农业农村局"], {"3.1#1": {"L": "是", "M": "7月32日"}})
+    result = run_cli(git_ledger, ["intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    problems = result.stderr.splitlines()[:-1]
+    assert len(problems) == 1 and "“7月32日”不是日期" in problems[0], problems
+
+
+def test_cells_filled_where_the_row_takes_nothing_are_problems(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    farm = fill(
+        forms["农业农村局"],
+        {
+            "3.1|户厕改造": {"L": "是"},
+            "3.1#1": {"K": 900},
+            "3.1#2": {"L": "否", "M": "7月3日", "N": "验收报告"},
+        },
+    )
+    rows = rows_by_key(openpyxl.load_workbook(farm).active)
+    figure, first, second = rows["3.1|户厕改造"], rows["3.1#1"], rows["3.1#2"]
+    result = run_cli(git_ledger, ["intake", str(farm)], **JULY)
+    assert result.exit_code == 1
+    at = "已填-农业农村局-2023年7月填报表.xlsx!填报表!"
+    problems = result.stderr.splitlines()
+    assert f"{at}L{figure}：这一行是数值，不填“是/否”；请在K{figure}填写累计数" in problems
+    assert f"{at}K{first}：这一行是节点，不填累计数；已完成的请在L{first}选“是”" in problems
+    unticked = f"L{second}未选“是”：节点已完成的请在L{second}选“是”，否则清空此格"
+    assert f"{at}M{second}：{unticked}" in problems and f"{at}N{second}：{unticked}" in problems
+    assert "nothing filled" not in result.stdout and "未填报" not in result.stdout
+
+
+def test_a_blank_reporter_is_a_warning_and_the_person_is_kept_in_by(git_ledger: Path) -> None:
+    forms = make_forms(git_ledger, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}, person="")
+    result = run_cli(git_ledger, ["intake", str(roads)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "警告：已填-交通运输局-2023年7月填报表.xlsx!填报表!C3：报送人未填，已按单位报送登记"
+        in result.stderr
+    )
+    assert records_of(git_ledger, "03-")[-1] == (
+        "- {date: 2023-07-31, item: 2, by: 交通运输局, percent: 40}"
+    )
+    farm = fill(forms["农业农村局"], {"3.1|户厕改造": {"K": 900}}, person="李四")
+    assert run_cli(git_ledger, ["intake", str(farm)], **JULY).exit_code == 0
+    assert records_of(git_ledger, "03-")[-1] == (
+        "- {date: 2023-07-31, item: 1, by: 农业农村局（李四）, set: {户厕改造: 900}}"
+    )
+    assert "Reported-by: 农业农村局（李四）\n" in git(git_ledger, "log", "-1", "--format=%B")
+
+
+def test_dry_run_of_two_copies_of_a_form_says_the_second_repeats_the_first(
+    ledger_dir: Path,
+) -> None:
+    forms = make_forms(ledger_dir, 7, JULY)
+    roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}})
+    copy = shutil.copy(roads, roads.with_name("副本.xlsx"))
+    result = run_cli(ledger_dir, ["intake", "--dry-run", str(roads), str(copy)], **JULY)
+    assert result.exit_code == 0, result.stderr
+    assert "副本.xlsx ：与上面的 已填-交通运输局-2023年7月填报表.xlsx 填报内容相同" in result.stdout
+    assert "已在" not in result.stderr + result.stdout
 
 
 def test_every_open_month_of_a_monthly_duty_can_be_ticked(git_ledger: Path) -> None:
@@ -432,8 +561,9 @@ def test_every_open_month_of_a_monthly_duty_can_be_ticked(git_ledger: Path) -> N
     paid = fill(forms["人力资源和社会保障局"], {"7.2#2@5": {"L": "是", "M": "7月10日"}})
     result = run_cli(git_ledger, ["intake", str(paid)], **JULY)
     assert result.exit_code == 0, result.stderr
-    assert "- {date: 2023-07-10, item: 2, by: 人力资源和社会保障局, done: 按时兑付, period: 5}" in (
-        records_of(git_ledger, "07-")
+    assert (
+        "- {date: 2023-07-10, item: 2, by: 人力资源和社会保障局（张三）, done: 按时兑付, period: 5}"
+        in records_of(git_ledger, "07-")
     )
     overdue = json.loads(run_cli(git_ledger, ["overdue", "--month", "7", "--json"], **JULY).stdout)
     late = {(m["item"], m["milestone"], m.get("period")) for m in overdue}

@@ -502,3 +502,19 @@ def test_a_write_removes_the_temporary_files_a_killed_write_left(ledger_dir: Pat
     assert run_cli(ledger_dir, args).exit_code == 0
     assert [path.exists() for path in left] == [False, False]
     assert kept.read_bytes() == b"draft"
+
+
+def test_a_later_record_of_other_indicators_does_not_cap_a_value(ledger_dir: Path) -> None:
+    """Only a later record that sets the indicator bounds it, not the figures carried forward."""
+    ok(ledger_dir, "update", "3.1", "--set", "户厕改造=950", "--date", "2023-07-28")
+    ok(ledger_dir, "update", "3.1", "--set", "示范村=12", "--date", "2023-07-31")
+    out = ok(ledger_dir, "update", "3.1", "--set", "户厕改造=1000", "--date", "2023-07-30")
+    assert out.splitlines()[0] == "recorded: update 3.1 户厕改造 1000/1310 (2023-07-30)"
+    ok(ledger_dir, "update", "3.1", "--set", "户厕改造=1100", "--date", "2023-08-03")
+    ok(ledger_dir, "update", "3.1", "--set", "户厕改造=1050", "--date", "2023-07-31")
+    above = run_cli(
+        ledger_dir,
+        ["--lang", "en", "update", "3.1", "--set", "户厕改造=1200", "--date", "2023-08-01"],
+    )
+    assert above.exit_code == 2
+    assert "above the 1100 already recorded for 2023-08-03" in flat(above.stderr)

@@ -159,6 +159,16 @@ def intake(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=_("Show what would be recorded; record nothing."))
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help=_(
+                "Record values above 150% of their targets: the clerk has checked them with"
+                " the unit."
+            ),
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=_("Output as JSON."))] = False,
 ) -> None:
     from minsheng_cli.paperwork.intake import read_form
@@ -169,7 +179,7 @@ def intake(
     today = clock.today()
     read = [(path, read_form(path, today)) for path in files]
     batches = [r.batch for _path, r in read if r.batch is not None]
-    outcomes = iter(record_forms(root, batches, month, today, dry_run=dry_run))
+    outcomes = iter(record_forms(root, batches, month, today, dry_run=dry_run, confirmed=yes))
     failed = False
     reports: list[dict[str, Any]] = []
     for path, found in read:
@@ -239,7 +249,7 @@ def _reported(outcome: FormOutcome, dry_run: bool, as_json: bool) -> dict[str, A
 def _status(outcome: FormOutcome, dry_run: bool) -> str:
     if outcome.problems:
         return "refused"
-    if outcome.taken_before:
+    if outcome.taken_before or outcome.repeats:
         return "already_taken"
     if not outcome.records:
         return "empty"
@@ -253,6 +263,13 @@ def _say_outcome(outcome: FormOutcome, status: str) -> None:
         for problem in outcome.problems:
             say(problem, err=True)
         say(_("{file}: nothing recorded from this form").format(file=batch.file), err=True)
+        return
+    if status == "already_taken" and outcome.repeats:
+        say(
+            _(
+                "{file}: the same filling as {first} above ({who}); nothing more would be recorded"
+            ).format(file=batch.file, first=outcome.repeats, who=who)
+        )
         return
     if status == "already_taken":
         say(

@@ -198,7 +198,9 @@ class Read(NamedTuple):
 
 
 def read_form(path: Path, today: date) -> Read:
-    """The form's identity and filled rows, or the problems (each `file!sheet!cell: …`)."""
+    """The form's identity and filled rows with the problems of the rows (each
+    `file!sheet!cell: …`), checked against the ledger later (write.batch) so that every problem
+    of the form is listed; or, for a file that is not a whole form, its problems alone."""
     try:
         grid = read_grid(path)
         identity = _identity(grid)
@@ -214,13 +216,26 @@ def read_form(path: Path, today: date) -> Read:
     reader = _RowReader(grid, identity, today, problems)
     values, ticks = reader.rows()
     person = reader.text(PERSON_CELL)
-    if problems:
-        return Read(None, problems)
     hashed = content_hash(form_id(identity), [*reader.filled, ["person", person]])
     batch = FormBatch(
-        path.name, grid.at("A2"), identity, hashed, person, tuple(values), tuple(ticks)
+        path.name,
+        grid.at("A2"),
+        identity,
+        hashed,
+        person,
+        tuple(values),
+        tuple(ticks),
+        () if person else (_blank_person(grid),),
+        tuple(problems),
     )
     return Read(batch, [])
+
+
+def _blank_person(grid: Grid) -> str:
+    return _(
+        "{where}: 报送人 is blank; recorded as reported by the unit alone (ask the unit who"
+        " reported it)"
+    ).format(where=grid.at(PERSON_CELL))
 
 
 def _identity(grid: Grid) -> Identity:
@@ -339,6 +354,7 @@ class _RowReader:
         values: list[FormValue] = []
         ticks: list[FormTick] = []
         for key in self.identity.rows:
+            self._misfilled(key)
             if key.kind == TICK:
                 tick = self._tick(key)
                 if tick is not None:
@@ -348,6 +364,40 @@ class _RowReader:
                 if value is not None:
                     values.append(value)
         return values, ticks
+
+    def _misfilled(self, key: RowKey) -> None:
+        """A cell filled where the row's kind takes nothing, which would otherwise be ignored: a
+        figure in a milestone's row, 是否完成 in a figure's, a date or 佐证材料 beside nothing."""
+        row = key.row
+        filled = {
+            c: self.grid.get(f"{c}{row}").value not in (None, "")
+            for c in (VALUE_COLUMN, DONE_COLUMN, DATE_COLUMN, EVIDENCE_COLUMN)
+        }
+        if key.kind == TICK:
+            wrong, done = VALUE_COLUMN, self.text(f"{DONE_COLUMN}{row}") == YES
+            message = _("this row is a milestone and takes no figure; choose 是 in {cell} if done")
+        else:
+            wrong, done = DONE_COLUMN, filled[VALUE_COLUMN]
+            message = _("this row is a figure and takes no 是 or 否; type the figure in {cell}")
+        column = DONE_COLUMN if key.kind == TICK else VALUE_COLUMN
+        if filled[wrong]:
+            self._misplaced(f"{wrong}{row}", message.format(cell=f"{column}{row}"))
+        for extra in (DATE_COLUMN, EVIDENCE_COLUMN):
+            if filled[extra] and not done:
+                unused = (
+                    _(
+                        "{cell} is not 是: choose 是 in {cell} if the milestone is done,"
+                        " or clear this"
+                    )
+                    if key.kind == TICK
+                    else _("{cell} has no figure: type the figure in {cell}, or clear this")
+                )
+                self._misplaced(f"{extra}{row}", unused.format(cell=f"{column}{row}"))
+
+    def _misplaced(self, reference: str, message: str) -> None:
+        self.problems.append(
+            _("{where}: {problem}").format(where=self.grid.at(reference), problem=message)
+        )
 
     def _value(self, key: RowKey) -> FormValue | None:
         where = f"{VALUE_COLUMN}{key.row}"
@@ -382,6 +432,8 @@ class _RowReader:
         evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
         note = self.text(f"{NOTE_COLUMN}{key.row}")
         self.filled.append([key.key, YES, given, evidence, note])
+        if day is None:  # a date that is not one, or outside the month: said once, by day()
+            return None
         if not given:
             self.problems.append(
                 _("{where}: 是 needs the day it was done, in {cell} (a date in {month}月)").format(
@@ -390,8 +442,6 @@ class _RowReader:
                     month=self.identity.month,
                 )
             )
-            return None
-        if day is None:
             return None
         return FormTick(self.grid.at(where), key, day, evidence, note)
 

@@ -13,7 +13,7 @@ name and content hash, by which a form taken in again is recognised.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,6 +44,7 @@ from minsheng_cli.write.audit import (
 )
 from minsheng_cli.write.record import (
     Update,
+    ValueRefused,
     appended,
     check_tick,
     check_update,
@@ -89,6 +90,11 @@ class FormBatch(NamedTuple):
     person: str
     values: tuple[FormValue, ...]
     ticks: tuple[FormTick, ...]
+    warnings: tuple[str, ...] = ()
+    """What was read but is worth a word (报送人 left blank)."""
+    problems: tuple[str, ...] = ()
+    """What could not be read (a word for a number, a wrong date): each one line naming its
+    cell. The rows read are still checked, so that every problem of the form is listed."""
 
 
 class Workplace(NamedTuple):
@@ -129,6 +135,8 @@ class FormOutcome:
     commit: str | None = None
     taken_before: str | None = None
     """The commit that took in this very filling already: nothing recorded this time."""
+    repeats: str | None = None
+    """--dry-run: the file of an earlier form of this intake with this very filling."""
     audit_problem: str | None = None
     audit_off: bool = False
 
@@ -185,9 +193,11 @@ def record_forms(
     today: date,
     *,
     dry_run: bool = False,
+    confirmed: bool = False,
 ) -> list[FormOutcome]:
     """Check and record each form in turn: all of a form's rows or none, one commit per form.
-    ``month``: the month taken in (None: the latest month of the forms)."""
+    ``month``: the month taken in (None: the latest month of the forms); ``confirmed``: the clerk
+    has checked the values above 150% of their targets with the unit (--yes)."""
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
         ledger = load_ledger(root)
@@ -197,18 +207,24 @@ def record_forms(
         taken = forms_taken(root) if git else {}
         items = {item.ref: item for item in ledger.items}
         outcomes = []
+        planned: dict[tuple[str, str], str] = {}
         for batch in batches:
             outcome = FormOutcome(batch)
             outcomes.append(outcome)
-            if _recognised(outcome, taken) or _misplaced(outcome, place):
+            outcome.repeats = planned.get((outcome.form, batch.content))
+            if outcome.repeats or _recognised(outcome, taken) or _misplaced(outcome, place):
                 continue
             before = dict(items)
-            _plan(outcome, items, ledger, today)
+            outcome.problems += batch.problems
+            outcome.warnings += batch.warnings
+            _plan(outcome, items, ledger, today, confirmed)
             if outcome.problems:
                 items.clear()
                 items.update(before)
                 continue
             if dry_run or not outcome.records:
+                if outcome.records:  # nothing written: a copy of it after is told apart here
+                    planned[(outcome.form, batch.content)] = batch.file
                 continue
             _write(root, outcome, ledger)
             if git:
@@ -271,52 +287,114 @@ def _misplaced(outcome: FormOutcome, place: Workplace) -> bool:
     return bool(outcome.problems)
 
 
-def _plan(outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: date) -> None:
-    """Check every filled row, adding each checked record to ``items`` (in memory)."""
+def _plan(
+    outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: date, confirmed: bool
+) -> None:
+    """Check every filled row, adding each checked record to ``items`` (in memory); every row's
+    problem is listed, each pointing at the cell that holds the value."""
     batch = outcome.batch
-    workspace = ledger.workspace
     groups: dict[tuple[str, date], list[FormValue]] = {}
-    for value in batch.values:
+    for value in sorted(batch.values, key=lambda v: v.day):
         groups.setdefault((value.row.item, value.day), []).append(value)
     for (_ref, day), values in groups.items():
         item = _item_of(outcome, items, values[0].where, values[0].row)
         if item is None:
             continue
         note = "；".join(dict.fromkeys(v.note for v in values if v.note))
-        update = Update(day, {v.row.name: v.value for v in values}, batch.identity.unit, note)
+        update = Update(
+            day, {v.row.name: v.value for v in values}, reporter(batch), note, False, confirmed
+        )
         earlier = repeated_record(item, update)
         if earlier is not None:
             outcome.problems.append(_repeated(values[0].where, item, update, earlier))
             continue
-        try:
-            checked = check_update(item, update, workspace, today)
-        except UsageError as error:
-            where = _where_value(values, error.message)
-            outcome.problems.append(f"{where}: {error.message}")
-            continue
-        outcome.warnings += [f"{values[0].where}: {w}" for w in checked.warnings]
-        _add(outcome, items, item, checked.fields, update_message(item, checked.fields, day))
+        accepted = [v for v in values if _value_accepted(outcome, item, update, v, ledger, today)]
+        if accepted:
+            update = replace(update, values={v.row.name: v.value for v in accepted})
+            checked = check_update(item, update, ledger.workspace, today)
+            _add(outcome, items, item, checked.fields, update_message(item, checked.fields, day))
     for tick in batch.ticks:
-        item = _item_of(outcome, items, tick.where, tick.row)
-        milestone = None if item is None else _milestone_of(outcome, item, tick)
-        if item is None or milestone is None:
-            continue
-        period = tick.row.period or None
-        try:
-            check_tick(item, milestone, tick.day, False, period, workspace, today)
-        except UsageError as error:
-            outcome.problems.append(f"{tick.where}: {error.message}")
-            continue
-        fields: dict[str, Any] = {"date": tick.day, "item": item.number, "by": batch.identity.unit}
-        fields["done"] = milestone.text
-        fields.update(tick_identity(item, milestone))
-        if period is not None:
-            fields["period"] = period
-        if tick.evidence:
-            fields["evidence"] = tick.evidence
-        if tick.note:
-            fields["note"] = tick.note
-        _add(outcome, items, item, fields, tick_message(item, milestone, tick.day, period, False))
+        _plan_tick(outcome, items, ledger, today, tick)
+
+
+def _value_accepted(
+    outcome: FormOutcome,
+    item: Item,
+    update: Update,
+    value: FormValue,
+    ledger: Ledger,
+    today: date,
+) -> bool:
+    """One row's value checked on its own: its problem, or its warnings, named by its cell."""
+    alone = replace(update, values={value.row.name: value.value})
+    try:
+        checked = check_update(item, alone, ledger.workspace, today)
+    except UsageError as error:
+        outcome.problems.append(_at(value.where, _form_wording(error)))
+        return False
+    outcome.warnings += [_at(value.where, w) for w in checked.warnings]
+    return True
+
+
+def _plan_tick(
+    outcome: FormOutcome, items: dict[str, Item], ledger: Ledger, today: date, tick: FormTick
+) -> None:
+    batch = outcome.batch
+    item = _item_of(outcome, items, tick.where, tick.row)
+    milestone = None if item is None else _milestone_of(outcome, item, tick)
+    if item is None or milestone is None:
+        return
+    period = tick.row.period or None
+    try:
+        check_tick(item, milestone, tick.day, False, period, ledger.workspace, today)
+    except UsageError as error:
+        outcome.problems.append(_at(tick.where, error.message))
+        return
+    fields: dict[str, Any] = {"date": tick.day, "item": item.number, "by": reporter(batch)}
+    fields["done"] = milestone.text
+    fields.update(tick_identity(item, milestone))
+    if period is not None:
+        fields["period"] = period
+    if tick.evidence:
+        fields["evidence"] = tick.evidence
+    if tick.note:
+        fields["note"] = tick.note
+    _add(outcome, items, item, fields, tick_message(item, milestone, tick.day, period, False))
+
+
+def reporter(batch: FormBatch) -> str:
+    """Who reported the form's records, as `by:` and the Reported-by trailer say it:
+    the unit, and the person of 报送人 when it was filled (农业农村局（张三）)."""
+    return batch.identity.unit + (f"（{batch.person}）" if batch.person else "")
+
+
+def _at(where: str, problem: str) -> str:
+    return _("{where}: {problem}").format(where=where, problem=problem)
+
+
+def _form_wording(error: UsageError) -> str:
+    """A refused value as the clerk and the unit act on it: the form's cells and commands, not
+    the options of `update`."""
+    if not isinstance(error, ValueRefused):
+        return error.message
+    facts = error.facts
+    if error.rule == "percent":
+        return _("{name} must be between 0 and 100, not {value}").format(**facts)
+    if error.rule == "below":
+        return _(
+            "{name} {value} is below the last recorded {last}; values are cumulative. If {last}"
+            " was wrong, the office records the right number with `minsheng update --correct`"
+        ).format(**facts)
+    if error.rule == "above":
+        return _(
+            "{name} {value} is above the {later} already recorded for {day}; values are"
+            " cumulative. Check the row's date (the day of this figure); if {later} was wrong,"
+            " the office records the right number with `minsheng update --correct`"
+        ).format(**facts)
+    return _(
+        "{name} {value}{unit} is {share}% of the target {total}{unit}, more than 150%. Check the"
+        " number with the unit; if it is right, take the form in with `minsheng intake --yes`"
+    ).format(**facts)
 
 
 def _repeated(where: str, item: Item, update: Update, earlier: Record) -> str:
@@ -329,16 +407,7 @@ def _repeated(where: str, item: Item, update: Update, earlier: Record) -> str:
     summary = update_message(item, fields, update.day)
     line = f"{item.file.name}:{earlier.line}" if earlier.line else item.file.name
     message = _("the same record ({summary}) is already in {where}; nothing new was recorded")
-    return f"{where}: " + message.format(summary=summary, where=line)
-
-
-def _where_value(values: Sequence[FormValue], message: str) -> str:
-    """The cell a refusal of an item's values is about: the one whose measure it names."""
-    for value in values:
-        name = _("work done") if value.row.name == PERCENT_KEY else value.row.name
-        if name in message:
-            return value.where
-    return values[0].where
+    return _at(where, message.format(summary=summary, where=line))
 
 
 def _item_of(
@@ -461,10 +530,9 @@ def form_subject(outcome: FormOutcome) -> str:
 def _commit_form(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
     batch = outcome.batch
     refs = dict.fromkeys(p.item.ref for p in outcome.records)
-    reporter = batch.identity.unit + (f"（{batch.person}）" if batch.person else "")
     trailers = {
         ITEM_TRAILER: ", ".join(refs),
-        REPORTER_TRAILER: reporter,
+        REPORTER_TRAILER: reporter(batch),
         FORM_TRAILER: outcome.form,
         FILE_TRAILER: batch.file,
         CONTENT_TRAILER: f"sha256:{batch.content}",

@@ -61,6 +61,16 @@ class Update:
     """--yes: the clerk has checked a value far above its target (see IMPLAUSIBLE_SHARE)."""
 
 
+class ValueRefused(UsageError):
+    """A value refused by one of the rules of values; ``message`` words it for the command line,
+    ``rule`` and ``facts`` let a form (write.batch) word it for the unit and the clerk."""
+
+    def __init__(self, message: str, rule: str, **facts: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.facts = facts
+
+
 IMPLAUSIBLE_SHARE = 1.5
 """A value above 150% of its target is more likely a slip (an extra 0, the year's figure
 for the month's) than a real overachievement: it is recorded only with --yes."""
@@ -153,10 +163,13 @@ def _check_late(item: Item, day: date, workspace: Workspace) -> None:
 def _check_value(item: Item, name: str, value: float, update: Update) -> list[str]:
     if name == PERCENT_KEY:
         if not 0 <= value <= 100:
-            raise UsageError(
+            raise ValueRefused(
                 _("--percent must be between 0 and 100, not {value}").format(
                     value=format_amount(value)
-                )
+                ),
+                "percent",
+                name=measure_name(name),
+                value=format_amount(value),
             )
         total, unit = 100.0, "%"
     elif item.records_investment(name):
@@ -179,18 +192,21 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
         )
     _check_against_history(item, name, value, update)
     if total > 0 and value > IMPLAUSIBLE_SHARE * total and not update.confirmed:
-        raise UsageError(
+        facts = {
+            "name": measure_name(name),
+            "value": format_amount(value),
+            "unit": unit,
+            "share": format_amount(round(value / total * 100)),
+            "total": format_amount(total),
+        }
+        raise ValueRefused(
             _(
                 "{name} {value}{unit} is {share}% of the target {total}{unit}, more than 150%;"
                 " nothing was recorded. Check the number; if it is right, run the command again"
                 " with --yes"
-            ).format(
-                name=measure_name(name),
-                value=format_amount(value),
-                unit=unit,
-                share=format_amount(round(value / total * 100)),
-                total=format_amount(total),
-            )
+            ).format(**facts),
+            "implausible",
+            **facts,
         )
     if value > total:
         return [
@@ -205,34 +221,39 @@ def _check_value(item: Item, name: str, value: float, update: Update) -> list[st
 
 
 def _check_against_history(item: Item, name: str, value: float, update: Update) -> None:
-    """Values are cumulative: a lower number than before needs --correct and a note. A rate is a
-    level, not a count: a lower report is news, not a correction."""
+    """Values are cumulative: a lower number than the last report of it, or a higher one than the
+    next, needs --correct and a note. A rate is a level, not a count: a lower report is news, not
+    a correction."""
     if item.is_rate(name):
         return
-    timeline = value_timeline(item.records)
-    before = [values[name] for day, values in timeline if day <= update.day and name in values]
-    after = [(day, values[name]) for day, values in timeline if day > update.day and name in values]
+    # only the records that report this measure: a later record of other indicators carries
+    # this one's value forward in the item's timeline, but says nothing about it
+    timeline = value_timeline(r for r in item.records if name in r.values)
+    before = [values[name] for day, values in timeline if day <= update.day]
+    after = [(day, values[name]) for day, values in timeline if day > update.day]
+    shown = {"name": measure_name(name), "value": format_amount(value)}
     if before and value < before[-1] and not update.correct:
-        raise UsageError(
+        last = format_amount(before[-1])
+        raise ValueRefused(
             _(
                 "{name} {value} is below the last recorded {last}; values are cumulative."
                 " If the earlier number was wrong, add --correct --note WHY"
-            ).format(
-                name=measure_name(name), value=format_amount(value), last=format_amount(before[-1])
-            )
+            ).format(last=last, **shown),
+            "below",
+            last=last,
+            **shown,
         )
     if after and value > after[0][1] and not update.correct:
-        raise UsageError(
+        later = {"later": format_amount(after[0][1]), "day": after[0][0].isoformat()}
+        raise ValueRefused(
             _(
                 "{name} {value} is above the {later} already recorded for {day}; values are"
                 " cumulative. Check --date (the day of this report), or if {later} was wrong,"
                 " record the right number with --correct --note WHY"
-            ).format(
-                name=measure_name(name),
-                value=format_amount(value),
-                later=format_amount(after[0][1]),
-                day=after[0][0].isoformat(),
-            )
+            ).format(**later, **shown),
+            "above",
+            **later,
+            **shown,
         )
 
 
