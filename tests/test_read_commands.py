@@ -1135,7 +1135,7 @@ def test_usage_error_message_follows_the_language(ledger_dir: Path) -> None:
         (["list", "--state", "late"], "late"),
         (["list", "--due-month", "13"], "--due-month"),
         (["stauts"], "stauts"),
-        (["show"], "ref"),
+        (["show"], "REF"),  # named as the README and --help name it
     ],
 )
 def test_usage_errors_exit_2(ledger_dir: Path, args: list[str], needle: str) -> None:
