@@ -656,3 +656,18 @@ def test_usage_errors_are_one_chinese_line(git_ledger: Path) -> None:
         assert result.exit_code == 2, args
         assert len(result.stderr.splitlines()) == 1 and says in result.stderr, result.stderr
         assert "Invalid value" not in result.stderr
+
+
+@pytest.mark.parametrize(("month", "today"), [(7, "2023-07-27"), (6, "2023-06-12")])
+def test_a_form_made_mid_month_plans_to_the_month_s_end(
+    git_ledger: Path, month: int, today: str
+) -> None:
+    env = {"MINSHENG_TODAY": today}
+    sheet = openpyxl.load_workbook(make_forms(git_ledger, month, env)["农业农村局"]).active
+    shown = json.loads(
+        run_cli(git_ledger, ["show", "3.1", "--month", str(month), "--json"], **env).stdout
+    )
+    planned = {m["name"]: m["expected"] for m in shown[0]["measures"]}
+    keys = rows_by_key(sheet)
+    for name in ("户厕改造", "示范村"):  # to the target's precision, as `show` prints it
+        assert sheet[f"J{keys['3.1|' + name]}"].value == round(planned[name])

@@ -18,7 +18,7 @@ import re
 from datetime import date
 from typing import Any, NamedTuple
 
-from minsheng_cli.core.evaluate import ItemStatus, MilestoneStatus, State, evaluate
+from minsheng_cli.core.evaluate import ItemStatus, MilestoneStatus, Snapshot, State, evaluate
 from minsheng_cli.core.formid import (
     FORMAT,
     TICK,
@@ -123,16 +123,18 @@ def plan_forms(
     commit: str = "",
 ) -> list[FormPlan]:
     """One form per unit that has something open in ``month``: what it holds, as of the month's
-    end (or today, if the month is still running)."""
+    end (or today, if the month is still running); 序时进度 always for the month's end, read
+    through its end, as `show --month N` and the month's report give it."""
     year = ledger.year
     start, end = date(year, month, 1), month_end(year, month)
     snapshot = evaluate(ledger, min(end, today))
+    planned = _planned_at(ledger, end) if today < end else _planned_of(snapshot)
     plans = []
     for unit in units:
         rows: list[FormRow] = []
         for status in snapshot.items:
             if unit in unit_names(status.item) and _open(status, month):
-                rows += _rows(status, month, FIRST_ROW + len(rows))
+                rows += _rows(status, month, FIRST_ROW + len(rows), planned[status.item.ref])
         if not rows:
             continue
         ws = ledger.workspace
@@ -142,17 +144,25 @@ def plan_forms(
     return plans
 
 
+def _planned_at(ledger: Ledger, end: date) -> dict[str, dict[str, float]]:
+    """Each item's 序时进度 by measure, for the month's last day read through its end."""
+    return _planned_of(evaluate(ledger, end, day_over=True))
+
+
+def _planned_of(snapshot: Snapshot) -> dict[str, dict[str, float]]:
+    return {s.item.ref: {m.name: m.expected for m in s.measures} for s in snapshot.items}
+
+
 def _open(status: ItemStatus, month: int) -> bool:
     return any(
         not m.state.is_met and (m.period is None or m.period <= month) for m in status.milestones
     )
 
 
-def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
+def _rows(status: ItemStatus, month: int, first: int, planned: dict[str, float]) -> list[FormRow]:
     item = status.item
     digest = text_digest(item.project_name, item.content)
     last = _last_values(status)
-    planned = {m.name: m.expected for m in status.measures}
     names: list[tuple[str, str, float, str]] = [
         (i.name, i.unit, i.target, COUNT if not i.is_rate or i.unit != "%" else PERCENT)
         for i in item.indicators
