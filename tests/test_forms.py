@@ -287,7 +287,7 @@ def test_dates_as_typed_and_out_of_the_month(git_ledger: Path) -> None:
     assert "(2023-07-09)" in result.stdout and "(2023-07-10)" in result.stdout
     bad = fill(forms["交通运输局"], {"3.2#1": {"L": "是", "M": "2023-08-01"}, "3.2#2": {"L": "对"}})
     refused = run_cli(git_ledger, ["--lang", "en", "intake", str(bad)], **JULY)
-    assert "!填报表!M12: 2023-08-01 is outside the form's month" in refused.stderr
+    assert "!填报表!M12: 2023-08-01 is outside 2023-01-01 to 2023-07-31" in refused.stderr
     assert "!填报表!L13: “对” is not 是 or 否" in refused.stderr
 
 
@@ -671,3 +671,32 @@ def test_a_form_made_mid_month_plans_to_the_month_s_end(
     keys = rows_by_key(sheet)
     for name in ("户厕改造", "示范村"):  # to the target's precision, as `show` prints it
         assert sheet[f"J{keys['3.1|' + name]}"].value == round(planned[name])
+
+
+def test_a_milestone_done_in_an_earlier_month_is_ticked_on_this_month_s_form(
+    git_ledger: Path,
+) -> None:
+    may = {"MINSHENG_TODAY": "2023-05-28"}
+    form = make_forms(git_ledger, 5, may, "--unit", "农业")["农业农村局"]
+    sheet = openpyxl.load_workbook(form).active
+    tick_row, value_row = rows_by_key(sheet)["3.1#1"], rows_by_key(sheet)["3.1|户厕改造"]
+    rules = {
+        cell: (v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+        for cell in (f"M{tick_row}", f"M{value_row}")
+        if cell in v.sqref
+    }
+    assert rules == {
+        f"M{tick_row}": ("DATE(2023,1,1)", "DATE(2023,5,31)"),
+        f"M{value_row}": ("DATE(2023,5,1)", "DATE(2023,5,31)"),
+    }
+    early_figure = fill(form, {"3.1|户厕改造": {"K": 100, "M": "2023-01-20"}})
+    refused = run_cli(git_ledger, ["--lang", "en", "intake", str(early_figure)], **may)
+    assert refused.exit_code == 1
+    assert f"!填报表!M{value_row}: 2023-01-20 is outside the form's month" in refused.stderr
+    ticked = fill(form, {"3.1#1": {"L": "是", "M": "2023-01-20"}})
+    result = run_cli(git_ledger, ["intake", str(ticked)], **may)
+    assert result.exit_code == 0, result.stderr
+    assert "done 3.1#1 完成项目方案编制,对接落实任务 (2023-01-20)" in result.stdout
+    shown = json.loads(run_cli(git_ledger, ["show", "3.1", "--json"], **may).stdout)
+    assert shown[0]["milestones"][0]["state"] == "met"

@@ -257,16 +257,17 @@ def _ticks_open(status: ItemStatus, month: int) -> list[MilestoneStatus]:
 
 
 def instructions(plan: FormPlan) -> list[str]:
-    start, end = plan.start.isoformat(), plan.end.isoformat()
+    end = plan.end.isoformat()
     office = plan.office or "县政府办公室"
     return [
         "填表说明：白色单元格为填报项；灰色单元格为台账已有信息，已锁定。请勿增删行、列，"
         "请勿改动表格结构和P列（隐藏的表单标识）。",
         "1. “本月累计完成”填截至本月底（或填报当日）的累计数，不是本月新增数，只填数字；"
         "工程进度填0—100之间的数字（55表示55%）。不变的可留空。",
-        f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{start}至{end}之间），"
-        "“佐证材料”写明开工报告、验收报告、照片等；未完成的留空或选“否”。",
-        f"3. 数值行的“日期”为数据截至日期，可不填（默认{end}，本月未结束时为报送当日）。"
+        f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{plan.start.year}-01-01至{end}"
+        "之间，以前月份完成而未报的也填在本表），“佐证材料”写明开工报告、验收报告、照片等；"
+        "未完成的留空或选“否”。",
+        f"3. 数值行的“日期”为数据截至日期（本月内），可不填（默认{end}，本月未结束时为报送当日）。"
         "本月累计数低于上次填报的，本表不能登记：请在“备注”写明原因，并告知"
         f"{office}，由其核实更正。",
         f"4. 在“报送人”栏填写姓名后，保存为 .xlsx 文件，报送至{office}。如另存为 CSV 文件，"
@@ -488,12 +489,21 @@ def _validations(sheet: Any, plan: FormPlan) -> None:
         formula1=f"DATE({start.year},{start.month},{start.day})",
         formula2=f"DATE({end.year},{end.month},{end.day})",
     )
+    year_start = date(start.year, 1, 1)
+    done_days = rule(
+        "date",
+        "日期不在本年本月以前",
+        f"请填{year_start.isoformat()}至{end.isoformat()}之间的完成日期。",
+        operator="between",
+        formula1=f"DATE({start.year},1,1)",
+        formula2=f"DATE({end.year},{end.month},{end.day})",
+    )
     for row in plan.rows:
         number = row.key.row
         target = {COUNT: counts, PERCENT: percents, TICKED: done}[row.fill]
         letter = DONE_COLUMN if row.fill == TICKED else VALUE_COLUMN
         target.add(f"{letter}{number}")
-        days.add(f"{DATE_COLUMN}{number}")
+        (done_days if row.fill == TICKED else days).add(f"{DATE_COLUMN}{number}")
 
 
 def _page(sheet: Any, plan: FormPlan) -> None:

@@ -428,7 +428,7 @@ class _RowReader:
                 )
             )
             return None
-        day, given = self.day(f"{DATE_COLUMN}{key.row}")
+        day, given = self.day(f"{DATE_COLUMN}{key.row}", done=True)
         evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
         note = self.text(f"{NOTE_COLUMN}{key.row}")
         self.filled.append([key.key, YES, given, evidence, note])
@@ -436,10 +436,10 @@ class _RowReader:
             return None
         if not given:
             self.problems.append(
-                _("{where}: 是 needs the day it was done, in {cell} (a date in {month}月)").format(
+                _("{where}: 是 needs the day it was done, in {cell} (a date up to {end})").format(
                     where=self.grid.at(where),
                     cell=f"{DATE_COLUMN}{key.row}",
-                    month=self.identity.month,
+                    end=self.end.isoformat(),
                 )
             )
             return None
@@ -484,8 +484,10 @@ class _RowReader:
             )
         return found
 
-    def day(self, reference: str) -> tuple[date | None, str]:
-        """The cell's date (the default day when blank), and the date as given ("" if blank)."""
+    def day(self, reference: str, *, done: bool = False) -> tuple[date | None, str]:
+        """The cell's date (the default day when blank), and the date as given ("" if blank).
+        A figure's date is in the form's month; a milestone's (``done``) any day of the year up
+        to the month's end: one done in an earlier month and never ticked off is ticked here."""
         cell = self.grid.get(reference)
         if cell.formula:
             self._no_cached(reference)
@@ -501,7 +503,20 @@ class _RowReader:
                 )
             )
             return None, ""
-        if not self.start <= found <= self.end:
+        if done and not date(self.identity.year, 1, 1) <= found <= self.end:
+            self.problems.append(
+                _(
+                    "{where}: {day} is outside {start} to {end}; a milestone done after the"
+                    " form's month goes in that month's form"
+                ).format(
+                    where=where,
+                    day=found.isoformat(),
+                    start=date(self.identity.year, 1, 1).isoformat(),
+                    end=self.end.isoformat(),
+                )
+            )
+            return None, ""
+        if not done and not self.start <= found <= self.end:
             self.problems.append(
                 _(
                     "{where}: {day} is outside the form's month ({start} to {end}); what happened"
