@@ -95,7 +95,7 @@ def test_a_scripted_month(git_ledger: Path) -> None:
     assert "done 3.2#1" in result.stdout and "(2023-07-03)" in result.stdout
     assert "已填-司法局-2023年7月填报表.xlsx!填报表!K10：“一百二”不是数字" in result.stderr
     assert "已填-水务局-2023年7月填报表.xlsx" in result.stdout
-    assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2：此表是6月的" in result.stderr
+    assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!E2：此表是6月的" in result.stderr
     assert "--month 6" in result.stderr
     assert records_of(git_ledger, "03-")[-4:] == [
         "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 10, 户厕改造: 900},"
@@ -263,7 +263,7 @@ def test_renumbered_items_and_another_ledger(git_ledger: Path, tmp_path: Path) -
     git(other, "commit", "--quiet", "-m", "另一个台账")
     elsewhere = run_cli(other, ["--lang", "en", "intake", str(farm)], **JULY)
     assert elsewhere.exit_code == 1
-    assert "!填报表!A2: this form was made for another ledger" in elsewhere.stderr
+    assert "!填报表!A1: this form was made for another ledger" in elsewhere.stderr
 
     task = git_ledger / "tasks" / "03-农村人居环境提升工程.yaml"
     text = task.read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ SHEET = "填报表"
 HEADER_ROW = 9
 FIRST_ROW = 10
 PERSON_CELL = "C3"
+TITLE_CELL, MONTH_CELL = "A1", "E2"
 CODE_COLUMN = "P"
 """The hidden column: P1 the format, P2 the checksum, P3 the identity's code, P{row} the keys."""
 COUNT, PERCENT, TICKED = "count", "percent", "tick"
@@ -280,9 +281,9 @@ def head_labels(identity: Identity) -> dict[str, str]:
     """The locked cells of the form's head, by cell: its title, unit, month and period."""
     start, end = date(identity.year, identity.month, 1), month_end(identity.year, identity.month)
     return {
-        "A1": f"{identity.title} · {identity.month}月进度填报表",
+        TITLE_CELL: f"{identity.title} · {identity.month}月进度填报表",
         "A2": f"报送单位：{identity.unit}",
-        "E2": f"填报月份：{identity.year}年{identity.month}月",
+        MONTH_CELL: f"填报月份：{identity.year}年{identity.month}月",
         "I2": f"填报期间：{start.isoformat()}至{end.isoformat()}",
     }
 

@@ -44,9 +44,11 @@ from minsheng_cli.paperwork.forms import (
     DONE_COLUMN,
     EVIDENCE_COLUMN,
     HEADER_ROW,
+    MONTH_CELL,
     NOTE_COLUMN,
     PERSON_CELL,
     SHEET,
+    TITLE_CELL,
     VALUE_COLUMN,
     head_labels,
 )
@@ -219,7 +221,8 @@ def read_form(path: Path, today: date) -> Read:
     hashed = content_hash(form_id(identity), [*reader.filled, ["person", person]])
     batch = FormBatch(
         path.name,
-        grid.at("A2"),
+        grid.at(TITLE_CELL),
+        grid.at(MONTH_CELL),
         identity,
         hashed,
         person,
