@@ -216,7 +216,7 @@ def test_formulas_are_read_as_saved_never_calculated(git_ledger: Path) -> None:
     ("content", "says"),
     [
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "damaged or password-protected"),
-        (b"PK\x03\x04" + b"broken" * 50, "damaged"),
+        (b"PK\x03\x04" + b"broken" * 50, "damaged (Excel cannot open it as a workbook)"),
         ("序号,内容\n1,2\n".encode("gb18030"), "not a form made by `minsheng forms`"),
     ],
 )
@@ -227,6 +227,31 @@ def test_files_that_are_not_forms(git_ledger: Path, content: bytes, says: str) -
     assert result.exit_code == 1
     assert result.stderr.startswith(path.name) and says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_word_document_or_other_zip_is_named_for_what_it_is(git_ledger: Path) -> None:
+    import docx
+
+    word = git_ledger.parent / "r7.docx"
+    document = docx.Document()
+    document.add_paragraph("7月进度")
+    document.save(str(word))
+    slides = git_ledger.parent / "r7.pptx"
+    with zipfile.ZipFile(slides, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    photos = git_ledger.parent / "照片.zip"
+    with zipfile.ZipFile(photos, "w") as archive:
+        archive.writestr("1.jpg", b"\xff\xd8")
+    result = run_cli(git_ledger, ["intake", str(word), str(slides), str(photos)], **JULY)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "r7.docx ：不是 `minsheng forms` 生成的填报表（这是 Word 文档）" in lines[0]
+    assert "（这是 PowerPoint 演示文稿）" in lines[2]
+    assert (
+        "照片.zip ：不是 `minsheng forms` 生成的填报表（这是压缩包，不是 Excel 工作簿）" in lines[4]
+    )
+    assert "Error" not in result.stderr and "损坏" not in result.stderr
 
 
 def test_an_export_is_not_a_form(git_ledger: Path) -> None:

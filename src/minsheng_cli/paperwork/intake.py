@@ -103,6 +103,8 @@ def read_grid(path: Path) -> Grid:
             _("{file}: cannot be read ({error})").format(file=path.name, error=exc.strerror or exc)
         ) from exc
     if data.startswith(OLE_MAGIC):
+        if path.suffix.lower() in OLE_OTHERS:
+            raise Unreadable(_not_a_workbook(path.name, OLE_OTHERS[path.suffix.lower()]))
         raise Unreadable(
             _(
                 "{file}: damaged or password-protected (or an old .xls): save it in Excel or WPS"
@@ -110,6 +112,7 @@ def read_grid(path: Path) -> Grid:
             ).format(file=path.name)
         )
     if data.startswith(ZIP_MAGIC):
+        _check_workbook(path.name, data)
         return _xlsx_grid(path.name, data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise Unreadable(
@@ -118,6 +121,46 @@ def read_grid(path: Path) -> Grid:
             )
         )
     return _csv_grid(path.name, data)
+
+
+def _kinds() -> dict[str, str]:
+    """What a zip that is not a workbook is, by the part that names its kind."""
+    return {
+        "word/document.xml": _("this is a Word document"),
+        "ppt/presentation.xml": _("this is a PowerPoint presentation"),
+    }
+
+
+OLE_OTHERS = {".doc": "word/document.xml", ".ppt": "ppt/presentation.xml"}
+"""An old Word or PowerPoint file (an OLE file, as an old .xls is), told by its name."""
+
+
+def _check_workbook(name: str, data: bytes) -> None:
+    """A zip that is an Excel workbook: a .docx, .pptx or any other zip is not a form."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Unreadable(_damaged(name)) from None
+    if "xl/workbook.xml" in parts:
+        return
+    part = next((p for p in _kinds() if p in parts), "")
+    raise Unreadable(_not_a_workbook(name, part))
+
+
+def _not_a_workbook(name: str, part: str) -> str:
+    kind = _kinds().get(part) or _("a zip archive, not an Excel workbook")
+    return _(
+        "{file}: not a form made by `minsheng forms` ({kind}); only those forms can be taken in"
+    ).format(file=name, kind=kind)
+
+
+def _damaged(name: str) -> str:
+    return _("{file}: damaged (Excel cannot open it as a workbook); ask for it again").format(
+        file=name
+    )
 
 
 def get_column_letter(column: int) -> str:
@@ -135,11 +178,7 @@ def _xlsx_grid(name: str, data: bytes) -> Grid:
     try:
         book = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises anything on a damaged file; it is the file's fault
-        raise Unreadable(
-            _("{file}: damaged ({error}); ask the unit to send it again").format(
-                file=name, error=type(exc).__name__
-            )
-        ) from exc
+        raise Unreadable(_damaged(name)) from exc
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     cached: Any = None
     cells: dict[tuple[int, int], Cell] = {}
