@@ -544,6 +544,13 @@ def test_cells_filled_where_the_row_takes_nothing_are_problems(git_ledger: Path)
 def test_a_blank_reporter_is_a_warning_and_the_person_is_kept_in_by(git_ledger: Path) -> None:
     forms = make_forms(git_ledger, 7, JULY)
     roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}, person="")
+    trial = run_cli(git_ledger, ["intake", "--dry-run", str(roads)], **JULY)
+    assert trial.exit_code == 0, trial.stderr
+    assert (
+        "警告：已填-交通运输局-2023年7月填报表.xlsx!填报表!C3：报送人未填，将按单位报送登记"
+        in trial.stderr
+    )
+    assert "已按单位" not in trial.stderr
     result = run_cli(git_ledger, ["intake", str(roads)], **JULY)
     assert result.exit_code == 0, result.stderr
     assert (

@@ -238,10 +238,11 @@ class Read(NamedTuple):
     problems: list[str]
 
 
-def read_form(path: Path, today: date) -> Read:
+def read_form(path: Path, today: date, *, dry_run: bool = False) -> Read:
     """The form's identity and filled rows with the problems of the rows (each
     `file!sheet!cell: …`), checked against the ledger later (write.batch) so that every problem
-    of the form is listed; or, for a file that is not a whole form, its problems alone."""
+    of the form is listed; or, for a file that is not a whole form, its problems alone.
+    ``dry_run``: nothing will be recorded, and the warnings say what would be."""
     try:
         grid = read_grid(path)
         identity = _identity(grid)
@@ -267,13 +268,18 @@ def read_form(path: Path, today: date) -> Read:
         person,
         tuple(values),
         tuple(ticks),
-        () if person else (_blank_person(grid),),
+        () if person else (_blank_person(grid, dry_run),),
         tuple(problems),
     )
     return Read(batch, [])
 
 
-def _blank_person(grid: Grid) -> str:
+def _blank_person(grid: Grid, dry_run: bool) -> str:
+    if dry_run:
+        return _(
+            "{where}: 报送人 is blank; it would be recorded as reported by the unit alone (ask"
+            " the unit who reported it)"
+        ).format(where=grid.at(PERSON_CELL))
     return _(
         "{where}: 报送人 is blank; recorded as reported by the unit alone (ask the unit who"
         " reported it)"
