@@ -732,3 +732,12 @@ def test_a_milestone_done_in_an_earlier_month_is_ticked_on_this_month_s_form(
     assert "done 3.1#1 完成项目方案编制,对接落实任务 (2023-01-20)" in result.stdout
     shown = json.loads(run_cli(git_ledger, ["show", "3.1", "--json"], **may).stdout)
     assert shown[0]["milestones"][0]["state"] == "met"
+
+
+def test_a_unit_with_only_ticks_gets_a_form_and_owes_no_figure(git_ledger: Path) -> None:
+    form = make_forms(git_ledger, 7, JULY, "--unit", "医疗保障")["医疗保障局"]
+    keys = rows_by_key(openpyxl.load_workbook(form).active)
+    assert {"5.2#1", "5.2#3", "5.2|percent"} <= set(keys)
+    owed = run_cli(git_ledger, ["unreported", "--month", "7", "--json"], **JULY)
+    assert "农业农村局" in {entry["unit"] for entry in json.loads(owed.stdout)}
+    assert "5.2" not in {entry["item"] for entry in json.loads(owed.stdout)}
