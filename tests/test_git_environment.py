@@ -46,8 +46,8 @@ def test_a_rollup_sync_under_a_hooks_git_dir_writes_nothing_into_that_repository
     tmp_path: Path,
 ) -> None:
     county = repository(tmp_path / "county")
-    assert run_cli(None, ["rollup", "init", str(tmp_path / "city"), "--title", "某市"]).exit_code == 0
     city = tmp_path / "city"
+    assert run_cli(None, ["rollup", "init", str(city), "--title", "某市"]).exit_code == 0
     assert run_cli(city, ["rollup", "add", "甲县", str(county)]).exit_code == 0
     refs_before = git(county, "for-each-ref")
     head_before = git(county, "rev-parse", "HEAD").strip()
