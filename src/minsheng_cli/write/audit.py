@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from minsheng_cli.errors import GitError
 from minsheng_cli.i18n import _
+from minsheng_cli.text import without_controls
 
 ITEM_TRAILER = "Minsheng-Item"
 REPORTER_TRAILER = "Reported-by"
@@ -240,13 +241,17 @@ def relative(root: Path, file: Path) -> str:
 
 
 def commit_message(subject: str, body: str, trailers: Mapping[str, str]) -> str:
-    """The subject on one line, the clerk's text quoted, the program's trailers last."""
-    paragraphs = [" ".join(subject.split())]
-    quoted = quotation(body)
+    """The subject on one line, the clerk's text quoted, the program's trailers last; no
+    control character or text-direction mark anywhere (a form's file name, a member's reason
+    reach a message too), each shown as �."""
+    paragraphs = [" ".join(without_controls(subject).split())]
+    quoted = quotation(without_controls(body))
     if quoted:
         paragraphs.append(quoted)
     block = "\n".join(
-        f"{key}: {' '.join(value.split())}" for key, value in trailers.items() if value.strip()
+        f"{key}: {' '.join(without_controls(value).split())}"
+        for key, value in trailers.items()
+        if value.strip()
     )
     if block:
         paragraphs.append(block)
