@@ -11,6 +11,8 @@ import json
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,16 @@ def rollup(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return build_rollup(tmp_path_factory.mktemp("rollup"))
 
 
+@pytest.fixture
+def beijing_time() -> Iterator[None]:
+    """The machine's clock in Beijing time, as on the offices' machines."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "Asia/Shanghai")
+        time.tzset()
+        yield
+    time.tzset()
+
+
 def status_json(rollup: Path, *args: str) -> dict[str, dict[str, object]]:
     result = run_cli(rollup, ["rollup", "status", "--json", *args])
     assert result.exit_code == 1, result.stderr  # a member is stale
@@ -145,7 +157,7 @@ def test_stale_never_read_and_broken_members(rollup: Path) -> None:
     result = run_cli(rollup, ["rollup", "status", "--month", "6"])
     assert result.exit_code == 1
     out = result.stdout
-    assert "西吉县：2026-11-20 06:30 UTC起未能更新：git fetch failed: could not resolve host" in out
+    assert re.search(r"西吉县：2026-11-2\d \d\d:\d\d起未能更新：git fetch failed: could not", out)
     assert re.search(r"彭阳县\s.*从未读取", out)
     assert "Traceback" not in out + result.stderr
 
@@ -285,7 +297,8 @@ def test_a_member_never_read_is_told_why_and_papers_name_no_command(
     assert f"彭阳县：从未读取：{reason}" in shown
     assert shown.count(reason) == 1 and "rollup sync" not in shown
     paper = run_cli(failed, ["rollup", "report", "--month", "6"]).stdout
-    assert f"彭阳县：尚未取得该县台账：{reason}" in paper and "rollup sync" not in paper
+    assert "彭阳县：尚未取得该县台账\n" in paper  # git's words are the terminal's, not a paper's
+    assert reason not in paper and "rollup sync" not in paper
     alone = run_cli(failed, ["rollup", "status", "--member", NEVER])
     assert alone.exit_code == 1 and alone.stderr.strip() == f"错误：彭阳县从未读取：{reason}"
 
@@ -321,3 +334,43 @@ def test_sheet_names_are_valid_and_unique() -> None:
     assert names[1] == "a_b"
     assert all(len(n) <= 31 for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_papers_say_in_plain_words_and_local_days_why_a_county_is_behind(
+    rollup: Path, tmp_path: Path, beijing_time: None
+) -> None:
+    """The bulletin and the workbook (read by leaders) printed git's English error, a file://
+    URL and a UTC time whose day was not Beijing's: 23:25 UTC on 4 December is 07:25 on the 5th.
+    Papers say in plain words since when and as of when; the terminal keeps git's reason, in
+    local time."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.rollup.state import read_state
+
+    behind = tmp_path / "behind"
+    shutil.copytree(rollup, behind)
+    states = read_state(behind)
+    reason = "无法拉取 file:///tmp/x/西吉县.git ：“'/tmp/x' does not appear to be a git repository”"
+    states[STALE] = states[STALE]._replace(
+        stale_reason=reason, stale_since="2026-12-04T23:25:00Z", read_at="2026-11-30T17:00:00Z"
+    )
+    write_state(behind, states)
+    today = {"MINSHENG_TODAY": "2026-12-04"}
+    plain = "西吉县：未能取得该县最新台账（自12月5日起），以下为12月1日读取的数据"
+    for fmt in ("md", "html"):
+        paper = run_cli(behind, ["rollup", "report", "--month", "8", "--format", fmt], **today)
+        assert paper.exit_code == 0, paper.stderr
+        assert plain in paper.stdout, fmt
+        for technical in ("UTC", "file://", "does not appear", "fatal"):
+            assert technical not in paper.stdout, (fmt, technical)
+        assert "原州区：该县台账无法读取" in paper.stdout
+    target = tmp_path / "e.xlsx"
+    result = run_cli(behind, ["rollup", "export", "--month", "8", "-o", str(target)], **today)
+    assert result.exit_code == 0, result.stderr
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    reasons = {row[0].value: row[-1].value for row in summary.iter_rows(min_row=2)}
+    assert reasons[STALE] == plain
+    shown = run_cli(behind, ["rollup", "status", "--month", "8"], **today).stdout
+    assert f"西吉县：2026-12-05 07:25起未能更新：{reason}" in shown and "UTC" not in shown
+    alone = run_cli(behind, ["rollup", "status", "--member", STALE, "--month", "8"], **today)
+    assert "2026-12-05 07:25起未能更新" in alone.stderr and "UTC" not in alone.stderr

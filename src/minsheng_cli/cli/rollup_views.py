@@ -110,7 +110,9 @@ def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
         raise MinshengError(
             _("{member} has never been read: run `minsheng rollup sync` first").format(member=name)
         )
-    view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+    view = MemberView(
+        name, state.commit, state.stale_reason, state.stale_since, None, read_at=state.read_at
+    )
     return ledger_at(root, name, state.commit), view
 
 

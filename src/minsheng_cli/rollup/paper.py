@@ -66,26 +66,20 @@ def member_states(root: Path) -> list[tuple[str, MemberState]]:
 
 
 def unread(name: str, state: MemberState) -> MemberView:
-    return MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+    return MemberView(
+        name, state.commit, state.stale_reason, state.stale_since, None, read_at=state.read_at
+    )
 
 
 def read_member(root: Path, name: str, state: MemberState) -> tuple[MemberView, Ledger | None]:
     """The member's ledger at its commit, or its view saying why it cannot be read."""
     view = unread(name, state)
     if state.commit is None:
-        return view._replace(problem=not_obtained(state.stale_reason)), None
+        return view._replace(problem=_("its ledger has not been obtained yet")), None
     try:
         return view, member_ledger(root, name, state.commit)
     except MinshengError as exc:
         return view._replace(problem=exc.message.splitlines()[0]), None
-
-
-def not_obtained(reason: str | None) -> str:
-    """Why a county never read has no bulletin, for the leaders who read the paper: no tool's
-    command, only that its ledger is missing and the reason the last sync gave, if any."""
-    if reason:
-        return _("its ledger has not been obtained yet: {reason}").format(reason=reason)
-    return _("its ledger has not been obtained yet")
 
 
 def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
@@ -178,16 +172,47 @@ def flag_text(view: MemberView) -> str:
 
 
 def problem_text(view: MemberView) -> str:
-    """Why a member is flagged, as a sentence under the summary; empty when it is not."""
-    from minsheng_cli.rollup.tables import moment
+    """Why a member is flagged, as a sentence under the summary for the leaders who read the
+    paper: plain words and local dates, never git's message, a URL or a command (the terminal's
+    `rollup status` gives those); empty when it is not flagged."""
+    if view.computed is None and view.commit is None:
+        problem = _("its ledger has not been obtained yet")
+    elif view.computed is None:
+        problem = _("its ledger could not be read")
+    elif view.stale:
+        problem = stale_text(view)
+    else:
+        return ""
+    return _("{member}: {problem}").format(member=view.name, problem=problem)
 
-    if view.computed is None:
-        return _("{member}: {problem}").format(member=view.name, problem=view.problem)
-    if view.stale:
-        return _("{member}: stale since {since}: {reason}").format(
-            member=view.name, since=moment(view.stale_since), reason=view.stale_reason
-        )
-    return ""
+
+def stale_text(view: MemberView) -> str:
+    """未能取得该县最新台账（自12月5日起），以下为12月1日读取的数据."""
+    since, read = day_text(view.stale_since), day_text(view.read_at)
+    if since and read:
+        return _(
+            "the county's latest ledger could not be obtained (since {since});"
+            " below are the data read on {read}"
+        ).format(since=since, read=read)
+    if since:
+        return _(
+            "the county's latest ledger could not be obtained (since {since});"
+            " below are the data read before"
+        ).format(since=since)
+    return _("the county's latest ledger could not be obtained; below are the data read before")
+
+
+def day_text(stamp: str | None) -> str:
+    """The local day of a moment the state keeps: 12月5日, with its year when not this year's."""
+    from minsheng_cli import clock
+    from minsheng_cli.rollup.views import local_time
+
+    local = local_time(stamp)
+    if local is None:
+        return ""
+    if local.year != clock.today().year:
+        return _("{month}/{day}/{year}").format(month=local.month, day=local.day, year=local.year)
+    return _("{month}/{day}").format(month=local.month, day=local.day)
 
 
 def summary_table(views: list[MemberView]) -> Table:

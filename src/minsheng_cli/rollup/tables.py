@@ -19,7 +19,7 @@ from minsheng_cli.render.tables import (
     OVERDUE_COMPACT_BELOW,
     overdue_columns,
 )
-from minsheng_cli.rollup.views import LIGHT_ORDER, MemberView, read_days
+from minsheng_cli.rollup.views import LIGHT_ORDER, MemberView, local_time, read_days
 
 STATUS_LAYOUTS: tuple[tuple[str, ...], ...] = (
     (
@@ -195,10 +195,12 @@ def flag_lines(views: Sequence[MemberView]) -> list[Line]:
 
 
 def moment(stamp: str | None) -> str:
-    """An ISO date-time (UTC) as a reader reads it: 2026-12-01 08:30 UTC."""
-    if not stamp:
-        return NOTHING
-    return stamp[:16].replace("T", " ") + (" UTC" if len(stamp) > 10 else "")
+    """A moment the state keeps (ISO, UTC) in the machine's local time, as its reader lives it:
+    2026-12-04T23:25:00Z reads 2026-12-05 07:25 in Beijing."""
+    local = local_time(stamp)
+    if local is None:
+        return stamp or NOTHING
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def overdue_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
