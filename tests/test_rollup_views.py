@@ -374,3 +374,22 @@ def test_papers_say_in_plain_words_and_local_days_why_a_county_is_behind(
     assert f"西吉县：2026-12-05 07:25起未能更新：{reason}" in shown and "UTC" not in shown
     alone = run_cli(behind, ["rollup", "status", "--member", STALE, "--month", "8"], **today)
     assert "2026-12-05 07:25起未能更新" in alone.stderr and "UTC" not in alone.stderr
+
+
+def test_export_of_today_notes_the_ledgers_years_as_the_county_does(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """`rollup export` without --month read today (2026) against 2023 and 2024 ledgers silently
+    (逾期 1344 days); the county's `export` says so, and the rollup's views said it in other
+    words (--as-of DATE beside --month N)."""
+    today = {"MINSHENG_TODAY": "2026-12-04"}
+    own = run_cli(rollup.parent / FRESH, ["export", "--format", "json"], **today)
+    county = own.stderr.strip()
+    assert county.startswith("提示：今天（2026-12-04）不在台账年度2023年内") and "日期" in county
+    expected = county.replace("2023年", "2023、2024年")
+    target = tmp_path / "e.xlsx"
+    for args in (["export", "-o", str(target)], ["export", "--format", "json"], ["status"]):
+        result = run_cli(rollup, ["rollup", *args], **today)
+        assert expected in result.stderr.splitlines(), (args, result.stderr)
+    asked = run_cli(rollup, ["rollup", "export", "--month", "8", "--format", "json"], **today)
+    assert "提示" not in asked.stderr

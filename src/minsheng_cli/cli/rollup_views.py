@@ -70,17 +70,24 @@ def rollup_and_views(
     root = rollup_root(ctx)
     config = read_config(root).config
     views = member_views(root, config.members, request)
-    if as_of is None and month is None:
-        years = {v.computed.year for v in views if v.computed} - {request.today.year}
-        if years:
-            say(
-                _(
-                    "note: today ({today}) is outside the year of some members' ledgers ({years});"
-                    " add --month N or --as-of DATE to see each year as it stood then"
-                ).format(today=request.today.isoformat(), years=", ".join(map(str, sorted(years)))),
-                err=True,
-            )
+    note_other_years(request, {v.computed.year for v in views if v.computed})
     return config, views
+
+
+def note_other_years(request: Request, years: set[int]) -> None:
+    """When today is asked (no --as-of, no --month) of ledgers of other years, the county's own
+    note, naming those years: so that an empty overdue list, or 逾期 1344 days, is not misread."""
+    if request.as_of is not None or request.month is not None:
+        return
+    others = sorted(years - {request.today.year})
+    if others:
+        say(
+            _(
+                "note: today ({today}) is outside the ledger's year {year}; add --month N or"
+                " --as-of DATE to see the year as it stood then"
+            ).format(today=request.today.isoformat(), year="、".join(map(str, others))),
+            err=True,
+        )
 
 
 def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
@@ -291,6 +298,10 @@ def export(
         version = (view.commit or "")[:7]
         deliver(export_content(snapshot, chosen, version), output)
         return
-    from minsheng_cli.rollup.paper import rollup_export
+    from minsheng_cli.rollup.config import read_config
+    from minsheng_cli.rollup.paper import member_snapshots, rollup_export
 
-    deliver(rollup_export(rollup_root(ctx), request, chosen), output)
+    root = rollup_root(ctx)
+    members = member_snapshots(root, request)
+    note_other_years(request, {s.ledger.year for _view, s in members if s is not None})
+    deliver(rollup_export(read_config(root).config.title, members, chosen), output)

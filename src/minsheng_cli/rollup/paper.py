@@ -255,9 +255,9 @@ def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Sna
     return found
 
 
-def rollup_export(root: Path, request: Request, fmt: str) -> str | bytes:
-    members = member_snapshots(root, request)
-    title = read_config(root).config.title
+def rollup_export(
+    title: str, members: list[tuple[MemberView, Snapshot | None]], fmt: str
+) -> str | bytes:
     if fmt == "xlsx":
         return rollup_workbook(title, members)
     return rollup_json(title, members)
