@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -393,3 +394,54 @@ def test_export_of_today_notes_the_ledgers_years_as_the_county_does(
         assert expected in result.stderr.splitlines(), (args, result.stderr)
     asked = run_cli(rollup, ["rollup", "export", "--month", "8", "--format", "json"], **today)
     assert "提示" not in asked.stderr
+
+
+def test_export_summary_adds_up_and_fits_its_columns(rollup: Path, tmp_path: Path) -> None:
+    """The 汇总 sheet had no 合计 row though `rollup status` totals the lights and the overdue
+    milestones, and its widths came from the stored values: 完成率 (0.0137…) 22 wide."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.paperwork.outline import text_width
+
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    headers = [c.value for c in summary[1]]
+    rows = json.loads(run_cli(rollup, ["rollup", "status", "--month", "6", "--json"]).stdout)
+    total = dict(zip(headers, summary[summary.max_row], strict=True))
+    assert total["县区"].value == "合计" and total["县区"].font.b
+    read = [row for row in rows if row["lights"]]
+    for header, key in (("红", "red"), ("绿", "green"), ("✓", "done")):
+        assert total[header].value == sum(row["lights"][key] for row in read)
+        assert total[header].data_type == "n" and total[header].font.b
+    assert total["逾期"].value == sum(row["overdue"] for row in rows) > 0
+    assert total["时间节点"].value == sum(row["milestones"] for row in read)
+    items = sum(row["items"] for row in read)
+    mean = sum(row["completion"] * row["items"] for row in read) / items
+    assert total["完成率"].value == pytest.approx(mean, abs=1e-4)
+    assert total["完成率"].number_format.endswith("%")
+    assert summary.auto_filter.ref == f"A1:N{summary.max_row - 1}"  # a sort leaves 合计 last
+    reasons = [str(c.value) for c in summary["N"][1:] if c.value]
+    assert widths(summary)["原因"] >= min(60, max(map(text_width, reasons)))
+
+    # a county some way along: its 完成率 is 1.4% on the sheet, and the column as wide
+    from minsheng_cli.rollup.paper import rollup_workbook
+    from minsheng_cli.rollup.views import Computed, MemberView
+
+    computed = Computed(
+        "t", 2023, "2023-06-30", dict.fromkeys(("green", "yellow", "red", "done"), 1),
+        dict.fromkeys(("met", "met_late", "overdue", "due_soon", "pending"), 0),
+        4, 0, 1 / 73, None, [], [],
+    )  # fmt: skip
+    book = load_workbook(
+        io.BytesIO(
+            rollup_workbook("t", [(MemberView(FRESH, "a" * 40, None, None, computed), None)])
+        )
+    )
+    sheet = book["汇总"]
+    assert sheet["J2"].value == pytest.approx(1 / 73) and sheet["J3"].value == pytest.approx(1 / 73)
+    assert widths(sheet)["完成率"] <= 8  # 完成率 and 1.4%, not 0.0136986301369863
+
+
+def widths(sheet: Any) -> dict[str, float]:
+    return {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
