@@ -445,3 +445,20 @@ def test_export_summary_adds_up_and_fits_its_columns(rollup: Path, tmp_path: Pat
 
 def widths(sheet: Any) -> dict[str, float]:
     return {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+
+
+def test_docx_subtitle_breaks_between_its_parts(rollup: Path, tmp_path: Path) -> None:
+    """A county's 依据…　截至…　数据版本：… line was one line too long: Word broke it inside a word
+    (数据版 / 本：aa5876c). It breaks between its parts, each line within the page."""
+    from docx import Document
+
+    from minsheng_cli.paperwork.word import body_cm, text_block_width
+
+    target = tmp_path / "r.docx"
+    assert run_cli(rollup, ["rollup", "report", "--month", "6", "-o", str(target)]).exit_code == 0
+    subtitles = [p.text for p in Document(str(target)).paragraphs if "数据版本：" in p.text]
+    assert len(subtitles) == 3  # 泾源县, 隆德县, 西吉县
+    for text in subtitles:
+        lines = text.split("\n")
+        assert len(lines) == 2 and re.fullmatch(r"数据版本：[0-9a-f]{7}", lines[-1]), text
+        assert all(body_cm(line) <= text_block_width() for line in lines), text
