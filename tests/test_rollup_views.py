@@ -462,3 +462,23 @@ def test_docx_subtitle_breaks_between_its_parts(rollup: Path, tmp_path: Path) ->
         lines = text.split("\n")
         assert len(lines) == 2 and re.fullmatch(r"数据版本：[0-9a-f]{7}", lines[-1]), text
         assert all(body_cm(line) <= text_block_width() for line in lines), text
+
+
+def test_a_provinces_rollup_names_its_members_regions(rollup: Path, tmp_path: Path) -> None:
+    """rollup.yaml's level (市 or 省) was never used: a province's members (市州 or 县区) were
+    headed 县区. At 省 they are 地区; at 市 still 县区."""
+    from openpyxl import load_workbook
+
+    province = tmp_path / "province"
+    shutil.copytree(rollup, province)
+    config = province / "rollup.yaml"
+    config.write_text("level: 省\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    shown = run_cli(province, ["rollup", "status", "--month", "6"]).stdout
+    assert re.search(r"^地区 ", shown, re.MULTILINE) and not re.search(r"^县区 ", shown, re.M)
+    paper = run_cli(province, ["rollup", "report", "--month", "6"]).stdout
+    assert "## 各地区概况" in paper and "| 地区 | 截至 |" in paper
+    target = tmp_path / "e.xlsx"
+    assert run_cli(province, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    assert load_workbook(io.BytesIO(target.read_bytes()))["汇总"]["A1"].value == "地区"
+    city = run_cli(rollup, ["rollup", "report", "--month", "6"]).stdout
+    assert "## 各县区概况" in city and "| 县区 | 截至 |" in city

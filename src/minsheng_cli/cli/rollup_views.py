@@ -175,7 +175,8 @@ def status(
     else:
         from minsheng_cli.rollup.tables import status_sheet
 
-        print_parts(status_sheet(config.title, views, terminal_width() or PLAIN_WIDTH))
+        width = terminal_width() or PLAIN_WIDTH
+        print_parts(status_sheet(config.title, views, width, config.level))
     if any(v.stale or v.computed is None for v in views):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -304,4 +305,5 @@ def export(
     root = rollup_root(ctx)
     members = member_snapshots(root, request)
     note_other_years(request, {s.ledger.year for _view, s in members if s is not None})
-    deliver(rollup_export(read_config(root).config.title, members, chosen), output)
+    config = read_config(root).config
+    deliver(rollup_export(config.title, members, chosen, config.level), output)

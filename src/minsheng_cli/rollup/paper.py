@@ -34,6 +34,7 @@ from minsheng_cli.rollup.views import (
     Request,
     computed_of,
     member_json,
+    member_label,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def member_report(ledger: Ledger, view: MemberView, kind: PeriodKind, number: in
 class RollupReport(NamedTuple):
     title: str
     members: list[tuple[MemberView, Report | None]]
+    level: str = "市"
 
 
 def member_states(root: Path) -> list[tuple[str, MemberState]]:
@@ -91,7 +93,8 @@ def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
             continue
         paper = member_report(ledger, view, kind, number)
         members.append((view._replace(computed=computed_of(paper.snapshot)), paper))
-    return RollupReport(read_config(root).config.title, members)
+    config = read_config(root).config
+    return RollupReport(config.title, members, config.level)
 
 
 def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
@@ -105,8 +108,8 @@ def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
     blocks: list[tuple[Block, Report | None]] = [
         (Heading(0, _("{title}: {kind}").format(title=paper.title, kind=kind)), None),
         (Paragraph("（" + "、".join(periods) + "）", centered=True), None),
-        (Heading(1, _("Overview of the members")), None),
-        (summary_table([v for v, _r in paper.members]), None),
+        (Heading(1, overview_heading(paper.level)), None),
+        (summary_table([v for v, _r in paper.members], paper.level), None),
     ]
     blocks += [(Paragraph(problem_text(v)), None) for v, _r in paper.members if problem_text(v)]
     for view, report in paper.members:
@@ -124,12 +127,16 @@ def demoted(block: Block, member: str) -> Block:
     return Heading(block.level + 1, text)
 
 
-def summary_headers() -> tuple[str, ...]:
+def overview_heading(level: str) -> str:
+    return _("Overview of the regions") if level == "省" else _("Overview of the members")
+
+
+def summary_headers(level: str = "市") -> tuple[str, ...]:
     from minsheng_cli.core.evaluate import State
     from minsheng_cli.render.labels import light_label, state_label
 
     return (
-        _("Member"),
+        member_label(level),
         _("As of"),
         *(light_label(light) for light in LIGHT_ORDER),
         _("Milestones"),
@@ -215,8 +222,8 @@ def day_text(stamp: str | None) -> str:
     return _("{month}/{day}").format(month=local.month, day=local.day)
 
 
-def summary_table(views: list[MemberView]) -> Table:
-    return Table("members", summary_headers(), tuple(summary_cells(v) for v in views))
+def summary_table(views: list[MemberView], level: str = "市") -> Table:
+    return Table("members", summary_headers(level), tuple(summary_cells(v) for v in views))
 
 
 def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
@@ -256,10 +263,10 @@ def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Sna
 
 
 def rollup_export(
-    title: str, members: list[tuple[MemberView, Snapshot | None]], fmt: str
+    title: str, members: list[tuple[MemberView, Snapshot | None]], fmt: str, level: str = "市"
 ) -> str | bytes:
     if fmt == "xlsx":
-        return rollup_workbook(title, members)
+        return rollup_workbook(title, members, level)
     return rollup_json(title, members)
 
 
@@ -378,7 +385,9 @@ def fit_widths(sheet: Any, columns: list[Any], rows: list[tuple[Any, ...]]) -> N
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
 
 
-def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> bytes:
+def rollup_workbook(
+    title: str, members: list[tuple[MemberView, Snapshot | None]], level: str = "市"
+) -> bytes:
     """A summary sheet (a row per county), then each county's 台账 on a sheet of its own."""
     import io
 
@@ -400,7 +409,7 @@ def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]
     summary.title = names[0]
     columns = [
         Column(header, SUMMARY_FORMATS.get(index))
-        for index, header in enumerate((*summary_headers(), _("Reason")))
+        for index, header in enumerate((*summary_headers(level), _("Reason")))
     ]
     views = [view for view, _s in members]
     counties = [summary_values(view) for view in views]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from minsheng_cli.core.evaluate import Light, Snapshot, State, by_leader_then_unit
+from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import Ledger
 
 LIGHT_ORDER = (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE)
@@ -205,6 +206,12 @@ def local_time(stamp: str | None) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone()
+
+
+def member_label(level: str) -> str:
+    """What the views call a member, by rollup.yaml's level: 县区 in a 市's rollup; in a 省's,
+    whose members may be 市州 or 县区, 地区."""
+    return _("Region") if level == "省" else _("Member")
 
 
 def member_json(view: MemberView) -> dict[str, Any]:
