@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -482,3 +483,22 @@ def test_a_provinces_rollup_names_its_members_regions(rollup: Path, tmp_path: Pa
     assert load_workbook(io.BytesIO(target.read_bytes()))["汇总"]["A1"].value == "地区"
     city = run_cli(rollup, ["rollup", "report", "--month", "6"]).stdout
     assert "## 各县区概况" in city and "| 县区 | 截至 |" in city
+
+
+def test_a_cached_view_of_the_wrong_shape_is_computed_again(rollup: Path) -> None:
+    """The cache is untrusted input: an entry whose key is right but whose counts are not the
+    lights and states a view has is ignored and rewritten, never an internal error."""
+    from minsheng_cli.rollup.rows import cached_view, store_view
+    from minsheng_cli.rollup.state import read_state
+    from minsheng_cli.rollup.views import Request
+
+    first = run_cli(rollup, ["rollup", "status", "--month", "5", "--json"])
+    commit = read_state(rollup)["泾源县"].commit
+    assert commit is not None
+    request = Request(None, 5, date(2026, 12, 4))
+    good = cached_view(rollup, commit, request)
+    assert good is not None
+    store_view(rollup, commit, request, good._replace(lights={}))
+    assert cached_view(rollup, commit, request) is None
+    again = run_cli(rollup, ["rollup", "status", "--month", "5", "--json"])
+    assert again.exit_code == first.exit_code and again.stdout == first.stdout

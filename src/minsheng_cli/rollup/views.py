@@ -101,6 +101,12 @@ def last_report(ledger: Ledger, day: date) -> str | None:
     return max(dates).isoformat() if dates else None
 
 
+OVERDUE_KEYS = frozenset(
+    ("leader", "unit", "ref", "project", "milestone", "deadline", "due", "days_late")
+) | {"required", "recorded", "short_by"}
+"""What each cached overdue row must hold (the tables read every one of them)."""
+
+
 def overdue_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
     """What the county's own `overdue` lists, as its table's cells in plain text."""
     from minsheng_cli.render.sheet import plain_text
@@ -162,10 +168,14 @@ def computed_from(data: Any) -> Computed | None:
     )
     if not all(isinstance(v, k) for v, k in zip(computed, kinds, strict=True)):
         return None
+    if set(computed.lights) != {light.name.lower() for light in LIGHT_ORDER}:
+        return None
+    if set(computed.states) != {state.value for state in State}:
+        return None
     counts = (*computed.lights.values(), *computed.states.values())
     if not all(isinstance(n, int) for n in counts):
         return None
-    if not all(isinstance(row, dict) for row in computed.overdue):
+    if not all(isinstance(row, dict) and set(row) >= OVERDUE_KEYS for row in computed.overdue):
         return None
     if not all(isinstance(line, str) for line in computed.escalations):
         return None
