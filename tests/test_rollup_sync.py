@@ -162,7 +162,13 @@ def test_a_force_push_keeps_the_old_commit_until_accepted(tmp_path: Path) -> Non
 
     accepted = rollup(root, "sync", "--accept-rewrite", "泾县")
     assert accepted.exit_code == 0, accepted.output
-    assert f"泾县: read {rewritten[:7]} (was {good[:7]})" in accepted.stdout
+    assert (
+        f"泾县: rewritten history accepted (--accept-rewrite): read {rewritten[:7]} (was"
+        f" {good[:7]})" in accepted.stdout
+    )
+    assert f"泾县: {good[:7]} -> {rewritten[:7]}, rewritten history accepted" in git(
+        root, "log", "-1", "--format=%b"
+    )
     assert state(root)["泾县"]["stale_reason"] is None
 
 
@@ -299,19 +305,21 @@ def test_usage_errors_and_typos_are_one_line(tmp_path: Path) -> None:
 
 COMMITS = st.sampled_from(["a" * 40, "b" * 40, "c" * 40, None])
 STALENESS = st.sampled_from([(None, None), ("why", "2026-01-02T00:00:00Z")])
+SOURCES = st.sampled_from(["url", "bundle"])
 STATES = st.builds(
-    lambda commit, stale, seen: MemberState(
-        commit, "2026-01-01T00:00:00Z", stale[0], stale[1], seen
+    lambda commit, stale, seen, source: MemberState(
+        commit, "2026-01-01T00:00:00Z", stale[0], stale[1], seen, source
     ),
     COMMITS,
     STALENESS,
     COMMITS,
+    SOURCES,
 )
 
 
 @given(
     STATES,
-    st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down"))),
+    st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down")), source=SOURCES),
     st.sampled_from(["contains", "behind", "neither"]),
     st.one_of(st.none(), st.just("tasks/1.yaml:3: bad")),
     st.booleans(),
@@ -325,17 +333,22 @@ def test_decide_never_loses_the_good_commit(
         Examined(contains, problem, behind) if needs_examining(old, fetched, accept) else None
     )
     outcome, new = decide(old, fetched, examined, "NOW", accept_rewrite=accept)
-    if outcome is Outcome.NEW:
+    taken = (Outcome.NEW, Outcome.REWRITE_ACCEPTED)
+    if outcome in taken:
         assert new.commit == fetched.commit and not new.stale and new.read_at == "NOW"
+        assert new.source == fetched.source
         assert problem is None and (contains or accept or old.commit is None)
-        assert not behind or old.commit is None  # never moved back to an ancestor
+        assert not behind or old.commit is None or accept  # back to an ancestor: only accepted
+        assert (outcome is Outcome.REWRITE_ACCEPTED) == (old.commit is not None and not contains)
     else:
         assert new.commit == old.commit and new.read_at == old.read_at
     if outcome is Outcome.REWRITTEN:
         assert not contains and not behind  # only a commit neither after nor before
-    if examined is not None and behind and old.commit is not None:
-        assert outcome is Outcome.BEHIND
-    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED, Outcome.BEHIND))
+    if examined is not None and behind and old.commit is not None and not accept:
+        # older than the commit read: the server behind a bundle read, or a retraction
+        from_bundle = old.source == "bundle" and fetched.source == "url"
+        assert outcome is (Outcome.BEHIND if from_bundle else Outcome.ROLLED_BACK)
+    assert new.stale == (outcome not in (*taken, Outcome.UNCHANGED, Outcome.BEHIND))
     if new.stale and old.stale:
         assert new.stale_since == old.stale_since
     elif new.stale and outcome is not Outcome.STILL_STALE:
@@ -369,6 +382,39 @@ def test_a_bundle_given_by_a_relative_path_is_read_and_a_missing_one_is_a_usage_
         )
     assert git(root, "log", "--format=%h") == before
     assert state(root)["泾县"]["stale_reason"] is None
+
+
+def test_a_rollback_pushed_by_the_county_is_stale_until_accepted(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    older = head(bare)
+    wrong = change(work)
+    assert rollup(root, "sync").exit_code == 0
+    git(work, "reset", "--quiet", "--hard", "HEAD~1")
+    git(work, "push", "--quiet", "--force", "origin", "main")
+    result = rollup(root, "sync", "--member", "泾县", "--json")
+    assert result.exit_code == 1, result.output
+    [member] = json.loads(result.stdout)["members"]
+    assert member["outcome"] == "rolled-back" and member["commit"] == wrong
+    assert member["stale_reason"] == (
+        f"its branch went back to an older commit (a retraction?): {older[:7]} is an ancestor"
+        f" of {wrong[:7]}, the commit read before"
+    )
+    shown = rollup(root, "sync")
+    assert shown.exit_code == 1
+    assert "--accept-rewrite 泾县" in shown.stdout and f"still reading {wrong[:7]}" in shown.stdout
+    accepted = rollup(root, "sync", "--accept-rewrite", "泾县", "--json")
+    assert accepted.exit_code == 0, accepted.output
+    [taken] = json.loads(accepted.stdout)["members"]
+    assert (taken["outcome"], taken["commit"], taken["previous"]) == (
+        "rewrite-accepted",
+        older,
+        wrong,
+    )
+    assert state(root)["泾县"]["commit"] == older and state(root)["泾县"]["stale_reason"] is None
+    assert git(root, "log", "-1", "--format=%b").strip() == (
+        f"泾县: {wrong[:7]} -> {older[:7]}, rewritten history accepted (--accept-rewrite)"
+    )
 
 
 def test_a_server_behind_a_bundle_read_keeps_the_newer_commit_and_is_no_force_push(

@@ -312,9 +312,13 @@ def fetch_progress() -> Iterator[tuple[Callable[[int], None], Callable[[], None]
 
 def summary_line(result: Synced) -> str | None:
     """One line for a member that changed or is stale; None for one unchanged and fresh."""
-    from minsheng_cli.rollup.sync import Outcome, rewritten_reason
+    from minsheng_cli.rollup.sync import Outcome, needs_accepting
 
     after, before = result.after, result.before
+    if result.outcome is Outcome.REWRITE_ACCEPTED and after.commit:
+        return _(
+            "{name}: rewritten history accepted (--accept-rewrite): read {commit} (was {previous})"
+        ).format(name=result.name, commit=after.commit[:7], previous=(before.commit or "-")[:7])
     if result.outcome is Outcome.NEW and after.commit:
         if before.commit is None:
             return _("{name}: read {commit} (first time)").format(
@@ -342,11 +346,7 @@ def summary_line(result: Synced) -> str | None:
     line = _("{name}: stale since {since}: {reason}; {kept}").format(
         name=result.name, since=shown_time(after.stale_since), reason=after.stale_reason, kept=kept
     )
-    if (
-        after.seen
-        and after.commit
-        and after.stale_reason == rewritten_reason(after.seen, after.commit)
-    ):
+    if needs_accepting(after):
         line += _(
             "; if the county meant it, run `minsheng rollup sync --accept-rewrite {name}`"
         ).format(name=result.name)
@@ -363,7 +363,7 @@ def print_summary(report: SyncReport) -> None:
     for problem in report.problems:
         say(problem)
     total = len(report.results)
-    new = sum(r.outcome is Outcome.NEW for r in report.results)
+    new = sum(r.outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED) for r in report.results)
     stale = sum(r.after.stale for r in report.results)
     say(
         ngettext(

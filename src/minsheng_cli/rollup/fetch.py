@@ -38,6 +38,8 @@ class Fetched(NamedTuple):
 
     commit: str | None
     error: str | None = None
+    source: str = "url"
+    """"url" (the member's server) or "bundle" (a `git bundle` file)."""
 
 
 class Ran(NamedTuple):
@@ -215,7 +217,7 @@ def fetch_bundle(mirror: Path, bundle: Path, branch: str, timeout: float) -> Fet
         verified = run_bounded(mirror, ["bundle", "verify", "--quiet", str(bundle)], timeout)
         if verified.returncode != 0:
             return Fetched(None, not_a_bundle(bundle, git_reason(verified)))
-        return _fetch(mirror, str(bundle), ref, timeout)
+        return _fetch(mirror, str(bundle), ref, timeout)._replace(source="bundle")
     except TimedOut:
         return Fetched(None, timed_out(str(bundle), timeout))
     except OSError as exc:

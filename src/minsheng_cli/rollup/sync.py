@@ -32,9 +32,14 @@ class Outcome(StrEnum):
     """The commit read before is still the newest."""
     STILL_STALE = "still-stale"
     """The same unusable commit as last time: stale for the same reason."""
+    REWRITE_ACCEPTED = "rewrite-accepted"
+    """A commit that does not contain the one read before, taken with --accept-rewrite."""
     BEHIND = "behind"
-    """The newest commit is an ancestor of the one read (a newer one came from a bundle): the
-    one read is kept, and the member is not stale."""
+    """The server's commit is an ancestor of the one read from a bundle (the server has not
+    caught up with it): the one read is kept, and the member is not stale."""
+    ROLLED_BACK = "rolled-back"
+    """The newest commit is an ancestor of the one read from the member's own branch: the
+    county reset its branch to an older commit (a retraction?); stale until accepted."""
     REWRITTEN = "rewritten"
     """The newest commit neither contains the one read before nor is contained in it (a
     force-push)."""
@@ -77,14 +82,23 @@ def decide(
         reason = fetched.error or _("the fetch brought no commit")
         return Outcome.FAILED, _stale(old, reason, now, old.seen)
     if fetched.commit == old.commit:
-        return Outcome.UNCHANGED, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
+        source = "url" if fetched.source == "url" else old.source
+        fresh_again = old._replace(
+            stale_reason=None, stale_since=None, seen=old.commit, source=source
+        )
+        return Outcome.UNCHANGED, fresh_again
     if not needs_examining(old, fetched, accept_rewrite):
         return Outcome.STILL_STALE, old
     if examined is None:
         raise ValueError("a new commit must be examined before it is judged")
-    if old.commit is not None and not examined.descends and examined.behind:
-        return Outcome.BEHIND, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
-    if old.commit is not None and not examined.descends and not accept_rewrite:
+    rewrite = old.commit is not None and not examined.descends
+    if old.commit is not None and rewrite and not accept_rewrite:
+        if examined.behind and old.source == "bundle" and fetched.source == "url":
+            kept = old._replace(stale_reason=None, stale_since=None, seen=old.commit)
+            return Outcome.BEHIND, kept
+        if examined.behind:
+            reason = rolled_back_reason(fetched.commit, old.commit)
+            return Outcome.ROLLED_BACK, _stale(old, reason, now, fetched.commit)
         reason = rewritten_reason(fetched.commit, old.commit)
         return Outcome.REWRITTEN, _stale(old, reason, now, fetched.commit)
     if examined.problem is not None:
@@ -92,8 +106,10 @@ def decide(
             commit=fetched.commit[:7], problem=examined.problem
         )
         return Outcome.BROKEN, _stale(old, reason, now, fetched.commit)
-    fresh = MemberState(commit=fetched.commit, read_at=now, seen=fetched.commit)
-    return Outcome.NEW, fresh
+    fresh = MemberState(
+        commit=fetched.commit, read_at=now, seen=fetched.commit, source=fetched.source
+    )
+    return (Outcome.REWRITE_ACCEPTED if rewrite else Outcome.NEW), fresh
 
 
 def rewritten_reason(new: str, old: str) -> str:
@@ -101,6 +117,24 @@ def rewritten_reason(new: str, old: str) -> str:
         "its history was rewritten (force-push): {new} does not contain {old}, the commit read"
         " before"
     ).format(new=new[:7], old=old[:7])
+
+
+def rolled_back_reason(new: str, old: str) -> str:
+    return _(
+        "its branch went back to an older commit (a retraction?): {new} is an ancestor of"
+        " {old}, the commit read before"
+    ).format(new=new[:7], old=old[:7])
+
+
+def needs_accepting(state: MemberState) -> bool:
+    """Whether the member is stale because its history was rewritten or went back, which
+    --accept-rewrite takes."""
+    if not (state.stale and state.seen and state.commit):
+        return False
+    return state.stale_reason in (
+        rewritten_reason(state.seen, state.commit),
+        rolled_back_reason(state.seen, state.commit),
+    )
 
 
 def _stale(old: MemberState, reason: str, now: str, seen: str | None) -> MemberState:
@@ -153,12 +187,12 @@ def sync_members(
         mirror = mirror_dir(root, member.name)
         accept = member.name in accept_rewrite
         examined = (
-            examine(mirror, old, got, timeout, cache_dir(root))
+            examine(mirror, old, got, timeout, cache_dir(root), accept)
             if needs_examining(old, got, accept)
             else None
         )
         outcome, new = decide(old, got, examined, now, accept_rewrite=accept)
-        if outcome is Outcome.NEW and new.commit is not None:
+        if outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED) and new.commit is not None:
             # if this fails, the fetched ref still holds it until the next fetch
             with contextlib.suppress(OSError, TimedOut):
                 pin_good(mirror, new.commit, timeout)
@@ -167,10 +201,16 @@ def sync_members(
 
 
 def examine(
-    mirror: Path, old: MemberState, fetched: Fetched, timeout: float, cache: Path | None = None
+    mirror: Path,
+    old: MemberState,
+    fetched: Fetched,
+    timeout: float,
+    cache: Path | None = None,
+    accept_rewrite: bool = False,
 ) -> Examined:
     """Whether the new commit contains the one read before, and whether its ledger loads (the
-    ledger built on the way is kept in ``cache``, the rollup's cache, where the views read it)."""
+    ledger built on the way is kept in ``cache``, the rollup's cache, where the views read it;
+    an older commit is loaded only when a rewrite is accepted: otherwise it is not taken)."""
     assert fetched.commit is not None
     try:
         contains = old.commit is None or descends(mirror, old.commit, fetched.commit, timeout)
@@ -181,9 +221,9 @@ def examine(
         )
     except (OSError, TimedOut):
         contains = behind = False
-    if behind:
+    if behind and not accept_rewrite:
         return Examined(False, None, behind=True)
-    return Examined(contains, load_problem(mirror, fetched.commit, cache))
+    return Examined(contains, load_problem(mirror, fetched.commit, cache), behind=behind)
 
 
 def load_problem(mirror: Path, commit: str, cache: Path | None = None) -> str | None:
@@ -348,11 +388,16 @@ def bundle_stem(bundle: Path) -> str:
 
 def commit_message(results: Sequence[Synced]) -> tuple[str, str]:
     """The rollup commit's subject (what changed, counted) and body (one line per member)."""
-    new = [r for r in results if r.outcome is Outcome.NEW]
+    new = [r for r in results if r.outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED)]
     stale = [r for r in results if r.after.stale]
     subject = f"rollup sync: {len(new)} new, {len(stale)} stale"
     lines = [
         f"{r.name}: {r.before.commit[:7] if r.before.commit else '-'} -> {r.after.commit[:7]}"
+        + (
+            ", rewritten history accepted (--accept-rewrite)"
+            if r.outcome is Outcome.REWRITE_ACCEPTED
+            else ""
+        )
         for r in new
         if r.after.commit
     ]
