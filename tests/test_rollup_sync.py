@@ -544,3 +544,23 @@ def test_gits_english_reason_is_quoted_after_a_colon_in_chinese_lines(tmp_path: 
     assert line.endswith("does not appear to be a git repository”")
     bundled = run_cli(root, ["rollup", "sync", "--bundle", str(junk)])
     assert f"{junk} 不是可用的 git bundle 文件：“" in bundled.stdout
+
+
+def test_an_incremental_bundle_whose_base_is_missing_quotes_git_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    work, _bare = county(tmp_path, "原州区")
+    root = make_rollup(tmp_path, 原州区="/offline/原州区.git")
+    base = head(work)
+    change(work, push=False)
+    gap = tmp_path / "原州区.gap.bundle"
+    git(work, "bundle", "create", str(gap), "main~1..main")
+    result = rollup(root, "sync", "--bundle", str(gap))
+    assert result.exit_code == 1
+    assert (
+        f"原州区: never read successfully: {gap} builds on commits the rollup has not read:"
+        f" Repository lacks these prerequisite commits: {base}; take in the county's earlier"
+        " bundle first" in result.stdout
+    )
+    chinese = run_cli(root, ["rollup", "sync", "--bundle", str(gap)])
+    assert f"“Repository lacks these prerequisite commits: {base}”；请先读取" in chinese.stdout

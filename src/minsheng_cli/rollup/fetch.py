@@ -91,12 +91,22 @@ def _text(data: bytes) -> str:
 
 
 def git_reason(ran: Ran) -> str:
-    """git's own reason, its first meaningful line without ``fatal:``."""
-    for written in (ran.stderr or ran.stdout).splitlines():
-        line = written.strip().removeprefix("fatal:").removeprefix("error:").strip()
-        if line:
-            return line
-    return _("git failed with exit code {code}").format(code=ran.returncode)
+    """git's own reason, its first meaningful line without ``fatal:`` (a line that ends in a
+    colon with the line that follows: ``lacks these prerequisite commits: 6b42b96…``)."""
+    lines = [
+        line
+        for written in (ran.stderr or ran.stdout).splitlines()
+        if (line := written.strip().removeprefix("fatal:").removeprefix("error:").strip())
+    ]
+    if not lines:
+        return _("git failed with exit code {code}").format(code=ran.returncode)
+    if lines[0].endswith(":") and len(lines) > 1:
+        return f"{lines[0]} {lines[1]}"
+    return lines[0]
+
+
+MISSING_PREREQUISITES = "lacks these prerequisite commits"
+"""What `git bundle verify` says of an incremental bundle whose base is not in the mirror."""
 
 
 def ensure_mirror(mirror: Path) -> bool:
@@ -214,9 +224,9 @@ def fetch_bundle(mirror: Path, bundle: Path, branch: str, timeout: float) -> Fet
                 ),
             )
         ensure_mirror(mirror)
-        verified = run_bounded(mirror, ["bundle", "verify", "--quiet", str(bundle)], timeout)
+        verified = run_bounded(mirror, ["bundle", "verify", str(bundle)], timeout)
         if verified.returncode != 0:
-            return Fetched(None, not_a_bundle(bundle, git_reason(verified)))
+            return Fetched(None, unverified(bundle, git_reason(verified)))
         return _fetch(mirror, str(bundle), ref, timeout)._replace(source="bundle")
     except TimedOut:
         return Fetched(None, timed_out(str(bundle), timeout))
@@ -255,3 +265,13 @@ def timed_out(url: str, timeout: float) -> str:
 
 def not_a_bundle(bundle: Path, reason: str) -> str:
     return _("{file} is not a usable git bundle: {reason}").format(file=bundle, reason=reason)
+
+
+def unverified(bundle: Path, reason: str) -> str:
+    """Why git refused a bundle; for an incremental one whose base is missing, what to do."""
+    if MISSING_PREREQUISITES not in reason:
+        return not_a_bundle(bundle, reason)
+    return _(
+        "{file} builds on commits the rollup has not read: {reason}; take in the county's"
+        " earlier bundle first (or both at once, in one `rollup sync --bundle`)"
+    ).format(file=bundle, reason=reason)
