@@ -564,3 +564,50 @@ def test_an_incremental_bundle_whose_base_is_missing_quotes_git_and_says_what_to
     )
     chinese = run_cli(root, ["rollup", "sync", "--bundle", str(gap)])
     assert f"“Repository lacks these prerequisite commits: {base}”；请先读取" in chinese.stdout
+
+
+def test_several_bundles_of_one_member_are_read_in_one_sync_in_ancestry_order(
+    tmp_path: Path,
+) -> None:
+    work, _bare = county(tmp_path, "原州区")
+    root = make_rollup(tmp_path, 原州区="/offline/原州区.git")
+    full = tmp_path / "原州区.07.bundle"
+    git(work, "bundle", "create", str(full), "main")
+    middle = change(work, push=False)
+    gap = tmp_path / "原州区.08.bundle"
+    git(work, "bundle", "create", str(gap), "main~1..main")
+    newest = change(work, push=False)
+    whole = tmp_path / "原州区.09.bundle"
+    git(work, "bundle", "create", str(whole), "main")
+    # the incremental one first: it is tried again once the one it builds on is in
+    result = rollup(root, "sync", "--bundle", str(whole), str(gap), str(full), "--json")
+    assert result.exit_code == 0, result.output
+    [member] = json.loads(result.stdout)["members"]
+    assert (member["outcome"], member["commit"]) == ("new", newest)
+    assert state(root)["原州区"]["source"] == "bundle" and middle != newest
+
+    broken = change(work, BROKEN_TASK, file="tasks/99-坏.yaml", push=False)
+    bad = tmp_path / "原州区.10.bundle"
+    git(work, "bundle", "create", str(bad), "main~1..main")
+    fixed = tmp_path / "原州区.11.bundle"
+    git(work, "rm", "--quiet", "tasks/99-坏.yaml")
+    git(work, "commit", "--quiet", "-m", "删去坏文件")
+    git(work, "bundle", "create", str(fixed), "main~1..main")
+    both = rollup(root, "sync", "--bundle", str(fixed), str(bad), "--member", "原州区")
+    assert both.exit_code == 0, both.output
+    assert state(root)["原州区"]["commit"] == head(work) != broken
+    only_bad = tmp_path / "b"
+    only_bad.mkdir()
+    # the newest that loads is read; the one that does not, after it, leaves it stale
+    work2, _bare2 = county(only_bad, "x")
+    root2 = make_rollup(only_bad, 原州区="/offline/原州区.git")
+    first = only_bad / "原州区.1.bundle"
+    git(work2, "bundle", "create", str(first), "main")
+    good = head(work2)
+    change(work2, BROKEN_TASK, file="tasks/99-坏.yaml", push=False)
+    second = only_bad / "原州区.2.bundle"
+    git(work2, "bundle", "create", str(second), "main")
+    stale = rollup(root2, "sync", "--bundle", str(second), str(first))
+    assert stale.exit_code == 1
+    assert state(root2)["原州区"]["commit"] == good
+    assert "does not load: tasks/99-坏.yaml:" in str(state(root2)["原州区"]["stale_reason"])

@@ -247,8 +247,10 @@ def sync(
         raise UsageError(
             _("--bundle needs the bundle files: `minsheng rollup sync --bundle FILE…`")
         )
-    if bundle and member and (len(member) != 1 or len(files or []) != 1):
-        raise UsageError(_("--member names the member of one bundle file; give exactly one"))
+    if bundle and member and len(member) != 1:
+        raise UsageError(
+            _("with --bundle, --member names the one member the files belong to; give it once")
+        )
     bundles = [bundle_file(file) for file in files or []]
     root = rollup_root(ctx)
     with fetch_progress() as (started, advance):

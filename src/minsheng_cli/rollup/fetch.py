@@ -234,6 +234,47 @@ def fetch_bundle(mirror: Path, bundle: Path, branch: str, timeout: float) -> Fet
         return Fetched(None, not_a_bundle(bundle, str(exc.strerror or exc)))
 
 
+def fetch_bundles(mirror: Path, bundles: list[Path], branch: str, timeout: float) -> list[Fetched]:
+    """Fetch several bundle files of one member: one that fails is tried again after the others
+    (an incremental bundle given before the one it builds on), the commits then put in ancestry
+    order (oldest first), and what could not be read last, as one."""
+    commits: list[str] = []
+    pending = list(bundles)
+    errors: list[str] = []
+    while pending:
+        errors, again = [], []
+        for bundle in pending:
+            fetched = fetch_bundle(mirror, bundle, branch, timeout)
+            if fetched.commit:
+                commits.append(fetched.commit)
+            else:
+                errors.append(fetched.error or "")
+                again.append(bundle)
+        if len(again) == len(pending):
+            break
+        pending = again
+    steps = [
+        Fetched(commit, source="bundle")
+        for commit in in_ancestry_order(mirror, list(dict.fromkeys(commits)), timeout)
+    ]
+    if errors:
+        steps.append(Fetched(None, "; ".join(errors), "bundle"))
+    return steps
+
+
+def in_ancestry_order(mirror: Path, commits: list[str], timeout: float) -> list[str]:
+    """``commits`` oldest first, by how many commits each history holds (for one line of
+    history, its order; a commit git cannot count goes last)."""
+    if len(commits) < 2:
+        return commits
+
+    def depth(commit: str) -> int:
+        ran = run_bounded(mirror, ["rev-list", "--count", commit], timeout)
+        return int(ran.stdout.strip()) if ran.returncode == 0 else 1 << 62
+
+    return sorted(commits, key=depth)
+
+
 def _bundle_ref(heads: dict[str, str], branch: str) -> str | None:
     for ref in (f"refs/heads/{branch}", "HEAD"):
         if ref in heads:

@@ -49,6 +49,10 @@ class Outcome(StrEnum):
     """The fetch failed: no such repository, a refused connection, a timeout, a bad bundle."""
 
 
+TAKEN = (Outcome.NEW, Outcome.REWRITE_ACCEPTED)
+"""The outcomes that read a new commit."""
+
+
 class Examined(NamedTuple):
     """What reading a new commit found."""
 
@@ -156,7 +160,8 @@ class Synced(NamedTuple):
     after: MemberState
 
 
-Fetcher = Callable[[Member], Fetched]
+Fetcher = Callable[[Member], list[Fetched]]
+"""What fetching a member brought, oldest first: one fetch of its URL, or its bundle files."""
 
 
 def sync_members(
@@ -170,10 +175,11 @@ def sync_members(
     accept_rewrite: frozenset[str] = frozenset(),
     on_fetched: Callable[[Member], None] = lambda _member: None,
 ) -> list[Synced]:
-    """Fetch ``members`` (``jobs`` at a time), then judge each in the order given."""
+    """Fetch ``members`` (``jobs`` at a time), then judge each in the order given (each commit
+    a member's bundles brought in turn, oldest first: it ends at the newest that loads)."""
     now = now_stamp()
 
-    def fetch_one(member: Member) -> Fetched:
+    def fetch_one(member: Member) -> list[Fetched]:
         try:
             return fetch(member)
         finally:
@@ -182,20 +188,24 @@ def sync_members(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         fetched = list(pool.map(fetch_one, members))
     results: list[Synced] = []
-    for member, got in zip(members, fetched, strict=True):
+    for member, steps in zip(members, fetched, strict=True):
         old = states.get(member.name, MemberState())
         mirror = mirror_dir(root, member.name)
         accept = member.name in accept_rewrite
-        examined = (
-            examine(mirror, old, got, timeout, cache_dir(root), accept)
-            if needs_examining(old, got, accept)
-            else None
-        )
-        outcome, new = decide(old, got, examined, now, accept_rewrite=accept)
-        if outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED) and new.commit is not None:
-            # if this fails, the fetched ref still holds it until the next fetch
-            with contextlib.suppress(OSError, TimedOut):
-                pin_good(mirror, new.commit, timeout)
+        outcome, new = Outcome.UNCHANGED, old
+        for got in steps:
+            examined = (
+                examine(mirror, new, got, timeout, cache_dir(root), accept)
+                if needs_examining(new, got, accept)
+                else None
+            )
+            step, new = decide(new, got, examined, now, accept_rewrite=accept)
+            if step in TAKEN and new.commit is not None:
+                # if this fails, the fetched ref still holds it until the next fetch
+                with contextlib.suppress(OSError, TimedOut):
+                    pin_good(mirror, new.commit, timeout)
+            if step is not Outcome.UNCHANGED or outcome not in TAKEN:
+                outcome = step
         results.append(Synced(member.name, outcome, old, new))
     return results
 
@@ -276,7 +286,7 @@ def sync_workspace(
     no member), or with ``bundles`` only the members they belong to; under the rollup's lock;
     the state written and committed."""
     from minsheng_cli.rollup.config import read_config
-    from minsheng_cli.rollup.fetch import fetch_bundle, fetch_member, local_url
+    from minsheng_cli.rollup.fetch import fetch_bundles, fetch_member, local_url
     from minsheng_cli.rollup.state import read_state
     from minsheng_cli.store.atomic import workspace_lock
 
@@ -293,18 +303,18 @@ def sync_workspace(
             problems += matched.problems
             members = [m for m in loaded.config.members if m.name in matched.files]
 
-            def fetch(member: Member) -> Fetched:
-                bundle = matched.files[member.name]
-                return fetch_bundle(mirror_dir(root, member.name), bundle, member.branch, timeout)
+            def fetch(member: Member) -> list[Fetched]:
+                files = matched.files[member.name]
+                return fetch_bundles(mirror_dir(root, member.name), files, member.branch, timeout)
         else:
             missing = [name for name in only if loaded.config.member(name) is None]
             if missing:
                 raise UsageError(no_such_member(missing[0], loaded.config.members))
             members = [m for m in loaded.config.members if not only or m.name in only]
 
-            def fetch(member: Member) -> Fetched:
+            def fetch(member: Member) -> list[Fetched]:
                 url = local_url(root, member.url)
-                return fetch_member(mirror_dir(root, member.name), url, member.branch, timeout)
+                return [fetch_member(mirror_dir(root, member.name), url, member.branch, timeout)]
 
         on_start(len(members))
         results = sync_members(
@@ -333,17 +343,18 @@ def no_such_member(name: str, members: Sequence[Member]) -> str:
 
 
 class Matched(NamedTuple):
-    files: dict[str, Path]
+    files: dict[str, list[Path]]
+    """Each member's bundle files, in the order given."""
     problems: list[str]
 
 
 def bundles_by_member(
     root: Path, members: Sequence[Member], bundles: Sequence[Path], named: str | None
 ) -> Matched:
-    """Which member each bundle file belongs to: the one ``named`` (--member, for one file),
-    else the member whose url is the file, else the member the file is named after
-    (泾县.bundle, 泾县.2023-07.bundle: the name before the first dot)."""
-    files: dict[str, Path] = {}
+    """Which member each bundle file belongs to: the one ``named`` (--member), else the member
+    whose url is the file, else the member the file is named after (泾县.bundle,
+    泾县.2023-07.bundle: the name before the first dot). A member may have several."""
+    files: dict[str, list[Path]] = {}
     problems: list[str] = []
     for bundle in bundles:
         member = bundle_owner(root, members, bundle, named)
@@ -358,14 +369,8 @@ def bundles_by_member(
                     ).format(file=bundle, name=bundle_stem(bundle))
                 )
             continue
-        if member.name in files:
-            problems.append(
-                _("{file}: a second bundle for “{name}”; give one bundle per member").format(
-                    file=bundle, name=member.name
-                )
-            )
-            continue
-        files[member.name] = bundle
+        if bundle not in files.setdefault(member.name, []):
+            files[member.name].append(bundle)
     return Matched(files, problems)
 
 
@@ -388,7 +393,7 @@ def bundle_stem(bundle: Path) -> str:
 
 def commit_message(results: Sequence[Synced]) -> tuple[str, str]:
     """The rollup commit's subject (what changed, counted) and body (one line per member)."""
-    new = [r for r in results if r.outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED)]
+    new = [r for r in results if r.outcome in TAKEN]
     stale = [r for r in results if r.after.stale]
     subject = f"rollup sync: {len(new)} new, {len(stale)} stale"
     lines = [
