@@ -514,7 +514,7 @@ def test_a_members_branch_is_changed_with_replace_in_its_place_keeping_its_state
     assert missing.exit_code == 1
     assert (
         f"{bare} has no branch “trunk” (it has: main、master); change the member's branch"
-        " with `minsheng rollup add NAME URL --branch B --replace`" in missing.stdout
+        f" with `minsheng rollup add 泾县 {bare} --branch main --replace`" in missing.stdout
     )
     taken = rollup(root, "add", "泾县", str(bare), "--branch", "master")
     assert taken.exit_code == 2 and "--replace" in taken.stderr
@@ -611,3 +611,17 @@ def test_several_bundles_of_one_member_are_read_in_one_sync_in_ancestry_order(
     assert stale.exit_code == 1
     assert state(root2)["原州区"]["commit"] == good
     assert "does not load: tasks/99-坏.yaml:" in str(state(root2)["原州区"]["stale_reason"])
+
+
+def test_the_wrong_branch_hint_is_the_command_to_run(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "西吉 县")
+    git(bare, "branch", "-m", "main", "master")
+    root = make_rollup(tmp_path, 西吉县=bare)
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert (
+        f"{bare} has no branch “main” (it has: master); change the member's branch with"
+        f' `minsheng rollup add 西吉县 "{bare}" --branch master --replace`' in result.stdout
+    )
+    fixed = rollup(root, "add", "西吉县", str(bare), "--branch", "master", "--replace")
+    assert fixed.exit_code == 0 and rollup(root, "sync").exit_code == 0

@@ -138,9 +138,12 @@ def local_url(root: Path, url: str) -> str:
     return str(here) if here.exists() else url
 
 
-def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched:
+def fetch_member(
+    mirror: Path, url: str, branch: str, timeout: float, name: str = "NAME", given: str = ""
+) -> Fetched:
     """Fetch ``branch`` of ``url`` into the mirror, unless its newest commit is the one the
-    mirror fetched last (asked with one `git ls-remote`)."""
+    mirror fetched last (asked with one `git ls-remote`). ``name`` and ``given`` (the url as
+    rollup.yaml has it) fill in the command a missing branch suggests."""
     try:
         existed = ensure_mirror(mirror)
         listed = run_bounded(mirror, ["ls-remote", "--", url, f"refs/heads/{branch}"], timeout)
@@ -148,7 +151,7 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
             return Fetched(None, cannot_fetch(url, git_reason(listed)))
         remote = listed.stdout.split()[0] if listed.stdout.strip() else None
         if remote is None:
-            return Fetched(None, no_branch(mirror, url, branch, timeout))
+            return Fetched(None, no_branch(mirror, url, branch, timeout, name, given or url))
         if existed and read_ref(mirror, FETCHED_REF) == remote:
             return Fetched(remote)
         return _fetch(mirror, url, f"refs/heads/{branch}", timeout)
@@ -158,19 +161,38 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
         return Fetched(None, cannot_fetch(url, str(exc.strerror or exc)))
 
 
-def no_branch(mirror: Path, url: str, branch: str, timeout: float) -> str:
-    """Why ``url`` cannot be read at ``branch``, naming the branches it has
-    (`git ls-remote --heads`)."""
-    listed = run_bounded(mirror, ["ls-remote", "--heads", "--", url], timeout)
+def no_branch(
+    mirror: Path, url: str, branch: str, timeout: float, name: str = "NAME", given: str = ""
+) -> str:
+    """Why ``url`` cannot be read at ``branch``, naming the branches it has and the command
+    that reads its default one (`git ls-remote --symref`: its HEAD, else its only branch)."""
+    listed = run_bounded(mirror, ["ls-remote", "--symref", "--", url], timeout)
+    lines = listed.stdout.splitlines() if listed.returncode == 0 else []
     heads = [
         line.split("refs/heads/", 1)[1]
-        for line in listed.stdout.splitlines()
-        if listed.returncode == 0 and "refs/heads/" in line
+        for line in lines
+        if "\trefs/heads/" in line and not line.startswith("ref:")
     ]
+    default = next(
+        (
+            line.split("refs/heads/", 1)[1].split("\t", 1)[0]
+            for line in lines
+            if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD")
+        ),
+        heads[0] if len(heads) == 1 else "B",
+    )
+    words = (shell_word(name), shell_word(given or url), shell_word(default))
+    command = "minsheng rollup add {} {} --branch {} --replace".format(*words)
     return _(
         "{url} has no branch “{branch}” (it has: {branches}); change the member's branch with"
-        " `minsheng rollup add NAME URL --branch B --replace`"
-    ).format(url=url, branch=branch, branches="、".join(heads) or "—")
+        " `{command}`"
+    ).format(url=url, branch=branch, branches="、".join(heads) or "—", command=command)
+
+
+def shell_word(word: str) -> str:
+    """``word`` as one word on a command line: double-quoted when it holds a space (the same
+    in bash, PowerShell and cmd)."""
+    return f'"{word}"' if not word or any(c.isspace() for c in word) else word
 
 
 def _fetch(mirror: Path, source: str, ref: str, timeout: float) -> Fetched:

@@ -314,7 +314,8 @@ def sync_workspace(
 
             def fetch(member: Member) -> list[Fetched]:
                 url = local_url(root, member.url)
-                return [fetch_member(mirror_dir(root, member.name), url, member.branch, timeout)]
+                mirror = mirror_dir(root, member.name)
+                return [fetch_member(mirror, url, member.branch, timeout, member.name, member.url)]
 
         on_start(len(members))
         results = sync_members(
