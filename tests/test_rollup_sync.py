@@ -625,3 +625,17 @@ def test_the_wrong_branch_hint_is_the_command_to_run(tmp_path: Path) -> None:
     )
     fixed = rollup(root, "add", "西吉县", str(bare), "--branch", "master", "--replace")
     assert fixed.exit_code == 0 and rollup(root, "sync").exit_code == 0
+
+
+def test_sync_and_list_call_a_stale_county_not_updated_as_status_does(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    assert rollup(root, "sync").exit_code == 0
+    change(work, BROKEN_TASK, file="tasks/99-坏.yaml")
+    synced = run_cli(root, ["rollup", "sync"])
+    listed = run_cli(root, ["rollup", "list"])
+    helped = run_cli(root, ["rollup", "sync", "--help"])
+    said = synced.stdout + listed.stdout + helped.stdout
+    assert "过期" not in said
+    assert "泾县：自" in synced.stdout and "起未更新：" in synced.stdout
+    assert "未更新1个" in synced.stdout and "未更新：" in listed.stdout
