@@ -639,3 +639,22 @@ def test_sync_and_list_call_a_stale_county_not_updated_as_status_does(tmp_path: 
     assert "过期" not in said
     assert "泾县：自" in synced.stdout and "起未更新：" in synced.stdout
     assert "未更新1个" in synced.stdout and "未更新：" in listed.stdout
+
+
+def test_a_partial_sync_exits_1_while_another_member_stays_stale(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other)
+    assert rollup(root, "sync").exit_code == 0
+    change(work, BROKEN_TASK, file="tasks/99-坏.yaml")
+    assert rollup(root, "sync").exit_code == 1
+    partial = rollup(root, "sync", "--member", "旌德")
+    assert partial.exit_code == 1, partial.output
+    assert partial.stdout.splitlines()[-1] == ("1 member not synced this time is still stale: 泾县")
+    as_json = rollup(root, "sync", "--member", "旌德", "--json")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["others_stale"] == ["泾县"]
+    git(work, "rm", "--quiet", "tasks/99-坏.yaml")
+    git(work, "commit", "--quiet", "-m", "删去坏文件")
+    git(work, "push", "--quiet", "origin", "main")
+    assert rollup(root, "sync", "--member", "泾县").exit_code == 0
+    assert rollup(root, "sync", "--member", "旌德").exit_code == 0

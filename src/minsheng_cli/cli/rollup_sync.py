@@ -374,6 +374,14 @@ def print_summary(report: SyncReport) -> None:
             total,
         ).format(count=total, new=new, same=total - new - stale, stale=stale)
     )
+    if report.others_stale:
+        say(
+            ngettext(
+                "{count} member not synced this time is still stale: {names}",
+                "{count} members not synced this time are still stale: {names}",
+                len(report.others_stale),
+            ).format(count=len(report.others_stale), names="、".join(report.others_stale))
+        )
 
 
 def sync_json(report: SyncReport) -> dict[str, Any]:
@@ -390,5 +398,6 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
             for r in report.results
         ],
         "problems": report.problems,
+        "others_stale": list(report.others_stale),
         "commit": report.committed.commit if report.committed else None,
     }

@@ -264,10 +264,14 @@ class SyncReport(NamedTuple):
     results: list[Synced]
     problems: list[str]
     committed: Committed | None
+    others_stale: tuple[str, ...] = ()
+    """The members not synced this time (--member, --bundle) that are stale."""
 
     @property
     def failed(self) -> bool:
-        return bool(self.problems) or any(r.after.stale for r in self.results)
+        """Whether any member of the rollup is stale after the sync, or a problem was found."""
+        stale = any(r.after.stale for r in self.results) or bool(self.others_stale)
+        return bool(self.problems) or stale
 
 
 def sync_workspace(
@@ -333,7 +337,13 @@ def sync_workspace(
         new_states.update({r.name: r.after for r in results})
         subject, body = commit_message(results)
         committed = record_sync(root, new_states, subject, body)
-    return SyncReport(results, problems, committed)
+    synced = {r.name for r in results}
+    others = [
+        m.name
+        for m in loaded.config.members
+        if m.name not in synced and m.name in new_states and new_states[m.name].stale
+    ]
+    return SyncReport(results, problems, committed, tuple(others))
 
 
 def no_such_member(name: str, members: Sequence[Member]) -> str:
