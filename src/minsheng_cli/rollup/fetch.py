@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from minsheng_cli.i18n import _
+from minsheng_cli.write.audit import git_environment
 
 FETCHED_REF = "refs/minsheng/fetched"
 """The member's branch as the last fetch found it (forced: a rewritten history lands here)."""
@@ -56,7 +57,7 @@ def run_bounded(cwd: Path, args: list[str], timeout: float) -> Ran:
     """git ``args`` in ``cwd``, killed with its whole process group after ``timeout`` seconds."""
     from minsheng_cli.write.audit import git_program
 
-    env = {**os.environ, **QUIET_GIT}
+    env = git_environment(QUIET_GIT)
     if "GIT_SSH_COMMAND" not in os.environ:
         env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
     process = subprocess.Popen(

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import UsageError
+from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.rollup.config import STATE_FILE
 
@@ -73,4 +73,9 @@ def write_state(root: Path, states: dict[str, MemberState]) -> None:
     """Replace the state file atomically (the caller holds the rollup's lock)."""
     from minsheng_cli.store.atomic import write_atomic
 
-    write_atomic(root / STATE_FILE, state_json(states).encode("utf-8"))
+    try:
+        write_atomic(root / STATE_FILE, state_json(states).encode("utf-8"))
+    except OSError as exc:  # a full disk, a read-only folder, a file-size limit
+        raise WriteRefused(
+            _("could not write {file} ({error})").format(file=STATE_FILE, error=exc.strerror or exc)
+        ) from exc

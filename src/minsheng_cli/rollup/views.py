@@ -9,10 +9,11 @@ day asked: a warm `rollup status` reads one small entry per member and evaluates
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from minsheng_cli.core.evaluate import Light, Snapshot, State, by_leader_then_unit
+from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import Ledger
 
 LIGHT_ORDER = (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE)
@@ -181,6 +182,8 @@ class MemberView(NamedTuple):
     stale_since: str | None
     computed: Computed | None
     problem: str | None = None
+    read_at: str | None = None
+    """When the commit shown was first read (ISO date-time, UTC, as the state keeps it)."""
 
     @property
     def stale(self) -> bool:
@@ -189,6 +192,26 @@ class MemberView(NamedTuple):
     @property
     def overdue_count(self) -> int:
         return self.computed.states[State.OVERDUE.value] if self.computed else 0
+
+
+def local_time(stamp: str | None) -> datetime | None:
+    """A moment the state keeps (ISO, UTC) in the machine's own timezone, as its reader lives
+    it (Beijing time on the offices' machines); None when there is none or it is not one."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def member_label(level: str) -> str:
+    """What the views call a member, by rollup.yaml's level: 县区 in a 市's rollup; in a 省's,
+    whose members may be 市州 or 县区, 地区."""
+    return _("Region") if level == "省" else _("Member")
 
 
 def member_json(view: MemberView) -> dict[str, Any]:
