@@ -29,6 +29,9 @@ class MemberState(NamedTuple):
     seen: str | None = None
     """The newest commit of the member's branch the last fetch brought (the good one, or the
     one that made it stale): the same again next time is known without reading it again."""
+    source: str = "url"
+    """Where ``commit`` was read from: "url" (the member's server) or "bundle" (a `git bundle`
+    file, which the server may not have caught up with)."""
 
     @property
     def stale(self) -> bool:
