@@ -29,3 +29,28 @@ def test_rollup_add_on_a_full_disk_is_one_line(
     assert result.exit_code == 1
     assert result.stderr == "error: could not write rollup.yaml (File too large)\n"
     assert (city / "rollup.yaml").read_text(encoding="utf-8") == before
+
+
+def test_rollup_list_shows_times_on_the_machines_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state keeps UTC; the clerk reads the office's clock (Beijing time), without "UTC"."""
+    import time
+
+    from minsheng_cli.rollup.state import MemberState, write_state
+
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    city = tmp_path / "city"
+    assert run_cli(None, ["rollup", "init", str(city), "--title", "某市"]).exit_code == 0
+    assert run_cli(city, ["rollup", "add", "甲县", str(tmp_path / "county")]).exit_code == 0
+    write_state(city, {"甲县": MemberState("a" * 40, "2026-12-04T23:25:00+00:00")})
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        listed = run_cli(city, ["rollup", "list"])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert "2026-12-05 07:25" in listed.stdout
+    assert "UTC" not in listed.stdout

@@ -14,6 +14,7 @@ from minsheng_cli.cli.common import say
 from minsheng_cli.cli.rollup_common import rollup_root
 from minsheng_cli.errors import EXIT_PROBLEMS, GitError, UsageError
 from minsheng_cli.i18n import _, ngettext
+from minsheng_cli.rollup.state import shown_time
 
 if TYPE_CHECKING:
     from minsheng_cli.rollup.config import Member
@@ -171,13 +172,6 @@ def print_members(title: str, members: tuple[Member, ...], states: dict[str, Mem
         Column(_("State"), overflow="fold"),
     )
     print_parts((Sheet(title, columns, rows),))
-
-
-def shown_time(stamp: str | None) -> str:
-    """2026-12-04T22:44:21Z as 2026-12-04 22:44 UTC."""
-    if not stamp:
-        return "—"
-    return stamp.replace("T", " ")[:16] + (" UTC" if stamp.endswith("Z") else "")
 
 
 def default_jobs() -> int:

@@ -212,7 +212,7 @@ def stale_text(view: MemberView) -> str:
 def day_text(stamp: str | None) -> str:
     """The local day of a moment the state keeps: 12月5日, with its year when not this year's."""
     from minsheng_cli import clock
-    from minsheng_cli.rollup.views import local_time
+    from minsheng_cli.rollup.state import local_time
 
     local = local_time(stamp)
     if local is None:

@@ -7,6 +7,7 @@ missing from the file has never been read.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -79,3 +80,23 @@ def write_state(root: Path, states: dict[str, MemberState]) -> None:
         raise WriteRefused(
             _("could not write {file} ({error})").format(file=STATE_FILE, error=exc.strerror or exc)
         ) from exc
+
+
+def local_time(stamp: str | None) -> datetime | None:
+    """A moment the state keeps (ISO, UTC) in the machine's own timezone, as its reader lives
+    it (Beijing time on the offices' machines); None when there is none or it is not one."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def shown_time(stamp: str | None) -> str:
+    """A moment the state keeps, as the machine's clock reads it: 2026-12-05 07:25."""
+    local = local_time(stamp)
+    return "—" if local is None else local.strftime("%Y-%m-%d %H:%M")

@@ -19,10 +19,10 @@ from minsheng_cli.render.tables import (
     OVERDUE_COMPACT_BELOW,
     overdue_columns,
 )
+from minsheng_cli.rollup.state import local_time
 from minsheng_cli.rollup.views import (
     LIGHT_ORDER,
     MemberView,
-    local_time,
     member_label,
     read_days,
 )

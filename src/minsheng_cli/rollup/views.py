@@ -9,7 +9,7 @@ day asked: a warm `rollup status` reads one small entry per member and evaluates
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, NamedTuple
 
 from minsheng_cli.core.evaluate import Light, Snapshot, State, by_leader_then_unit
@@ -202,20 +202,6 @@ class MemberView(NamedTuple):
     @property
     def overdue_count(self) -> int:
         return self.computed.states[State.OVERDUE.value] if self.computed else 0
-
-
-def local_time(stamp: str | None) -> datetime | None:
-    """A moment the state keeps (ISO, UTC) in the machine's own timezone, as its reader lives
-    it (Beijing time on the offices' machines); None when there is none or it is not one."""
-    if not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone()
 
 
 def member_label(level: str) -> str:
