@@ -235,6 +235,34 @@ def changes_between(root: Path, since: str, until: str) -> list[Change]:
     ]
 
 
+def line_commits(root: Path, since: str, until: str, path: str) -> dict[int, str]:
+    """The commit (full hash) after ``since`` up to ``until`` that last changed each line of
+    ``path`` (relative to the workspace) as ``until`` holds it, by ``git blame``; lines that
+    are older than ``since`` are left out, and so is a file ``until`` does not hold.
+
+    A record is appended as lines of its own, so its first line names the commit that added
+    it, however many records that commit added (a form's several records for one item)."""
+    blamed = run_git(root, "blame", "--porcelain", f"{since}..{until}", "--", path, check=False)
+    if blamed.returncode != 0:
+        return {}
+    found: dict[int, str] = {}
+    boundary: set[str] = set()
+    current = ""
+    for line in blamed.stdout.split("\n"):
+        if line.startswith("\t"):
+            continue
+        fields = line.split(" ")
+        if len(fields) >= 3 and _HASH.match(fields[0]):
+            current = fields[0]
+            found[int(fields[2])] = current
+        elif line == "boundary":
+            boundary.add(current)
+    return {number: commit for number, commit in found.items() if commit not in boundary}
+
+
+_HASH = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
 Listing = list[tuple[str, str]]
 """(object id, path relative to the workspace) of a commit's minsheng.yaml and task files."""
 Blobs = tuple[bytes | None, list[tuple[Path, bytes | None]]]
