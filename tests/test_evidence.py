@@ -298,3 +298,13 @@ def test_export_lists_the_attachments(attached: tuple[Path, str]) -> None:
             "path": path,
         }
     ]
+
+
+def test_the_stored_path_stands_in_full_width_brackets_without_spaces(
+    git_ledger: Path, tmp_path: Path, files: dict[str, bytes]
+) -> None:
+    run = ["done", "3.1#1", "--date", "2023-04-03", "--attach", str(tmp_path / "验收证书.PDF")]
+    result = run_cli(git_ledger, run)
+    assert result.exit_code == 0, result.stderr
+    path = stored(files["验收证书.PDF"], ".pdf")
+    assert f"已附佐证材料：验收证书.PDF（{path}）\n" in result.stdout
