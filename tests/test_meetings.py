@@ -438,3 +438,17 @@ def test_every_record_of_a_commit_that_added_several_for_one_item_names_that_com
         ("2023-05-31", "开工建设", form),
         ("2023-06-10", None, later),
     ]
+
+
+def test_a_meeting_dated_before_records_already_committed_is_refused(git_ledger: Path) -> None:
+    run = ["update", "2.1", "--percent", "60", "--date", "2023-05-31", "--by", "住建局"]
+    ok(run_cli(git_ledger, run, MINSHENG_TODAY="2023-06-02"))
+    early = run_cli(git_ledger, ["meeting", "--date", "2023-05-05"], MINSHENG_TODAY="2023-06-02")
+    assert early.exit_code == 2
+    assert early.stderr.startswith(
+        "错误：台账中已有2023-05-05之后的记录（最晚的是2.1，2023-05-31）"
+    )
+    assert "git tag --annotate meeting-2023-05-05 提交号" in early.stderr
+    assert git(git_ledger, "tag") == ""
+    ok(run_cli(git_ledger, ["meeting", "--date", "2023-05-31"], MINSHENG_TODAY="2023-06-02"))
+    assert git(git_ledger, "tag").split() == ["meeting-2023-05-31"]

@@ -100,6 +100,7 @@ def mark_meeting(root: Path, day: date, note: str, by: str, *, replace: bool = F
                 " run `minsheng doctor --fix` first"
             ).format(files=", ".join(p.name for p in pending))
         )
+    _refuse_records_after(root, day)
     tag = meeting_tag(day)
     if not replace and _tag_commit(root, tag) is not None:
         raise UsageError(
@@ -115,6 +116,30 @@ def mark_meeting(root: Path, day: date, note: str, by: str, *, replace: bool = F
         root, "tag", "--annotate", *(["--force"] if replace else []), "--file=-", tag, stdin=message
     )
     return Meeting(tag, day, run_git(root, "rev-parse", "--short", "HEAD").stdout.strip(), note, by)
+
+
+def _refuse_records_after(root: Path, day: date) -> None:
+    """UsageError when the ledger (as committed: nothing is pending here) holds a record dated
+    after ``day``: a meeting of that day cannot have seen the current commit, and `changes`
+    would compare the wrong states. The files that cannot be read are left out."""
+    from minsheng_cli.store.files import load
+
+    later = [
+        (record.date, item.ref)
+        for item in load(root).ledger.items
+        for record in item.records
+        if record.date > day
+    ]
+    if later:
+        latest, ref = max(later)
+        raise UsageError(
+            _(
+                "the ledger already holds records dated after {day} (the latest: {ref},"
+                " {latest}), which a meeting of {day} cannot have seen; mark a meeting on the"
+                " day it is held, or tag the commit a past one saw by hand: git tag --annotate"
+                " {tag} COMMIT (`minsheng log` lists the commits)"
+            ).format(day=day, ref=ref, latest=latest, tag=meeting_tag(day))
+        )
 
 
 def _committer_name(root: Path) -> str:
