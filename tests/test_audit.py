@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 from tests.conftest import GIT_IDENTITY, copy_ledger, git, run_cli
 from tests.plaintext import parse_table
@@ -19,6 +22,7 @@ TOILETS = "tasks/03-农村人居环境提升工程.yaml"
 LEGAL_AID = "tasks/09-法律援助质量提升工程.yaml"
 HEATING = "tasks/01-冬季清洁取暖工程.yaml"
 CLERK = "测试文书 <clerk@example.org>"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def flat(text: str) -> str:
@@ -680,3 +684,47 @@ def test_the_same_record_saved_but_not_committed_is_committed_not_repeated(
     assert file.read_bytes() == before
     assert commit_count(git_ledger) == 2
     assert parsed_trailers(git_ledger) == "Minsheng-Item: 9.1\nReported-by: 司法局\n"
+
+
+def test_log_shows_a_forms_records_a_line_each_and_where_they_came_from(git_ledger: Path) -> None:
+    """A form of 住建局 records 1.1 and 2.1 in one commit: `log 2.1` gives 2.1's records a
+    line each, the form's file and number, and leaves 备注 to the clerk's words."""
+    from tests.test_forms import JULY, fill, make_forms
+
+    form = fill(
+        make_forms(git_ledger, 7, JULY)["住房和城乡建设局"],
+        {
+            "1.1|分散供热设施改造": {"K": 900},
+            "2.1|percent": {"K": 100},
+            "2.1#6": {"L": "是", "M": date(2023, 7, 25), "N": "验收单"},
+        },
+    )
+    assert run_cli(git_ledger, ["intake", str(form)], **JULY).exit_code == 0
+    number = git(git_ledger, "log", "-1", "--format=%(trailers:key=Minsheng-Form,valueonly)")
+    entry = json.loads(run_cli(git_ledger, ["log", "2.1", "--json"]).stdout)[0]
+    assert (entry["form"], entry["form_file"], entry["note"]) == (
+        number.strip(),
+        "已填-住房和城乡建设局-2023年7月填报表.xlsx",
+        "",
+    )
+    assert entry["records"] == [
+        "update 2.1 工程进度 100% (2023-07-31)",
+        "done 2.1#6 竣工验收 (2023-07-25)",
+    ]
+    source = f"来源：已填-住房和城乡建设局-2023年7月填报表.xlsx（表单编号 {number.strip()}）"
+    rows = parse_table(run_cli(git_ledger, ["log", "2.1"]).stdout, footer_lines=0).rows
+    assert [row[3:5] for row in rows[:3]] == [
+        ["update 2.1 工程进度 100% (2023-07-31)", ""],
+        ["done 2.1#6 竣工验收 (2023-07-25)", ""],
+        [source, ""],
+    ]
+    terminal = run_cli(git_ledger, ["log", "2.1"], FORCE_COLOR="1", COLUMNS="80").stdout
+    lines = [line.rstrip() for line in ANSI.sub("", terminal).splitlines()]
+    assert max(len(line) for line in lines) <= 80
+    starts = {
+        cell_len(line[: line.index(text)])
+        for text in ("update 2.1", "done 2.1#6", "来源：")
+        for line in lines
+        if text in line
+    }
+    assert len(starts) == 1  # a line each, in 登记内容

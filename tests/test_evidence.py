@@ -300,6 +300,16 @@ def test_export_lists_the_attachments(attached: tuple[Path, str]) -> None:
     ]
 
 
+def test_the_stored_path_stands_in_full_width_brackets_without_spaces(
+    git_ledger: Path, tmp_path: Path, files: dict[str, bytes]
+) -> None:
+    run = ["done", "3.1#1", "--date", "2023-04-03", "--attach", str(tmp_path / "验收证书.PDF")]
+    result = run_cli(git_ledger, run)
+    assert result.exit_code == 0, result.stderr
+    path = stored(files["验收证书.PDF"], ".pdf")
+    assert f"已附佐证材料：验收证书.PDF（{path}）\n" in result.stdout
+
+
 def test_doctor_never_calls_committed_evidence_a_leftover(git_ledger: Path, tmp_path: Path) -> None:
     """A task file with an error has its records unread: its committed attachments are not
     "left by a stopped write", and doctor must not suggest deleting them."""

@@ -412,3 +412,43 @@ def test_a_bulletin_and_an_export_state_the_commit_they_were_made_from(
     exported = ok(run_cli(year.root, ["export", "-f", "json", "--month", "6"]))
     head = git(year.root, "rev-parse", "--short=7", "HEAD").strip()
     assert json.loads(exported.stdout)["data_version"] == head
+
+
+def test_every_record_of_a_commit_that_added_several_for_one_item_names_that_commit(
+    git_ledger: Path,
+) -> None:
+    """A form's commit adds two records to 2.1 (one trailer names the item once); a later
+    update adds a third: each record names the commit that added it."""
+    start = git(git_ledger, "rev-parse", "HEAD").strip()
+    file = git_ledger / "tasks/02-城市基础设施补短板工程.yaml"
+    with file.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "records:\n"
+            "  - {date: 2023-05-31, item: 1, by: 住建局, percent: 60}\n"
+            "  - {date: 2023-05-31, item: 1, by: 住建局, done: 开工建设}\n"
+        )
+    git(git_ledger, "commit", "--quiet", "-am", "intake 住建局 2023年5月\n\nMinsheng-Item: 2.1\n")
+    form = git(git_ledger, "rev-parse", "--short", "HEAD").strip()
+    run = ["update", "2.1", "--percent", "70", "--date", "2023-06-10", "--by", "住建局"]
+    ok(run_cli(git_ledger, run, MINSHENG_TODAY="2023-06-10"))
+    later = git(git_ledger, "rev-parse", "--short", "HEAD").strip()
+    found = changes_json(git_ledger, "--since", start, today="2023-06-10")
+    assert [(r["date"], r["done"], r["commit"]) for r in found["records"]] == [
+        ("2023-05-31", None, form),
+        ("2023-05-31", "开工建设", form),
+        ("2023-06-10", None, later),
+    ]
+
+
+def test_a_meeting_dated_before_records_already_committed_is_refused(git_ledger: Path) -> None:
+    run = ["update", "2.1", "--percent", "60", "--date", "2023-05-31", "--by", "住建局"]
+    ok(run_cli(git_ledger, run, MINSHENG_TODAY="2023-06-02"))
+    early = run_cli(git_ledger, ["meeting", "--date", "2023-05-05"], MINSHENG_TODAY="2023-06-02")
+    assert early.exit_code == 2
+    assert early.stderr.startswith(
+        "错误：台账中已有2023-05-05之后的记录（最晚的是2.1，2023-05-31）"
+    )
+    assert "git tag --annotate meeting-2023-05-05 提交号" in early.stderr
+    assert git(git_ledger, "tag") == ""
+    ok(run_cli(git_ledger, ["meeting", "--date", "2023-05-31"], MINSHENG_TODAY="2023-06-02"))
+    assert git(git_ledger, "tag").split() == ["meeting-2023-05-31"]

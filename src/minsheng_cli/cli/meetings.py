@@ -20,7 +20,7 @@ from minsheng_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from minsheng_cli.core.changes import Changes, RecordChange
-    from minsheng_cli.core.evaluate import MilestoneStatus, Snapshot
+    from minsheng_cli.core.evaluate import MilestoneStatus
     from minsheng_cli.core.unreported import Unreported
     from minsheng_cli.ledger.model import Item, Ledger, Record
     from minsheng_cli.write.history import Change, Point
@@ -124,9 +124,9 @@ def changes(
     found = diff(before, after)
     commits = changes_between(root, start.commit, end.commit)
     if as_json:
-        print_json_value(_changes_json(start, end, found, commits))
+        print_json_value(_changes_json(root, start, end, found, commits))
         return
-    _print_changes(start, end, before, found, commits)
+    _print_changes(root, start, end, found, commits)
 
 
 def _point(root: Path, text: str) -> Point:
@@ -193,17 +193,27 @@ def _empty_like(ledger: Ledger | None) -> Ledger | None:
     return None if ledger is None else ledger._replace(projects=())
 
 
-def _recorded_in(found: Changes, commits: list[Change]) -> dict[int, Change]:
-    """Each added record's commit: an item's records, in file order, are its commits in turn."""
-    by_item: dict[str, list[Change]] = {}
-    for change in commits:
-        for ref in change.items:
-            by_item.setdefault(ref, []).append(change)
+def _recorded_in(
+    root: Path, start: Point, end: Point, records: tuple[RecordChange, ...], commits: list[Change]
+) -> dict[int, Change]:
+    """Each record's commit: the one that added its first line to its file (git blame from
+    ``start`` to ``end``), so every record of a form's commit names that commit."""
+    from minsheng_cli.write.audit import relative
+    from minsheng_cli.write.history import line_commits
+
+    blamed: dict[str, dict[int, str]] = {}
     matched: dict[int, Change] = {}
-    for index, added in enumerate(found.added):
-        queue = by_item.get(added.item.ref)
-        if queue:
-            matched[index] = queue.pop(0)
+    for index, added in enumerate(records):
+        line = added.record.line
+        if line is None:
+            continue
+        path = relative(root, added.item.file)
+        if path not in blamed:
+            blamed[path] = line_commits(root, start.commit, end.commit, path)
+        full = blamed[path].get(line)
+        change = next((c for c in commits if full and full.startswith(c.commit)), None)
+        if change is not None:
+            matched[index] = change
     return matched
 
 
@@ -250,7 +260,7 @@ def _point_text(point: Point) -> str:
 
 
 def _print_changes(
-    start: Point, end: Point, before: Snapshot, found: Changes, commits: list[Change]
+    root: Path, start: Point, end: Point, found: Changes, commits: list[Change]
 ) -> None:
     from minsheng_cli.render.labels import light_label
 
@@ -259,7 +269,7 @@ def _print_changes(
             since=_point_text(start), until=_point_text(end)
         )
     )
-    matched = _recorded_in(found, commits)
+    matched = _recorded_in(root, start, end, found.added, commits)
     records = []
     for index, added in enumerate(found.added):
         line = f"{added.item.ref} {record_text(added)} ({added.record.date.isoformat()}"
@@ -316,9 +326,10 @@ def _print_changes(
 
 
 def _changes_json(
-    start: Point, end: Point, found: Changes, commits: list[Change]
+    root: Path, start: Point, end: Point, found: Changes, commits: list[Change]
 ) -> dict[str, Any]:
-    matched = _recorded_in(found, commits)
+    matched = _recorded_in(root, start, end, found.added, commits)
+    commit_of = {id(found.added[index]): commit for index, commit in matched.items()}
 
     def record_json(change: RecordChange, commit: Change | None = None) -> dict[str, Any]:
         record = change.record
@@ -355,8 +366,8 @@ def _changes_json(
         "since": _point_json(start),
         "until": _point_json(end),
         "records": [record_json(c, matched.get(i)) for i, c in enumerate(found.added)],
-        "corrections": [record_json(c) for c in found.corrections],
-        "reschedules": [record_json(c) for c in found.reschedules],
+        "corrections": [record_json(c, commit_of.get(id(c))) for c in found.corrections],
+        "reschedules": [record_json(c, commit_of.get(id(c))) for c in found.reschedules],
         "newly_met": [milestone_json(m) for m in found.newly_met],
         "newly_overdue": [milestone_json(m) for m in found.newly_overdue],
         "lights": [

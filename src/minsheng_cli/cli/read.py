@@ -285,7 +285,7 @@ def log(
         wanted = {i.ref for i in target.items}
         names = {i.file.name for i in target.items}
         entries = [
-            e
+            e._replace(records=e.records_of(wanted))
             for e in entries
             if wanted & set(e.items)
             or (not e.items and any(Path(f).name in names for f in e.files))
@@ -302,6 +302,9 @@ def log(
                     "reported_by": e.reporter,
                     "files": list(e.files),
                     "note": e.note,
+                    "records": list(e.records),
+                    "form": e.form or None,
+                    "form_file": e.form_file or None,
                 }
                 for e in entries
             ]

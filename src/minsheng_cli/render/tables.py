@@ -692,18 +692,38 @@ def short_cells(status: MilestoneStatus) -> tuple[str, str, str]:
 
 
 def history_table(entries: Sequence[Entry]) -> Parts:
+    """A row a commit; a form's commit takes a line for each record it made, and one under
+    them naming the form (its file and number)."""
     if not entries:
         return (_("No recorded changes yet."),)
     columns = (
-        Column(_("When"), no_wrap=True),
+        Column(_("When"), min_width=10),  # the date on a line, the time under it when narrow
         Column(_("Who"), no_wrap=True),
-        Column(_("Reported by"), no_wrap=True),
-        Column(_("What"), ratio=2),
-        Column(_("Note")),
+        Column(_("Reported by"), min_width=10),
+        Column(_("What"), ratio=4),
+        Column(_("Note"), min_width=8, ratio=2),  # 6月报，乡镇已全部开工 on two lines
         Column(_("Commit"), no_wrap=True),
     )
-    rows = [
-        (entry.when, entry.author, entry.reporter, entry.subject, entry.note, entry.commit)
-        for entry in entries
-    ]
+    rows: list[tuple[Cell, ...]] = []
+    for entry in entries:
+        what: list[Cell] = [*(entry.records or (entry.subject,))]
+        source = form_source(entry)
+        if source:
+            what.append(Span(source, "dim"))
+        for index, line in enumerate(what):
+            if index == 0:
+                rows.append(
+                    (entry.when, entry.author, entry.reporter, line, entry.note, entry.commit)
+                )
+            else:
+                rows.append(("", "", "", line, "", ""))
     return (Sheet(_("History"), columns, rows),)
+
+
+def form_source(entry: Entry) -> str:
+    """来源：the form's file name and number, for a commit that took in a form; else empty."""
+    if not (entry.form or entry.form_file):
+        return ""
+    return _("from {file} (form {number})").format(
+        file=entry.form_file or "?", number=entry.form or "?"
+    )

@@ -142,7 +142,8 @@ def _empty_table(
 
 def fitted_widths(sheet: Sheet, natural: list[int], width: int) -> list[int] | None:
     """When the table is wider than the terminal: the columns that may not wrap as wide as their
-    widest cell, the others sharing what is left in their ratios (each at least its header).
+    widest cell, the others sharing what is left in their ratios (each at least its header and
+    its ``min_width``, what that takes given up by the columns of the largest ratio).
     None when it fits as it is, or nothing may wrap."""
     texts = [i for i, column in enumerate(sheet.columns) if not column.no_wrap]
     if table_width(natural) <= width or not texts:
@@ -150,12 +151,16 @@ def fitted_widths(sheet: Sheet, natural: list[int], width: int) -> list[int] | N
     fixed = sum(w for i, w in enumerate(natural) if i not in texts)
     room = width - table_width([fixed]) - BETWEEN * (len(natural) - 1)
     ratios = {i: sheet.columns[i].ratio or 1 for i in texts}
+    floors = {i: _floor(sheet.columns[i], natural[i]) for i in texts}
     fitted = list(natural)
     total = sum(ratios.values())
     for i in texts:
-        fitted[i] = max(
-            cell_width(sheet.columns[i].header), min(natural[i], room * ratios[i] // total)
-        )
+        fitted[i] = max(floors[i], min(natural[i], room * ratios[i] // total))
+    excess = sum(fitted[i] for i in texts) - room
+    for i in sorted(texts, key=lambda i: -ratios[i]):  # floors raised: the widest share gives
+        cut = max(0, min(excess, fitted[i] - floors[i]))
+        fitted[i] -= cut
+        excess -= cut
     spare = room - sum(fitted[i] for i in texts)
     for i in texts:  # what a column does not need goes to the ones that do, in order
         extra = max(0, min(spare, natural[i] - fitted[i]))
@@ -180,6 +185,12 @@ def _folded_cell(cell: Cell, width: int) -> Cell:
     if isinstance(cell, Span):
         return Span(folded(cell.text, width), cell.style)
     return cell if cell_width(cell) <= width else folded(plain_text(cell), width)
+
+
+def _floor(column: Column, widest: int) -> int:
+    """What a column that may wrap keeps when the table is fitted: its header whole, and its
+    ``min_width`` where its cells need that much."""
+    return max(cell_width(column.header), min(widest, column.min_width or 0))
 
 
 def _least_width(column: Column, widest: int) -> int:

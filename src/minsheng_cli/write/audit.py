@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +25,10 @@ from minsheng_cli.text import without_controls
 
 ITEM_TRAILER = "Minsheng-Item"
 REPORTER_TRAILER = "Reported-by"
+FORM_TRAILER = "Minsheng-Form"
+"""A form's number (its identity's digest) on the commit that took it in (`intake`)."""
+FILE_TRAILER = "Form-File"
+"""The name of the form's file (the sheet a unit sent back) on the commit that took it in."""
 FIELD = "\x1f"
 RECORD = "\x1e"
 QUOTE = "    "
@@ -45,6 +49,25 @@ class Entry(NamedTuple):
     files: tuple[str, ...] = ()
     note: str = ""
     """The clerk's words in the message (a note, evidence): the lines the program quoted."""
+    form: str = ""
+    """The number of the form the commit took in (`intake`), else empty."""
+    form_file: str = ""
+    """The name of that form's file."""
+    records: tuple[str, ...] = ()
+    """The records the commit made, as a record's own commit names it: its subject, or each
+    line a form's commit quotes (not a clerk's words); none for a commit that is no record."""
+
+    def records_of(self, refs: Collection[str]) -> tuple[str, ...]:
+        """The records of a form's commit that are for the items ``refs`` names."""
+        if not self.form:
+            return self.records
+        return tuple(line for line in self.records if _record_ref(line) in refs)
+
+
+def _record_ref(subject: str) -> str:
+    """The item a record's subject names: ``3.1`` of ``done 3.1#7 开工建设 (2023-03-29)``."""
+    words = subject.split(maxsplit=2)
+    return words[1].partition("#")[0] if len(words) > 1 else ""
 
 
 class GitMissing(GitError):
@@ -418,6 +441,8 @@ class Logged(NamedTuple):
     items: tuple[str, ...]
     reporter: str
     files: tuple[str, ...]
+    form: str = ""
+    form_file: str = ""
 
 
 LOG_FORMAT = FIELD.join(
@@ -429,6 +454,8 @@ LOG_FORMAT = FIELD.join(
         "%s",
         f"%(trailers:key={ITEM_TRAILER},valueonly,separator=%x2C)",
         f"%(trailers:key={REPORTER_TRAILER},valueonly,separator=%x2C)",
+        f"%(trailers:key={FORM_TRAILER},valueonly,separator=%x2C)",
+        f"%(trailers:key={FILE_TRAILER},valueonly,separator=%x2C)",
     ]
 )
 
@@ -451,45 +478,54 @@ def logged(root: Path, paths: Sequence[str], *selection: str) -> list[Logged]:
     for chunk in result.stdout.split(RECORD):
         head, _sep, names = chunk.partition("\n")
         parts = head.split(FIELD)
-        if len(parts) < 7:
+        if len(parts) < 9:
             continue
         items = tuple(x.strip() for x in parts[5].split(",") if x.strip())
         files = tuple(n for n in names.splitlines() if n.strip())
         commit, author, authored, committed, subject = parts[:5]
+        reporter, form, form_file = (part.strip() for part in parts[6:9])
         found.append(
-            Logged(commit, author, authored, committed, subject, items, parts[6].strip(), files)
+            Logged(commit, author, authored, committed, subject, items, reporter, files)._replace(
+                form=form, form_file=form_file
+            )
         )
     return found
 
 
 def history(root: Path, paths: Sequence[str] = ("tasks", "minsheng.yaml")) -> list[Entry]:
-    """Every commit that touched the ledger, newest first, with the clerk's note."""
-    notes = _notes(root, paths)
-    return [
-        Entry(
-            c.commit,
-            c.author,
-            c.authored,
-            c.subject,
-            c.items,
-            c.reporter,
-            c.files,
-            notes.get(c.commit, ""),
+    """Every commit that touched the ledger, newest first, with the clerk's note; a form's
+    commit with the records it made instead (its message quotes them, one a line)."""
+    quoted = _quoted(root, paths)
+    entries = []
+    for c in logged(root, paths):
+        lines = quoted.get(c.commit, [])
+        records = tuple(lines) if c.form else (c.subject,) if c.items else ()
+        note = "" if c.form else " ".join(lines)
+        entries.append(
+            Entry(
+                c.commit,
+                c.author,
+                c.authored,
+                c.subject,
+                c.items,
+                c.reporter,
+                c.files,
+                note,
+                c.form,
+                c.form_file,
+                records,
+            )
         )
-        for c in logged(root, paths)
-    ]
+    return entries
 
 
-def _notes(root: Path, paths: Sequence[str]) -> dict[str, str]:
-    """Each commit's note: the lines of its body the program quoted (indented by QUOTE),
-    unindented and joined with spaces."""
+def _quoted(root: Path, paths: Sequence[str]) -> dict[str, list[str]]:
+    """The lines of each commit's body the program quoted (indented by QUOTE), unindented."""
     result = run_git(root, "log", f"--format={RECORD}%h{FIELD}%b", "--", *paths)
-    notes: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for chunk in result.stdout.split(RECORD):
         commit, _sep, body = chunk.partition(FIELD)
-        quoted = [
-            line[len(QUOTE) :].strip() for line in body.splitlines() if line.startswith(QUOTE)
-        ]
-        if quoted:
-            notes[commit.strip()] = " ".join(quoted)
-    return notes
+        lines = [line[len(QUOTE) :].strip() for line in body.splitlines() if line.startswith(QUOTE)]
+        if any(lines):
+            found[commit.strip()] = [line for line in lines if line]
+    return found

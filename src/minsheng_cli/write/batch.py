@@ -34,6 +34,8 @@ from minsheng_cli.write.actions import (
 )
 from minsheng_cli.write.audit import (
     FIELD,
+    FILE_TRAILER,
+    FORM_TRAILER,
     ITEM_TRAILER,
     RECORD,
     REPORTER_TRAILER,
@@ -51,8 +53,6 @@ from minsheng_cli.write.record import (
     repeated_record,
 )
 
-FORM_TRAILER = "Minsheng-Form"
-FILE_TRAILER = "Form-File"
 CONTENT_TRAILER = "Form-Content"
 
 

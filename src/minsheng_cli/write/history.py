@@ -101,6 +101,7 @@ def mark_meeting(root: Path, day: date, note: str, by: str, *, replace: bool = F
                 " run `minsheng doctor --fix` first"
             ).format(files=", ".join(p.name for p in pending))
         )
+    _refuse_records_after(root, day)
     tag = meeting_tag(day)
     if not replace and _tag_commit(root, tag) is not None:
         raise UsageError(
@@ -116,6 +117,30 @@ def mark_meeting(root: Path, day: date, note: str, by: str, *, replace: bool = F
         root, "tag", "--annotate", *(["--force"] if replace else []), "--file=-", tag, stdin=message
     )
     return Meeting(tag, day, run_git(root, "rev-parse", "--short", "HEAD").stdout.strip(), note, by)
+
+
+def _refuse_records_after(root: Path, day: date) -> None:
+    """UsageError when the ledger (as committed: nothing is pending here) holds a record dated
+    after ``day``: a meeting of that day cannot have seen the current commit, and `changes`
+    would compare the wrong states. The files that cannot be read are left out."""
+    from minsheng_cli.store.files import load
+
+    later = [
+        (record.date, item.ref)
+        for item in load(root).ledger.items
+        for record in item.records
+        if record.date > day
+    ]
+    if later:
+        latest, ref = max(later)
+        raise UsageError(
+            _(
+                "the ledger already holds records dated after {day} (the latest: {ref},"
+                " {latest}), which a meeting of {day} cannot have seen; mark a meeting on the"
+                " day it is held, or tag the commit a past one saw by hand: git tag --annotate"
+                " {tag} COMMIT (`minsheng log` lists the commits)"
+            ).format(day=day, ref=ref, latest=latest, tag=meeting_tag(day))
+        )
 
 
 def _committer_name(root: Path) -> str:
@@ -234,6 +259,34 @@ def changes_between(root: Path, since: str, until: str) -> list[Change]:
         Change(c.commit, c.committed, c.author, c.subject, c.items, c.reporter, c.files)
         for c in logged(root, LEDGER_PATHS, "--reverse", f"{since}..{until}")
     ]
+
+
+def line_commits(root: Path, since: str, until: str, path: str) -> dict[int, str]:
+    """The commit (full hash) after ``since`` up to ``until`` that last changed each line of
+    ``path`` (relative to the workspace) as ``until`` holds it, by ``git blame``; lines that
+    are older than ``since`` are left out, and so is a file ``until`` does not hold.
+
+    A record is appended as lines of its own, so its first line names the commit that added
+    it, however many records that commit added (a form's several records for one item)."""
+    blamed = run_git(root, "blame", "--porcelain", f"{since}..{until}", "--", path, check=False)
+    if blamed.returncode != 0:
+        return {}
+    found: dict[int, str] = {}
+    boundary: set[str] = set()
+    current = ""
+    for line in blamed.stdout.split("\n"):
+        if line.startswith("\t"):
+            continue
+        fields = line.split(" ")
+        if len(fields) >= 3 and _HASH.match(fields[0]):
+            current = fields[0]
+            found[int(fields[2])] = current
+        elif line == "boundary":
+            boundary.add(current)
+    return {number: commit for number, commit in found.items() if commit not in boundary}
+
+
+_HASH = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 Listing = list[tuple[str, str]]
