@@ -298,3 +298,17 @@ def test_export_lists_the_attachments(attached: tuple[Path, str]) -> None:
             "path": path,
         }
     ]
+
+
+def test_doctor_never_calls_committed_evidence_a_leftover(git_ledger: Path, tmp_path: Path) -> None:
+    """A task file with an error has its records unread: its committed attachments are not
+    "left by a stopped write", and doctor must not suggest deleting them."""
+    proof = tmp_path / "验收单.pdf"
+    proof.write_bytes(b"accepted")
+    args = ["done", "3.1#1", "--date", "2023-04-03", "--by", "农业农村局", "--attach", str(proof)]
+    assert run_cli(git_ledger, args).exit_code == 0
+    file = git_ledger / TOILETS
+    file.write_text(file.read_text(encoding="utf-8").replace("target:", "target: -5 #", 1), "utf-8")
+    result = run_cli(git_ledger, ["--lang", "en", "doctor"])
+    assert stored(b"accepted", ".pdf") not in result.stdout
+    assert "no record names" not in flat(result.stdout)

@@ -95,7 +95,7 @@ def test_a_scripted_month(git_ledger: Path) -> None:
     assert "done 3.2#1" in result.stdout and "(2023-07-03)" in result.stdout
     assert "已填-司法局-2023年7月填报表.xlsx!填报表!K10：“一百二”不是数字" in result.stderr
     assert "已填-水务局-2023年7月填报表.xlsx" in result.stdout
-    assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!A2：此表是6月的" in result.stderr
+    assert "已填-农业农村局-2023年6月填报表.xlsx!填报表!E2：此表是6月的" in result.stderr
     assert "--month 6" in result.stderr
     assert records_of(git_ledger, "03-")[-4:] == [
         "- {date: 2023-07-31, item: 1, by: 农业农村局（张三）, set: {示范村: 10, 户厕改造: 900},"
@@ -216,7 +216,7 @@ def test_formulas_are_read_as_saved_never_calculated(git_ledger: Path) -> None:
     ("content", "says"),
     [
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "damaged or password-protected"),
-        (b"PK\x03\x04" + b"broken" * 50, "damaged"),
+        (b"PK\x03\x04" + b"broken" * 50, "damaged (Excel cannot open it as a workbook)"),
         ("序号,内容\n1,2\n".encode("gb18030"), "not a form made by `minsheng forms`"),
     ],
 )
@@ -227,6 +227,31 @@ def test_files_that_are_not_forms(git_ledger: Path, content: bytes, says: str) -
     assert result.exit_code == 1
     assert result.stderr.startswith(path.name) and says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_word_document_or_other_zip_is_named_for_what_it_is(git_ledger: Path) -> None:
+    import docx
+
+    word = git_ledger.parent / "r7.docx"
+    document = docx.Document()
+    document.add_paragraph("7月进度")
+    document.save(str(word))
+    slides = git_ledger.parent / "r7.pptx"
+    with zipfile.ZipFile(slides, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")
+    photos = git_ledger.parent / "照片.zip"
+    with zipfile.ZipFile(photos, "w") as archive:
+        archive.writestr("1.jpg", b"\xff\xd8")
+    result = run_cli(git_ledger, ["intake", str(word), str(slides), str(photos)], **JULY)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "r7.docx ：不是 `minsheng forms` 生成的填报表（这是 Word 文档）" in lines[0]
+    assert "（这是 PowerPoint 演示文稿）" in lines[2]
+    assert (
+        "照片.zip ：不是 `minsheng forms` 生成的填报表（这是压缩包，不是 Excel 工作簿）" in lines[4]
+    )
+    assert "Error" not in result.stderr and "损坏" not in result.stderr
 
 
 def test_an_export_is_not_a_form(git_ledger: Path) -> None:
@@ -263,7 +288,7 @@ def test_renumbered_items_and_another_ledger(git_ledger: Path, tmp_path: Path) -
     git(other, "commit", "--quiet", "-m", "另一个台账")
     elsewhere = run_cli(other, ["--lang", "en", "intake", str(farm)], **JULY)
     assert elsewhere.exit_code == 1
-    assert "!填报表!A2: this form was made for another ledger" in elsewhere.stderr
+    assert "!填报表!A1: this form was made for another ledger" in elsewhere.stderr
 
     task = git_ledger / "tasks" / "03-农村人居环境提升工程.yaml"
     text = task.read_text(encoding="utf-8")
@@ -287,7 +312,7 @@ def test_dates_as_typed_and_out_of_the_month(git_ledger: Path) -> None:
     assert "(2023-07-09)" in result.stdout and "(2023-07-10)" in result.stdout
     bad = fill(forms["交通运输局"], {"3.2#1": {"L": "是", "M": "2023-08-01"}, "3.2#2": {"L": "对"}})
     refused = run_cli(git_ledger, ["--lang", "en", "intake", str(bad)], **JULY)
-    assert "!填报表!M12: 2023-08-01 is outside the form's month" in refused.stderr
+    assert "!填报表!M12: 2023-08-01 is outside 2023-01-01 to 2023-07-31" in refused.stderr
     assert "!填报表!L13: “对” is not 是 or 否" in refused.stderr
 
 
@@ -519,6 +544,13 @@ def test_cells_filled_where_the_row_takes_nothing_are_problems(git_ledger: Path)
 def test_a_blank_reporter_is_a_warning_and_the_person_is_kept_in_by(git_ledger: Path) -> None:
     forms = make_forms(git_ledger, 7, JULY)
     roads = fill(forms["交通运输局"], {"3.2|percent": {"K": 40}}, person="")
+    trial = run_cli(git_ledger, ["intake", "--dry-run", str(roads)], **JULY)
+    assert trial.exit_code == 0, trial.stderr
+    assert (
+        "警告：已填-交通运输局-2023年7月填报表.xlsx!填报表!C3：报送人未填，将按单位报送登记"
+        in trial.stderr
+    )
+    assert "已按单位" not in trial.stderr
     result = run_cli(git_ledger, ["intake", str(roads)], **JULY)
     assert result.exit_code == 0, result.stderr
     assert (
@@ -656,3 +688,56 @@ def test_usage_errors_are_one_chinese_line(git_ledger: Path) -> None:
         assert result.exit_code == 2, args
         assert len(result.stderr.splitlines()) == 1 and says in result.stderr, result.stderr
         assert "Invalid value" not in result.stderr
+
+
+@pytest.mark.parametrize(("month", "today"), [(7, "2023-07-27"), (6, "2023-06-12")])
+def test_a_form_made_mid_month_plans_to_the_month_s_end(
+    git_ledger: Path, month: int, today: str
+) -> None:
+    env = {"MINSHENG_TODAY": today}
+    sheet = openpyxl.load_workbook(make_forms(git_ledger, month, env)["农业农村局"]).active
+    shown = json.loads(
+        run_cli(git_ledger, ["show", "3.1", "--month", str(month), "--json"], **env).stdout
+    )
+    planned = {m["name"]: m["expected"] for m in shown[0]["measures"]}
+    keys = rows_by_key(sheet)
+    for name in ("户厕改造", "示范村"):  # to the target's precision, as `show` prints it
+        assert sheet[f"J{keys['3.1|' + name]}"].value == round(planned[name])
+
+
+def test_a_milestone_done_in_an_earlier_month_is_ticked_on_this_month_s_form(
+    git_ledger: Path,
+) -> None:
+    may = {"MINSHENG_TODAY": "2023-05-28"}
+    form = make_forms(git_ledger, 5, may, "--unit", "农业")["农业农村局"]
+    sheet = openpyxl.load_workbook(form).active
+    tick_row, value_row = rows_by_key(sheet)["3.1#1"], rows_by_key(sheet)["3.1|户厕改造"]
+    rules = {
+        cell: (v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+        for cell in (f"M{tick_row}", f"M{value_row}")
+        if cell in v.sqref
+    }
+    assert rules == {
+        f"M{tick_row}": ("DATE(2023,1,1)", "DATE(2023,5,31)"),
+        f"M{value_row}": ("DATE(2023,5,1)", "DATE(2023,5,31)"),
+    }
+    early_figure = fill(form, {"3.1|户厕改造": {"K": 100, "M": "2023-01-20"}})
+    refused = run_cli(git_ledger, ["--lang", "en", "intake", str(early_figure)], **may)
+    assert refused.exit_code == 1
+    assert f"!填报表!M{value_row}: 2023-01-20 is outside the form's month" in refused.stderr
+    ticked = fill(form, {"3.1#1": {"L": "是", "M": "2023-01-20"}})
+    result = run_cli(git_ledger, ["intake", str(ticked)], **may)
+    assert result.exit_code == 0, result.stderr
+    assert "done 3.1#1 完成项目方案编制,对接落实任务 (2023-01-20)" in result.stdout
+    shown = json.loads(run_cli(git_ledger, ["show", "3.1", "--json"], **may).stdout)
+    assert shown[0]["milestones"][0]["state"] == "met"
+
+
+def test_a_unit_with_only_ticks_gets_a_form_and_owes_no_figure(git_ledger: Path) -> None:
+    form = make_forms(git_ledger, 7, JULY, "--unit", "医疗保障")["医疗保障局"]
+    keys = rows_by_key(openpyxl.load_workbook(form).active)
+    assert {"5.2#1", "5.2#3", "5.2|percent"} <= set(keys)
+    owed = run_cli(git_ledger, ["unreported", "--month", "7", "--json"], **JULY)
+    assert "农业农村局" in {entry["unit"] for entry in json.loads(owed.stdout)}
+    assert "5.2" not in {entry["item"] for entry in json.loads(owed.stdout)}

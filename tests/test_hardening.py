@@ -204,3 +204,19 @@ def test_a_slip_is_said_alone_without_the_year_note(ledger_dir: Path, args: list
     result = run_cli(ledger_dir, args)
     assert (result.exit_code, result.stdout) == (2, "")
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("错误：")
+
+
+def test_a_commit_message_carries_no_control_character_or_direction_mark() -> None:
+    """A form's file name reaches a trailer (Form-File:), a member's reason a rollup's subject:
+    ESC, U+202E and the like are shown as �, never written into the history."""
+    from minsheng_cli.write.audit import commit_message
+
+    message = commit_message(
+        "intake 司法局\x1b[31m",
+        "备注\u202e第一行\n第二行\x07",
+        {"Form-File": "bad\x1b[31m\u202eRED.xlsx", "Reported-by": "司法局"},
+    )
+    assert "\x1b" not in message and "\u202e" not in message and "\x07" not in message
+    assert "Form-File: bad\ufffd[31m\ufffdRED.xlsx" in message
+    assert "    备注\ufffd第一行\n    第二行\ufffd" in message
+    assert message.startswith("intake 司法局\ufffd[31m\n\n")

@@ -162,7 +162,13 @@ def test_a_force_push_keeps_the_old_commit_until_accepted(tmp_path: Path) -> Non
 
     accepted = rollup(root, "sync", "--accept-rewrite", "泾县")
     assert accepted.exit_code == 0, accepted.output
-    assert f"泾县: read {rewritten[:7]} (was {good[:7]})" in accepted.stdout
+    assert (
+        f"泾县: rewritten history accepted (--accept-rewrite): read {rewritten[:7]} (was"
+        f" {good[:7]})" in accepted.stdout
+    )
+    assert f"泾县: {good[:7]} -> {rewritten[:7]}, rewritten history accepted" in git(
+        root, "log", "-1", "--format=%b"
+    )
     assert state(root)["泾县"]["stale_reason"] is None
 
 
@@ -299,19 +305,21 @@ def test_usage_errors_and_typos_are_one_line(tmp_path: Path) -> None:
 
 COMMITS = st.sampled_from(["a" * 40, "b" * 40, "c" * 40, None])
 STALENESS = st.sampled_from([(None, None), ("why", "2026-01-02T00:00:00Z")])
+SOURCES = st.sampled_from(["url", "bundle"])
 STATES = st.builds(
-    lambda commit, stale, seen: MemberState(
-        commit, "2026-01-01T00:00:00Z", stale[0], stale[1], seen
+    lambda commit, stale, seen, source: MemberState(
+        commit, "2026-01-01T00:00:00Z", stale[0], stale[1], seen, source
     ),
     COMMITS,
     STALENESS,
     COMMITS,
+    SOURCES,
 )
 
 
 @given(
     STATES,
-    st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down"))),
+    st.builds(Fetched, commit=COMMITS, error=st.one_of(st.none(), st.just("down")), source=SOURCES),
     st.sampled_from(["contains", "behind", "neither"]),
     st.one_of(st.none(), st.just("tasks/1.yaml:3: bad")),
     st.booleans(),
@@ -325,17 +333,22 @@ def test_decide_never_loses_the_good_commit(
         Examined(contains, problem, behind) if needs_examining(old, fetched, accept) else None
     )
     outcome, new = decide(old, fetched, examined, "NOW", accept_rewrite=accept)
-    if outcome is Outcome.NEW:
+    taken = (Outcome.NEW, Outcome.REWRITE_ACCEPTED)
+    if outcome in taken:
         assert new.commit == fetched.commit and not new.stale and new.read_at == "NOW"
+        assert new.source == fetched.source
         assert problem is None and (contains or accept or old.commit is None)
-        assert not behind or old.commit is None  # never moved back to an ancestor
+        assert not behind or old.commit is None or accept  # back to an ancestor: only accepted
+        assert (outcome is Outcome.REWRITE_ACCEPTED) == (old.commit is not None and not contains)
     else:
         assert new.commit == old.commit and new.read_at == old.read_at
     if outcome is Outcome.REWRITTEN:
         assert not contains and not behind  # only a commit neither after nor before
-    if examined is not None and behind and old.commit is not None:
-        assert outcome is Outcome.BEHIND
-    assert new.stale == (outcome not in (Outcome.NEW, Outcome.UNCHANGED, Outcome.BEHIND))
+    if examined is not None and behind and old.commit is not None and not accept:
+        # older than the commit read: the server behind a bundle read, or a retraction
+        from_bundle = old.source == "bundle" and fetched.source == "url"
+        assert outcome is (Outcome.BEHIND if from_bundle else Outcome.ROLLED_BACK)
+    assert new.stale == (outcome not in (*taken, Outcome.UNCHANGED, Outcome.BEHIND))
     if new.stale and old.stale:
         assert new.stale_since == old.stale_since
     elif new.stale and outcome is not Outcome.STILL_STALE:
@@ -369,6 +382,39 @@ def test_a_bundle_given_by_a_relative_path_is_read_and_a_missing_one_is_a_usage_
         )
     assert git(root, "log", "--format=%h") == before
     assert state(root)["泾县"]["stale_reason"] is None
+
+
+def test_a_rollback_pushed_by_the_county_is_stale_until_accepted(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    older = head(bare)
+    wrong = change(work)
+    assert rollup(root, "sync").exit_code == 0
+    git(work, "reset", "--quiet", "--hard", "HEAD~1")
+    git(work, "push", "--quiet", "--force", "origin", "main")
+    result = rollup(root, "sync", "--member", "泾县", "--json")
+    assert result.exit_code == 1, result.output
+    [member] = json.loads(result.stdout)["members"]
+    assert member["outcome"] == "rolled-back" and member["commit"] == wrong
+    assert member["stale_reason"] == (
+        f"its branch went back to an older commit (a retraction?): {older[:7]} is an ancestor"
+        f" of {wrong[:7]}, the commit read before"
+    )
+    shown = rollup(root, "sync")
+    assert shown.exit_code == 1
+    assert "--accept-rewrite 泾县" in shown.stdout and f"still reading {wrong[:7]}" in shown.stdout
+    accepted = rollup(root, "sync", "--accept-rewrite", "泾县", "--json")
+    assert accepted.exit_code == 0, accepted.output
+    [taken] = json.loads(accepted.stdout)["members"]
+    assert (taken["outcome"], taken["commit"], taken["previous"]) == (
+        "rewrite-accepted",
+        older,
+        wrong,
+    )
+    assert state(root)["泾县"]["commit"] == older and state(root)["泾县"]["stale_reason"] is None
+    assert git(root, "log", "-1", "--format=%b").strip() == (
+        f"泾县: {wrong[:7]} -> {older[:7]}, rewritten history accepted (--accept-rewrite)"
+    )
 
 
 def test_a_server_behind_a_bundle_read_keeps_the_newer_commit_and_is_no_force_push(
@@ -468,7 +514,7 @@ def test_a_members_branch_is_changed_with_replace_in_its_place_keeping_its_state
     assert missing.exit_code == 1
     assert (
         f"{bare} has no branch “trunk” (it has: main、master); change the member's branch"
-        " with `minsheng rollup add NAME URL --branch B --replace`" in missing.stdout
+        f" with `minsheng rollup add 泾县 {bare} --branch main --replace`" in missing.stdout
     )
     taken = rollup(root, "add", "泾县", str(bare), "--branch", "master")
     assert taken.exit_code == 2 and "--replace" in taken.stderr
@@ -498,3 +544,117 @@ def test_gits_english_reason_is_quoted_after_a_colon_in_chinese_lines(tmp_path: 
     assert line.endswith("does not appear to be a git repository”")
     bundled = run_cli(root, ["rollup", "sync", "--bundle", str(junk)])
     assert f"{junk} 不是可用的 git bundle 文件：“" in bundled.stdout
+
+
+def test_an_incremental_bundle_whose_base_is_missing_quotes_git_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    work, _bare = county(tmp_path, "原州区")
+    root = make_rollup(tmp_path, 原州区="/offline/原州区.git")
+    base = head(work)
+    change(work, push=False)
+    gap = tmp_path / "原州区.gap.bundle"
+    git(work, "bundle", "create", str(gap), "main~1..main")
+    result = rollup(root, "sync", "--bundle", str(gap))
+    assert result.exit_code == 1
+    assert (
+        f"原州区: never read successfully: {gap} builds on commits the rollup has not read:"
+        f" Repository lacks these prerequisite commits: {base}; take in the county's earlier"
+        " bundle first" in result.stdout
+    )
+    chinese = run_cli(root, ["rollup", "sync", "--bundle", str(gap)])
+    assert f"“Repository lacks these prerequisite commits: {base}”；请先读取" in chinese.stdout
+
+
+def test_several_bundles_of_one_member_are_read_in_one_sync_in_ancestry_order(
+    tmp_path: Path,
+) -> None:
+    work, _bare = county(tmp_path, "原州区")
+    root = make_rollup(tmp_path, 原州区="/offline/原州区.git")
+    full = tmp_path / "原州区.07.bundle"
+    git(work, "bundle", "create", str(full), "main")
+    middle = change(work, push=False)
+    gap = tmp_path / "原州区.08.bundle"
+    git(work, "bundle", "create", str(gap), "main~1..main")
+    newest = change(work, push=False)
+    whole = tmp_path / "原州区.09.bundle"
+    git(work, "bundle", "create", str(whole), "main")
+    # the incremental one first: it is tried again once the one it builds on is in
+    result = rollup(root, "sync", "--bundle", str(whole), str(gap), str(full), "--json")
+    assert result.exit_code == 0, result.output
+    [member] = json.loads(result.stdout)["members"]
+    assert (member["outcome"], member["commit"]) == ("new", newest)
+    assert state(root)["原州区"]["source"] == "bundle" and middle != newest
+
+    broken = change(work, BROKEN_TASK, file="tasks/99-坏.yaml", push=False)
+    bad = tmp_path / "原州区.10.bundle"
+    git(work, "bundle", "create", str(bad), "main~1..main")
+    fixed = tmp_path / "原州区.11.bundle"
+    git(work, "rm", "--quiet", "tasks/99-坏.yaml")
+    git(work, "commit", "--quiet", "-m", "删去坏文件")
+    git(work, "bundle", "create", str(fixed), "main~1..main")
+    both = rollup(root, "sync", "--bundle", str(fixed), str(bad), "--member", "原州区")
+    assert both.exit_code == 0, both.output
+    assert state(root)["原州区"]["commit"] == head(work) != broken
+    only_bad = tmp_path / "b"
+    only_bad.mkdir()
+    # the newest that loads is read; the one that does not, after it, leaves it stale
+    work2, _bare2 = county(only_bad, "x")
+    root2 = make_rollup(only_bad, 原州区="/offline/原州区.git")
+    first = only_bad / "原州区.1.bundle"
+    git(work2, "bundle", "create", str(first), "main")
+    good = head(work2)
+    change(work2, BROKEN_TASK, file="tasks/99-坏.yaml", push=False)
+    second = only_bad / "原州区.2.bundle"
+    git(work2, "bundle", "create", str(second), "main")
+    stale = rollup(root2, "sync", "--bundle", str(second), str(first))
+    assert stale.exit_code == 1
+    assert state(root2)["原州区"]["commit"] == good
+    assert "does not load: tasks/99-坏.yaml:" in str(state(root2)["原州区"]["stale_reason"])
+
+
+def test_the_wrong_branch_hint_is_the_command_to_run(tmp_path: Path) -> None:
+    _work, bare = county(tmp_path, "西吉 县")
+    git(bare, "branch", "-m", "main", "master")
+    root = make_rollup(tmp_path, 西吉县=bare)
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert (
+        f"{bare} has no branch “main” (it has: master); change the member's branch with"
+        f' `minsheng rollup add 西吉县 "{bare}" --branch master --replace`' in result.stdout
+    )
+    fixed = rollup(root, "add", "西吉县", str(bare), "--branch", "master", "--replace")
+    assert fixed.exit_code == 0 and rollup(root, "sync").exit_code == 0
+
+
+def test_sync_and_list_call_a_stale_county_not_updated_as_status_does(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    assert rollup(root, "sync").exit_code == 0
+    change(work, BROKEN_TASK, file="tasks/99-坏.yaml")
+    synced = run_cli(root, ["rollup", "sync"])
+    listed = run_cli(root, ["rollup", "list"])
+    helped = run_cli(root, ["rollup", "sync", "--help"])
+    said = synced.stdout + listed.stdout + helped.stdout
+    assert "过期" not in said
+    assert "泾县：自" in synced.stdout and "起未更新：" in synced.stdout
+    assert "未更新1个" in synced.stdout and "未更新：" in listed.stdout
+
+
+def test_a_partial_sync_exits_1_while_another_member_stays_stale(tmp_path: Path) -> None:
+    work, bare = county(tmp_path, "泾县")
+    _other, other = county(tmp_path, "旌德")
+    root = make_rollup(tmp_path, 泾县=bare, 旌德=other)
+    assert rollup(root, "sync").exit_code == 0
+    change(work, BROKEN_TASK, file="tasks/99-坏.yaml")
+    assert rollup(root, "sync").exit_code == 1
+    partial = rollup(root, "sync", "--member", "旌德")
+    assert partial.exit_code == 1, partial.output
+    assert partial.stdout.splitlines()[-1] == ("1 member not synced this time is still stale: 泾县")
+    as_json = rollup(root, "sync", "--member", "旌德", "--json")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["others_stale"] == ["泾县"]
+    git(work, "rm", "--quiet", "tasks/99-坏.yaml")
+    git(work, "commit", "--quiet", "-m", "删去坏文件")
+    git(work, "push", "--quiet", "origin", "main")
+    assert rollup(root, "sync", "--member", "泾县").exit_code == 0
+    assert rollup(root, "sync", "--member", "旌德").exit_code == 0

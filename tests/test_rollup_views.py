@@ -11,7 +11,11 @@ import json
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,6 +94,16 @@ def rollup(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return build_rollup(tmp_path_factory.mktemp("rollup"))
 
 
+@pytest.fixture
+def beijing_time() -> Iterator[None]:
+    """The machine's clock in Beijing time, as on the offices' machines."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "Asia/Shanghai")
+        time.tzset()
+        yield
+    time.tzset()
+
+
 def status_json(rollup: Path, *args: str) -> dict[str, dict[str, object]]:
     result = run_cli(rollup, ["rollup", "status", "--json", *args])
     assert result.exit_code == 1, result.stderr  # a member is stale
@@ -145,7 +159,7 @@ def test_stale_never_read_and_broken_members(rollup: Path) -> None:
     result = run_cli(rollup, ["rollup", "status", "--month", "6"])
     assert result.exit_code == 1
     out = result.stdout
-    assert "西吉县：2026-11-20 06:30 UTC起未能更新：git fetch failed: could not resolve host" in out
+    assert re.search(r"西吉县：2026-11-2\d \d\d:\d\d起未能更新：git fetch failed: could not", out)
     assert re.search(r"彭阳县\s.*从未读取", out)
     assert "Traceback" not in out + result.stderr
 
@@ -285,7 +299,8 @@ def test_a_member_never_read_is_told_why_and_papers_name_no_command(
     assert f"彭阳县：从未读取：{reason}" in shown
     assert shown.count(reason) == 1 and "rollup sync" not in shown
     paper = run_cli(failed, ["rollup", "report", "--month", "6"]).stdout
-    assert f"彭阳县：尚未取得该县台账：{reason}" in paper and "rollup sync" not in paper
+    assert "彭阳县：尚未取得该县台账\n" in paper  # git's words are the terminal's, not a paper's
+    assert reason not in paper and "rollup sync" not in paper
     alone = run_cli(failed, ["rollup", "status", "--member", NEVER])
     assert alone.exit_code == 1 and alone.stderr.strip() == f"错误：彭阳县从未读取：{reason}"
 
@@ -321,3 +336,169 @@ def test_sheet_names_are_valid_and_unique() -> None:
     assert names[1] == "a_b"
     assert all(len(n) <= 31 for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_papers_say_in_plain_words_and_local_days_why_a_county_is_behind(
+    rollup: Path, tmp_path: Path, beijing_time: None
+) -> None:
+    """The bulletin and the workbook (read by leaders) printed git's English error, a file://
+    URL and a UTC time whose day was not Beijing's: 23:25 UTC on 4 December is 07:25 on the 5th.
+    Papers say in plain words since when and as of when; the terminal keeps git's reason, in
+    local time."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.rollup.state import read_state
+
+    behind = tmp_path / "behind"
+    shutil.copytree(rollup, behind)
+    states = read_state(behind)
+    reason = "无法拉取 file:///tmp/x/西吉县.git ：“'/tmp/x' does not appear to be a git repository”"
+    states[STALE] = states[STALE]._replace(
+        stale_reason=reason, stale_since="2026-12-04T23:25:00Z", read_at="2026-11-30T17:00:00Z"
+    )
+    write_state(behind, states)
+    today = {"MINSHENG_TODAY": "2026-12-04"}
+    plain = "西吉县：未能取得该县最新台账（自12月5日起），以下为12月1日读取的数据"
+    for fmt in ("md", "html"):
+        paper = run_cli(behind, ["rollup", "report", "--month", "8", "--format", fmt], **today)
+        assert paper.exit_code == 0, paper.stderr
+        assert plain in paper.stdout, fmt
+        for technical in ("UTC", "file://", "does not appear", "fatal"):
+            assert technical not in paper.stdout, (fmt, technical)
+        assert "原州区：该县台账无法读取" in paper.stdout
+    target = tmp_path / "e.xlsx"
+    result = run_cli(behind, ["rollup", "export", "--month", "8", "-o", str(target)], **today)
+    assert result.exit_code == 0, result.stderr
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    reasons = {row[0].value: row[-1].value for row in summary.iter_rows(min_row=2)}
+    assert reasons[STALE] == plain
+    shown = run_cli(behind, ["rollup", "status", "--month", "8"], **today).stdout
+    assert f"西吉县：2026-12-05 07:25起未能更新：{reason}" in shown and "UTC" not in shown
+    alone = run_cli(behind, ["rollup", "status", "--member", STALE, "--month", "8"], **today)
+    assert "2026-12-05 07:25起未能更新" in alone.stderr and "UTC" not in alone.stderr
+
+
+def test_export_of_today_notes_the_ledgers_years_as_the_county_does(
+    rollup: Path, tmp_path: Path
+) -> None:
+    """`rollup export` without --month read today (2026) against 2023 and 2024 ledgers silently
+    (逾期 1344 days); the county's `export` says so, and the rollup's views said it in other
+    words (--as-of DATE beside --month N)."""
+    today = {"MINSHENG_TODAY": "2026-12-04"}
+    own = run_cli(rollup.parent / FRESH, ["export", "--format", "json"], **today)
+    county = own.stderr.strip()
+    assert county.startswith("提示：今天（2026-12-04）不在台账年度2023年内") and "日期" in county
+    expected = county.replace("2023年", "2023、2024年")
+    target = tmp_path / "e.xlsx"
+    for args in (["export", "-o", str(target)], ["export", "--format", "json"], ["status"]):
+        result = run_cli(rollup, ["rollup", *args], **today)
+        assert expected in result.stderr.splitlines(), (args, result.stderr)
+    asked = run_cli(rollup, ["rollup", "export", "--month", "8", "--format", "json"], **today)
+    assert "提示" not in asked.stderr
+
+
+def test_export_summary_adds_up_and_fits_its_columns(rollup: Path, tmp_path: Path) -> None:
+    """The 汇总 sheet had no 合计 row though `rollup status` totals the lights and the overdue
+    milestones, and its widths came from the stored values: 完成率 (0.0137…) 22 wide."""
+    from openpyxl import load_workbook
+
+    from minsheng_cli.paperwork.outline import text_width
+
+    target = tmp_path / "e.xlsx"
+    assert run_cli(rollup, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    summary = load_workbook(io.BytesIO(target.read_bytes()))["汇总"]
+    headers = [c.value for c in summary[1]]
+    rows = json.loads(run_cli(rollup, ["rollup", "status", "--month", "6", "--json"]).stdout)
+    total = dict(zip(headers, summary[summary.max_row], strict=True))
+    assert total["县区"].value == "合计" and total["县区"].font.b
+    read = [row for row in rows if row["lights"]]
+    for header, key in (("红", "red"), ("绿", "green"), ("✓", "done")):
+        assert total[header].value == sum(row["lights"][key] for row in read)
+        assert total[header].data_type == "n" and total[header].font.b
+    assert total["逾期"].value == sum(row["overdue"] for row in rows) > 0
+    assert total["时间节点"].value == sum(row["milestones"] for row in read)
+    items = sum(row["items"] for row in read)
+    mean = sum(row["completion"] * row["items"] for row in read) / items
+    assert total["完成率"].value == pytest.approx(mean, abs=1e-4)
+    assert total["完成率"].number_format.endswith("%")
+    assert summary.auto_filter.ref == f"A1:N{summary.max_row - 1}"  # a sort leaves 合计 last
+    reasons = [str(c.value) for c in summary["N"][1:] if c.value]
+    assert widths(summary)["原因"] >= min(60, max(map(text_width, reasons)))
+
+    # a county some way along: its 完成率 is 1.4% on the sheet, and the column as wide
+    from minsheng_cli.rollup.paper import rollup_workbook
+    from minsheng_cli.rollup.views import Computed, MemberView
+
+    computed = Computed(
+        "t", 2023, "2023-06-30", dict.fromkeys(("green", "yellow", "red", "done"), 1),
+        dict.fromkeys(("met", "met_late", "overdue", "due_soon", "pending"), 0),
+        4, 0, 1 / 73, None, [], [],
+    )  # fmt: skip
+    book = load_workbook(
+        io.BytesIO(
+            rollup_workbook("t", [(MemberView(FRESH, "a" * 40, None, None, computed), None)])
+        )
+    )
+    sheet = book["汇总"]
+    assert sheet["J2"].value == pytest.approx(1 / 73) and sheet["J3"].value == pytest.approx(1 / 73)
+    assert widths(sheet)["完成率"] <= 8  # 完成率 and 1.4%, not 0.0136986301369863
+
+
+def widths(sheet: Any) -> dict[str, float]:
+    return {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
+
+
+def test_docx_subtitle_breaks_between_its_parts(rollup: Path, tmp_path: Path) -> None:
+    """A county's 依据…　截至…　数据版本：… line was one line too long: Word broke it inside a word
+    (数据版 / 本：aa5876c). It breaks between its parts, each line within the page."""
+    from docx import Document
+
+    from minsheng_cli.paperwork.word import body_cm, text_block_width
+
+    target = tmp_path / "r.docx"
+    assert run_cli(rollup, ["rollup", "report", "--month", "6", "-o", str(target)]).exit_code == 0
+    subtitles = [p.text for p in Document(str(target)).paragraphs if "数据版本：" in p.text]
+    assert len(subtitles) == 3  # 泾源县, 隆德县, 西吉县
+    for text in subtitles:
+        lines = text.split("\n")
+        assert len(lines) == 2 and re.fullmatch(r"数据版本：[0-9a-f]{7}", lines[-1]), text
+        assert all(body_cm(line) <= text_block_width() for line in lines), text
+
+
+def test_a_provinces_rollup_names_its_members_regions(rollup: Path, tmp_path: Path) -> None:
+    """rollup.yaml's level (市 or 省) was never used: a province's members (市州 or 县区) were
+    headed 县区. At 省 they are 地区; at 市 still 县区."""
+    from openpyxl import load_workbook
+
+    province = tmp_path / "province"
+    shutil.copytree(rollup, province)
+    config = province / "rollup.yaml"
+    config.write_text("level: 省\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    shown = run_cli(province, ["rollup", "status", "--month", "6"]).stdout
+    assert re.search(r"^地区 ", shown, re.MULTILINE) and not re.search(r"^县区 ", shown, re.M)
+    paper = run_cli(province, ["rollup", "report", "--month", "6"]).stdout
+    assert "## 各地区概况" in paper and "| 地区 | 截至 |" in paper
+    target = tmp_path / "e.xlsx"
+    assert run_cli(province, ["rollup", "export", "--month", "6", "-o", str(target)]).exit_code == 0
+    assert load_workbook(io.BytesIO(target.read_bytes()))["汇总"]["A1"].value == "地区"
+    city = run_cli(rollup, ["rollup", "report", "--month", "6"]).stdout
+    assert "## 各县区概况" in city and "| 县区 | 截至 |" in city
+
+
+def test_a_cached_view_of_the_wrong_shape_is_computed_again(rollup: Path) -> None:
+    """The cache is untrusted input: an entry whose key is right but whose counts are not the
+    lights and states a view has is ignored and rewritten, never an internal error."""
+    from minsheng_cli.rollup.rows import cached_view, store_view
+    from minsheng_cli.rollup.state import read_state
+    from minsheng_cli.rollup.views import Request
+
+    first = run_cli(rollup, ["rollup", "status", "--month", "5", "--json"])
+    commit = read_state(rollup)["泾源县"].commit
+    assert commit is not None
+    request = Request(None, 5, date(2026, 12, 4))
+    good = cached_view(rollup, commit, request)
+    assert good is not None
+    store_view(rollup, commit, request, good._replace(lights={}))
+    assert cached_view(rollup, commit, request) is None
+    again = run_cli(rollup, ["rollup", "status", "--month", "5", "--json"])
+    assert again.exit_code == first.exit_code and again.stdout == first.stdout

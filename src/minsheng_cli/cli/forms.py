@@ -177,7 +177,7 @@ def intake(
     _check_files(files)
     root = workspace(ctx).root()
     today = clock.today()
-    read = [(path, read_form(path, today)) for path in files]
+    read = [(path, read_form(path, today, dry_run=dry_run)) for path in files]
     batches = [r.batch for _path, r in read if r.batch is not None]
     outcomes = iter(
         record_forms(root, batches, month, today, dry_run=dry_run, confirmed=yes, told=_say_warning)

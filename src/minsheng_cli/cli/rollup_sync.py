@@ -247,8 +247,10 @@ def sync(
         raise UsageError(
             _("--bundle needs the bundle files: `minsheng rollup sync --bundle FILE…`")
         )
-    if bundle and member and (len(member) != 1 or len(files or []) != 1):
-        raise UsageError(_("--member names the member of one bundle file; give exactly one"))
+    if bundle and member and len(member) != 1:
+        raise UsageError(
+            _("with --bundle, --member names the one member the files belong to; give it once")
+        )
     bundles = [bundle_file(file) for file in files or []]
     root = rollup_root(ctx)
     with fetch_progress() as (started, advance):
@@ -312,9 +314,13 @@ def fetch_progress() -> Iterator[tuple[Callable[[int], None], Callable[[], None]
 
 def summary_line(result: Synced) -> str | None:
     """One line for a member that changed or is stale; None for one unchanged and fresh."""
-    from minsheng_cli.rollup.sync import Outcome, rewritten_reason
+    from minsheng_cli.rollup.sync import Outcome, needs_accepting
 
     after, before = result.after, result.before
+    if result.outcome is Outcome.REWRITE_ACCEPTED and after.commit:
+        return _(
+            "{name}: rewritten history accepted (--accept-rewrite): read {commit} (was {previous})"
+        ).format(name=result.name, commit=after.commit[:7], previous=(before.commit or "-")[:7])
     if result.outcome is Outcome.NEW and after.commit:
         if before.commit is None:
             return _("{name}: read {commit} (first time)").format(
@@ -342,11 +348,7 @@ def summary_line(result: Synced) -> str | None:
     line = _("{name}: stale since {since}: {reason}; {kept}").format(
         name=result.name, since=shown_time(after.stale_since), reason=after.stale_reason, kept=kept
     )
-    if (
-        after.seen
-        and after.commit
-        and after.stale_reason == rewritten_reason(after.seen, after.commit)
-    ):
+    if needs_accepting(after):
         line += _(
             "; if the county meant it, run `minsheng rollup sync --accept-rewrite {name}`"
         ).format(name=result.name)
@@ -363,7 +365,7 @@ def print_summary(report: SyncReport) -> None:
     for problem in report.problems:
         say(problem)
     total = len(report.results)
-    new = sum(r.outcome is Outcome.NEW for r in report.results)
+    new = sum(r.outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED) for r in report.results)
     stale = sum(r.after.stale for r in report.results)
     say(
         ngettext(
@@ -372,6 +374,14 @@ def print_summary(report: SyncReport) -> None:
             total,
         ).format(count=total, new=new, same=total - new - stale, stale=stale)
     )
+    if report.others_stale:
+        say(
+            ngettext(
+                "{count} member not synced this time is still stale: {names}",
+                "{count} members not synced this time are still stale: {names}",
+                len(report.others_stale),
+            ).format(count=len(report.others_stale), names="、".join(report.others_stale))
+        )
 
 
 def sync_json(report: SyncReport) -> dict[str, Any]:
@@ -388,5 +398,6 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
             for r in report.results
         ],
         "problems": report.problems,
+        "others_stale": list(report.others_stale),
         "commit": report.committed.commit if report.committed else None,
     }

@@ -70,17 +70,24 @@ def rollup_and_views(
     root = rollup_root(ctx)
     config = read_config(root).config
     views = member_views(root, config.members, request)
-    if as_of is None and month is None:
-        years = {v.computed.year for v in views if v.computed} - {request.today.year}
-        if years:
-            say(
-                _(
-                    "note: today ({today}) is outside the year of some members' ledgers ({years});"
-                    " add --month N or --as-of DATE to see each year as it stood then"
-                ).format(today=request.today.isoformat(), years=", ".join(map(str, sorted(years)))),
-                err=True,
-            )
+    note_other_years(request, {v.computed.year for v in views if v.computed})
     return config, views
+
+
+def note_other_years(request: Request, years: set[int]) -> None:
+    """When today is asked (no --as-of, no --month) of ledgers of other years, the county's own
+    note, naming those years: so that an empty overdue list, or 逾期 1344 days, is not misread."""
+    if request.as_of is not None or request.month is not None:
+        return
+    others = sorted(years - {request.today.year})
+    if others:
+        say(
+            _(
+                "note: today ({today}) is outside the ledger's year {year}; add --month N or"
+                " --as-of DATE to see the year as it stood then"
+            ).format(today=request.today.isoformat(), year="、".join(map(str, others))),
+            err=True,
+        )
 
 
 def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
@@ -110,7 +117,9 @@ def member_ledger(ctx: typer.Context, name: str) -> tuple[Ledger, MemberView]:
         raise MinshengError(
             _("{member} has never been read: run `minsheng rollup sync` first").format(member=name)
         )
-    view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+    view = MemberView(
+        name, state.commit, state.stale_reason, state.stale_since, None, read_at=state.read_at
+    )
     return ledger_at(root, name, state.commit), view
 
 
@@ -166,7 +175,8 @@ def status(
     else:
         from minsheng_cli.rollup.tables import status_sheet
 
-        print_parts(status_sheet(config.title, views, terminal_width() or PLAIN_WIDTH))
+        width = terminal_width() or PLAIN_WIDTH
+        print_parts(status_sheet(config.title, views, width, config.level))
     if any(v.stale or v.computed is None for v in views):
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -289,6 +299,11 @@ def export(
         version = (view.commit or "")[:7]
         deliver(export_content(snapshot, chosen, version), output)
         return
-    from minsheng_cli.rollup.paper import rollup_export
+    from minsheng_cli.rollup.config import read_config
+    from minsheng_cli.rollup.paper import member_snapshots, rollup_export
 
-    deliver(rollup_export(rollup_root(ctx), request, chosen), output)
+    root = rollup_root(ctx)
+    members = member_snapshots(root, request)
+    note_other_years(request, {s.ledger.year for _view, s in members if s is not None})
+    config = read_config(root).config
+    deliver(rollup_export(config.title, members, chosen, config.level), output)

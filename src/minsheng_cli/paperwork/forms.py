@@ -18,7 +18,7 @@ import re
 from datetime import date
 from typing import Any, NamedTuple
 
-from minsheng_cli.core.evaluate import ItemStatus, MilestoneStatus, State, evaluate
+from minsheng_cli.core.evaluate import ItemStatus, MilestoneStatus, Snapshot, State, evaluate
 from minsheng_cli.core.formid import (
     FORMAT,
     TICK,
@@ -40,6 +40,7 @@ SHEET = "填报表"
 HEADER_ROW = 9
 FIRST_ROW = 10
 PERSON_CELL = "C3"
+TITLE_CELL, MONTH_CELL = "A1", "E2"
 CODE_COLUMN = "P"
 """The hidden column: P1 the format, P2 the checksum, P3 the identity's code, P{row} the keys."""
 COUNT, PERCENT, TICKED = "count", "percent", "tick"
@@ -123,16 +124,18 @@ def plan_forms(
     commit: str = "",
 ) -> list[FormPlan]:
     """One form per unit that has something open in ``month``: what it holds, as of the month's
-    end (or today, if the month is still running)."""
+    end (or today, if the month is still running); 序时进度 always for the month's end, read
+    through its end, as `show --month N` and the month's report give it."""
     year = ledger.year
     start, end = date(year, month, 1), month_end(year, month)
     snapshot = evaluate(ledger, min(end, today))
+    planned = _planned_at(ledger, end) if today < end else _planned_of(snapshot)
     plans = []
     for unit in units:
         rows: list[FormRow] = []
         for status in snapshot.items:
             if unit in unit_names(status.item) and _open(status, month):
-                rows += _rows(status, month, FIRST_ROW + len(rows))
+                rows += _rows(status, month, FIRST_ROW + len(rows), planned[status.item.ref])
         if not rows:
             continue
         ws = ledger.workspace
@@ -142,17 +145,25 @@ def plan_forms(
     return plans
 
 
+def _planned_at(ledger: Ledger, end: date) -> dict[str, dict[str, float]]:
+    """Each item's 序时进度 by measure, for the month's last day read through its end."""
+    return _planned_of(evaluate(ledger, end, day_over=True))
+
+
+def _planned_of(snapshot: Snapshot) -> dict[str, dict[str, float]]:
+    return {s.item.ref: {m.name: m.expected for m in s.measures} for s in snapshot.items}
+
+
 def _open(status: ItemStatus, month: int) -> bool:
     return any(
         not m.state.is_met and (m.period is None or m.period <= month) for m in status.milestones
     )
 
 
-def _rows(status: ItemStatus, month: int, first: int) -> list[FormRow]:
+def _rows(status: ItemStatus, month: int, first: int, planned: dict[str, float]) -> list[FormRow]:
     item = status.item
     digest = text_digest(item.project_name, item.content)
     last = _last_values(status)
-    planned = {m.name: m.expected for m in status.measures}
     names: list[tuple[str, str, float, str]] = [
         (i.name, i.unit, i.target, COUNT if not i.is_rate or i.unit != "%" else PERCENT)
         for i in item.indicators
@@ -247,16 +258,17 @@ def _ticks_open(status: ItemStatus, month: int) -> list[MilestoneStatus]:
 
 
 def instructions(plan: FormPlan) -> list[str]:
-    start, end = plan.start.isoformat(), plan.end.isoformat()
+    end = plan.end.isoformat()
     office = plan.office or "县政府办公室"
     return [
         "填表说明：白色单元格为填报项；灰色单元格为台账已有信息，已锁定。请勿增删行、列，"
         "请勿改动表格结构和P列（隐藏的表单标识）。",
         "1. “本月累计完成”填截至本月底（或填报当日）的累计数，不是本月新增数，只填数字；"
         "工程进度填0—100之间的数字（55表示55%）。不变的可留空。",
-        f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{start}至{end}之间），"
-        "“佐证材料”写明开工报告、验收报告、照片等；未完成的留空或选“否”。",
-        f"3. 数值行的“日期”为数据截至日期，可不填（默认{end}，本月未结束时为报送当日）。"
+        f"2. 节点已完成的，“是否完成”选“是”，“日期”填完成日期（{plan.start.year}-01-01至{end}"
+        "之间，以前月份完成而未报的也填在本表），“佐证材料”写明开工报告、验收报告、照片等；"
+        "未完成的留空或选“否”。",
+        f"3. 数值行的“日期”为数据截至日期（本月内），可不填（默认{end}，本月未结束时为报送当日）。"
         "本月累计数低于上次填报的，本表不能登记：请在“备注”写明原因，并告知"
         f"{office}，由其核实更正。",
         f"4. 在“报送人”栏填写姓名后，保存为 .xlsx 文件，报送至{office}。如另存为 CSV 文件，"
@@ -269,9 +281,9 @@ def head_labels(identity: Identity) -> dict[str, str]:
     """The locked cells of the form's head, by cell: its title, unit, month and period."""
     start, end = date(identity.year, identity.month, 1), month_end(identity.year, identity.month)
     return {
-        "A1": f"{identity.title} · {identity.month}月进度填报表",
+        TITLE_CELL: f"{identity.title} · {identity.month}月进度填报表",
         "A2": f"报送单位：{identity.unit}",
-        "E2": f"填报月份：{identity.year}年{identity.month}月",
+        MONTH_CELL: f"填报月份：{identity.year}年{identity.month}月",
         "I2": f"填报期间：{start.isoformat()}至{end.isoformat()}",
     }
 
@@ -478,12 +490,21 @@ def _validations(sheet: Any, plan: FormPlan) -> None:
         formula1=f"DATE({start.year},{start.month},{start.day})",
         formula2=f"DATE({end.year},{end.month},{end.day})",
     )
+    year_start = date(start.year, 1, 1)
+    done_days = rule(
+        "date",
+        "日期不在本年本月以前",
+        f"请填{year_start.isoformat()}至{end.isoformat()}之间的完成日期。",
+        operator="between",
+        formula1=f"DATE({start.year},1,1)",
+        formula2=f"DATE({end.year},{end.month},{end.day})",
+    )
     for row in plan.rows:
         number = row.key.row
         target = {COUNT: counts, PERCENT: percents, TICKED: done}[row.fill]
         letter = DONE_COLUMN if row.fill == TICKED else VALUE_COLUMN
         target.add(f"{letter}{number}")
-        days.add(f"{DATE_COLUMN}{number}")
+        (done_days if row.fill == TICKED else days).add(f"{DATE_COLUMN}{number}")
 
 
 def _page(sheet: Any, plan: FormPlan) -> None:

@@ -44,9 +44,11 @@ from minsheng_cli.paperwork.forms import (
     DONE_COLUMN,
     EVIDENCE_COLUMN,
     HEADER_ROW,
+    MONTH_CELL,
     NOTE_COLUMN,
     PERSON_CELL,
     SHEET,
+    TITLE_CELL,
     VALUE_COLUMN,
     head_labels,
 )
@@ -101,6 +103,8 @@ def read_grid(path: Path) -> Grid:
             _("{file}: cannot be read ({error})").format(file=path.name, error=exc.strerror or exc)
         ) from exc
     if data.startswith(OLE_MAGIC):
+        if path.suffix.lower() in OLE_OTHERS:
+            raise Unreadable(_not_a_workbook(path.name, OLE_OTHERS[path.suffix.lower()]))
         raise Unreadable(
             _(
                 "{file}: damaged or password-protected (or an old .xls): save it in Excel or WPS"
@@ -108,6 +112,7 @@ def read_grid(path: Path) -> Grid:
             ).format(file=path.name)
         )
     if data.startswith(ZIP_MAGIC):
+        _check_workbook(path.name, data)
         return _xlsx_grid(path.name, data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise Unreadable(
@@ -116,6 +121,46 @@ def read_grid(path: Path) -> Grid:
             )
         )
     return _csv_grid(path.name, data)
+
+
+def _kinds() -> dict[str, str]:
+    """What a zip that is not a workbook is, by the part that names its kind."""
+    return {
+        "word/document.xml": _("this is a Word document"),
+        "ppt/presentation.xml": _("this is a PowerPoint presentation"),
+    }
+
+
+OLE_OTHERS = {".doc": "word/document.xml", ".ppt": "ppt/presentation.xml"}
+"""An old Word or PowerPoint file (an OLE file, as an old .xls is), told by its name."""
+
+
+def _check_workbook(name: str, data: bytes) -> None:
+    """A zip that is an Excel workbook: a .docx, .pptx or any other zip is not a form."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Unreadable(_damaged(name)) from None
+    if "xl/workbook.xml" in parts:
+        return
+    part = next((p for p in _kinds() if p in parts), "")
+    raise Unreadable(_not_a_workbook(name, part))
+
+
+def _not_a_workbook(name: str, part: str) -> str:
+    kind = _kinds().get(part) or _("a zip archive, not an Excel workbook")
+    return _(
+        "{file}: not a form made by `minsheng forms` ({kind}); only those forms can be taken in"
+    ).format(file=name, kind=kind)
+
+
+def _damaged(name: str) -> str:
+    return _("{file}: damaged (Excel cannot open it as a workbook); ask for it again").format(
+        file=name
+    )
 
 
 def get_column_letter(column: int) -> str:
@@ -133,11 +178,7 @@ def _xlsx_grid(name: str, data: bytes) -> Grid:
     try:
         book = load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises anything on a damaged file; it is the file's fault
-        raise Unreadable(
-            _("{file}: damaged ({error}); ask the unit to send it again").format(
-                file=name, error=type(exc).__name__
-            )
-        ) from exc
+        raise Unreadable(_damaged(name)) from exc
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     cached: Any = None
     cells: dict[tuple[int, int], Cell] = {}
@@ -197,10 +238,11 @@ class Read(NamedTuple):
     problems: list[str]
 
 
-def read_form(path: Path, today: date) -> Read:
+def read_form(path: Path, today: date, *, dry_run: bool = False) -> Read:
     """The form's identity and filled rows with the problems of the rows (each
     `file!sheet!cell: …`), checked against the ledger later (write.batch) so that every problem
-    of the form is listed; or, for a file that is not a whole form, its problems alone."""
+    of the form is listed; or, for a file that is not a whole form, its problems alone.
+    ``dry_run``: nothing will be recorded, and the warnings say what would be."""
     try:
         grid = read_grid(path)
         identity = _identity(grid)
@@ -219,19 +261,25 @@ def read_form(path: Path, today: date) -> Read:
     hashed = content_hash(form_id(identity), [*reader.filled, ["person", person]])
     batch = FormBatch(
         path.name,
-        grid.at("A2"),
+        grid.at(TITLE_CELL),
+        grid.at(MONTH_CELL),
         identity,
         hashed,
         person,
         tuple(values),
         tuple(ticks),
-        () if person else (_blank_person(grid),),
+        () if person else (_blank_person(grid, dry_run),),
         tuple(problems),
     )
     return Read(batch, [])
 
 
-def _blank_person(grid: Grid) -> str:
+def _blank_person(grid: Grid, dry_run: bool) -> str:
+    if dry_run:
+        return _(
+            "{where}: 报送人 is blank; it would be recorded as reported by the unit alone (ask"
+            " the unit who reported it)"
+        ).format(where=grid.at(PERSON_CELL))
     return _(
         "{where}: 报送人 is blank; recorded as reported by the unit alone (ask the unit who"
         " reported it)"
@@ -428,7 +476,7 @@ class _RowReader:
                 )
             )
             return None
-        day, given = self.day(f"{DATE_COLUMN}{key.row}")
+        day, given = self.day(f"{DATE_COLUMN}{key.row}", done=True)
         evidence = self.text(f"{EVIDENCE_COLUMN}{key.row}")
         note = self.text(f"{NOTE_COLUMN}{key.row}")
         self.filled.append([key.key, YES, given, evidence, note])
@@ -436,10 +484,10 @@ class _RowReader:
             return None
         if not given:
             self.problems.append(
-                _("{where}: 是 needs the day it was done, in {cell} (a date in {month}月)").format(
+                _("{where}: 是 needs the day it was done, in {cell} (a date up to {end})").format(
                     where=self.grid.at(where),
                     cell=f"{DATE_COLUMN}{key.row}",
-                    month=self.identity.month,
+                    end=self.end.isoformat(),
                 )
             )
             return None
@@ -484,8 +532,10 @@ class _RowReader:
             )
         return found
 
-    def day(self, reference: str) -> tuple[date | None, str]:
-        """The cell's date (the default day when blank), and the date as given ("" if blank)."""
+    def day(self, reference: str, *, done: bool = False) -> tuple[date | None, str]:
+        """The cell's date (the default day when blank), and the date as given ("" if blank).
+        A figure's date is in the form's month; a milestone's (``done``) any day of the year up
+        to the month's end: one done in an earlier month and never ticked off is ticked here."""
         cell = self.grid.get(reference)
         if cell.formula:
             self._no_cached(reference)
@@ -501,7 +551,20 @@ class _RowReader:
                 )
             )
             return None, ""
-        if not self.start <= found <= self.end:
+        if done and not date(self.identity.year, 1, 1) <= found <= self.end:
+            self.problems.append(
+                _(
+                    "{where}: {day} is outside {start} to {end}; a milestone done after the"
+                    " form's month goes in that month's form"
+                ).format(
+                    where=where,
+                    day=found.isoformat(),
+                    start=date(self.identity.year, 1, 1).isoformat(),
+                    end=self.end.isoformat(),
+                )
+            )
+            return None, ""
+        if not done and not self.start <= found <= self.end:
             self.problems.append(
                 _(
                     "{where}: {day} is outside the form's month ({start} to {end}); what happened"

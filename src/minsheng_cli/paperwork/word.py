@@ -361,11 +361,41 @@ def cut_evenly(text: str, count: int) -> list[str]:
 
 def add_paragraph(body: Body, paragraph: Paragraph) -> None:
 
-    added = body.paragraph(paragraph.text)
-    if paragraph.centered:
-        added.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    else:
-        indent_first_line(added)
+    if not paragraph.centered:
+        indent_first_line(body.paragraph(paragraph.text))
+        return
+    added = body.paragraph()
+    added.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    lines = centred_lines(paragraph.text, text_block_width())
+    for number, line in enumerate(lines):
+        run = added.add_run(line)
+        if number < len(lines) - 1:
+            run.add_break()
+
+
+BODY_EM_CM = SIZES.body * 2.54 / 72
+PART_SEPARATOR = "\u3000"
+"""The ideographic space between a centred line's parts (依据…　截至…　数据版本：…)."""
+
+
+def body_cm(text: str) -> float:
+    wide = text_width(text) - len(text)
+    return (wide + (len(text) - wide) * TITLE_LATIN_EM) * BODY_EM_CM
+
+
+def centred_lines(text: str, available: float) -> list[str]:
+    """A centred line (a bulletin's 依据…　截至…　数据版本：…) on as many lines as it needs, broken
+    only between its parts: Word breaks Chinese text anywhere, and cut 数据版 / 本：aa5876c."""
+    lines: list[str] = []
+    for part in text.split(PART_SEPARATOR):
+        joined = f"{lines[-1]}{PART_SEPARATOR}{part}" if lines else part
+        if lines and body_cm(joined) > available:
+            lines.append(part)
+        elif lines:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
 
 
 def indent_first_line(paragraph: Any) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 if TYPE_CHECKING:
     from minsheng_cli.ledger.yamltext import Document
 
-from minsheng_cli.errors import MinshengError, UsageError
+from minsheng_cli.errors import MinshengError, UsageError, WriteRefused
 from minsheng_cli.i18n import _
 
 ROLLUP_FILE = "rollup.yaml"
@@ -248,4 +248,11 @@ def write_config(root: Path, config: RollupConfig) -> None:
     """Replace rollup.yaml atomically (the caller holds the rollup's lock)."""
     from minsheng_cli.store.atomic import write_atomic
 
-    write_atomic(root / ROLLUP_FILE, config_text(config).encode("utf-8"))
+    try:
+        write_atomic(root / ROLLUP_FILE, config_text(config).encode("utf-8"))
+    except OSError as exc:  # a full disk, a read-only folder, a file-size limit
+        raise WriteRefused(
+            _("could not write {file} ({error})").format(
+                file=ROLLUP_FILE, error=exc.strerror or exc
+            )
+        ) from exc

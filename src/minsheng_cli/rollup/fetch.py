@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from minsheng_cli.i18n import _
+from minsheng_cli.write.audit import git_environment
 
 FETCHED_REF = "refs/minsheng/fetched"
 """The member's branch as the last fetch found it (forced: a rewritten history lands here)."""
@@ -38,6 +39,8 @@ class Fetched(NamedTuple):
 
     commit: str | None
     error: str | None = None
+    source: str = "url"
+    """"url" (the member's server) or "bundle" (a `git bundle` file)."""
 
 
 class Ran(NamedTuple):
@@ -54,7 +57,7 @@ def run_bounded(cwd: Path, args: list[str], timeout: float) -> Ran:
     """git ``args`` in ``cwd``, killed with its whole process group after ``timeout`` seconds."""
     from minsheng_cli.write.audit import git_program
 
-    env = {**os.environ, **QUIET_GIT}
+    env = git_environment(QUIET_GIT)
     if "GIT_SSH_COMMAND" not in os.environ:
         env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
     process = subprocess.Popen(
@@ -89,12 +92,22 @@ def _text(data: bytes) -> str:
 
 
 def git_reason(ran: Ran) -> str:
-    """git's own reason, its first meaningful line without ``fatal:``."""
-    for written in (ran.stderr or ran.stdout).splitlines():
-        line = written.strip().removeprefix("fatal:").removeprefix("error:").strip()
-        if line:
-            return line
-    return _("git failed with exit code {code}").format(code=ran.returncode)
+    """git's own reason, its first meaningful line without ``fatal:`` (a line that ends in a
+    colon with the line that follows: ``lacks these prerequisite commits: 6b42b96…``)."""
+    lines = [
+        line
+        for written in (ran.stderr or ran.stdout).splitlines()
+        if (line := written.strip().removeprefix("fatal:").removeprefix("error:").strip())
+    ]
+    if not lines:
+        return _("git failed with exit code {code}").format(code=ran.returncode)
+    if lines[0].endswith(":") and len(lines) > 1:
+        return f"{lines[0]} {lines[1]}"
+    return lines[0]
+
+
+MISSING_PREREQUISITES = "lacks these prerequisite commits"
+"""What `git bundle verify` says of an incremental bundle whose base is not in the mirror."""
 
 
 def ensure_mirror(mirror: Path) -> bool:
@@ -126,9 +139,12 @@ def local_url(root: Path, url: str) -> str:
     return str(here) if here.exists() else url
 
 
-def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched:
+def fetch_member(
+    mirror: Path, url: str, branch: str, timeout: float, name: str = "NAME", given: str = ""
+) -> Fetched:
     """Fetch ``branch`` of ``url`` into the mirror, unless its newest commit is the one the
-    mirror fetched last (asked with one `git ls-remote`)."""
+    mirror fetched last (asked with one `git ls-remote`). ``name`` and ``given`` (the url as
+    rollup.yaml has it) fill in the command a missing branch suggests."""
     try:
         existed = ensure_mirror(mirror)
         listed = run_bounded(mirror, ["ls-remote", "--", url, f"refs/heads/{branch}"], timeout)
@@ -136,7 +152,7 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
             return Fetched(None, cannot_fetch(url, git_reason(listed)))
         remote = listed.stdout.split()[0] if listed.stdout.strip() else None
         if remote is None:
-            return Fetched(None, no_branch(mirror, url, branch, timeout))
+            return Fetched(None, no_branch(mirror, url, branch, timeout, name, given or url))
         if existed and read_ref(mirror, FETCHED_REF) == remote:
             return Fetched(remote)
         return _fetch(mirror, url, f"refs/heads/{branch}", timeout)
@@ -146,19 +162,38 @@ def fetch_member(mirror: Path, url: str, branch: str, timeout: float) -> Fetched
         return Fetched(None, cannot_fetch(url, str(exc.strerror or exc)))
 
 
-def no_branch(mirror: Path, url: str, branch: str, timeout: float) -> str:
-    """Why ``url`` cannot be read at ``branch``, naming the branches it has
-    (`git ls-remote --heads`)."""
-    listed = run_bounded(mirror, ["ls-remote", "--heads", "--", url], timeout)
+def no_branch(
+    mirror: Path, url: str, branch: str, timeout: float, name: str = "NAME", given: str = ""
+) -> str:
+    """Why ``url`` cannot be read at ``branch``, naming the branches it has and the command
+    that reads its default one (`git ls-remote --symref`: its HEAD, else its only branch)."""
+    listed = run_bounded(mirror, ["ls-remote", "--symref", "--", url], timeout)
+    lines = listed.stdout.splitlines() if listed.returncode == 0 else []
     heads = [
         line.split("refs/heads/", 1)[1]
-        for line in listed.stdout.splitlines()
-        if listed.returncode == 0 and "refs/heads/" in line
+        for line in lines
+        if "\trefs/heads/" in line and not line.startswith("ref:")
     ]
+    default = next(
+        (
+            line.split("refs/heads/", 1)[1].split("\t", 1)[0]
+            for line in lines
+            if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD")
+        ),
+        heads[0] if len(heads) == 1 else "B",
+    )
+    words = (shell_word(name), shell_word(given or url), shell_word(default))
+    command = "minsheng rollup add {} {} --branch {} --replace".format(*words)
     return _(
         "{url} has no branch “{branch}” (it has: {branches}); change the member's branch with"
-        " `minsheng rollup add NAME URL --branch B --replace`"
-    ).format(url=url, branch=branch, branches="、".join(heads) or "—")
+        " `{command}`"
+    ).format(url=url, branch=branch, branches="、".join(heads) or "—", command=command)
+
+
+def shell_word(word: str) -> str:
+    """``word`` as one word on a command line: double-quoted when it holds a space (the same
+    in bash, PowerShell and cmd)."""
+    return f'"{word}"' if not word or any(c.isspace() for c in word) else word
 
 
 def _fetch(mirror: Path, source: str, ref: str, timeout: float) -> Fetched:
@@ -212,14 +247,55 @@ def fetch_bundle(mirror: Path, bundle: Path, branch: str, timeout: float) -> Fet
                 ),
             )
         ensure_mirror(mirror)
-        verified = run_bounded(mirror, ["bundle", "verify", "--quiet", str(bundle)], timeout)
+        verified = run_bounded(mirror, ["bundle", "verify", str(bundle)], timeout)
         if verified.returncode != 0:
-            return Fetched(None, not_a_bundle(bundle, git_reason(verified)))
-        return _fetch(mirror, str(bundle), ref, timeout)
+            return Fetched(None, unverified(bundle, git_reason(verified)))
+        return _fetch(mirror, str(bundle), ref, timeout)._replace(source="bundle")
     except TimedOut:
         return Fetched(None, timed_out(str(bundle), timeout))
     except OSError as exc:
         return Fetched(None, not_a_bundle(bundle, str(exc.strerror or exc)))
+
+
+def fetch_bundles(mirror: Path, bundles: list[Path], branch: str, timeout: float) -> list[Fetched]:
+    """Fetch several bundle files of one member: one that fails is tried again after the others
+    (an incremental bundle given before the one it builds on), the commits then put in ancestry
+    order (oldest first), and what could not be read last, as one."""
+    commits: list[str] = []
+    pending = list(bundles)
+    errors: list[str] = []
+    while pending:
+        errors, again = [], []
+        for bundle in pending:
+            fetched = fetch_bundle(mirror, bundle, branch, timeout)
+            if fetched.commit:
+                commits.append(fetched.commit)
+            else:
+                errors.append(fetched.error or "")
+                again.append(bundle)
+        if len(again) == len(pending):
+            break
+        pending = again
+    steps = [
+        Fetched(commit, source="bundle")
+        for commit in in_ancestry_order(mirror, list(dict.fromkeys(commits)), timeout)
+    ]
+    if errors:
+        steps.append(Fetched(None, "; ".join(errors), "bundle"))
+    return steps
+
+
+def in_ancestry_order(mirror: Path, commits: list[str], timeout: float) -> list[str]:
+    """``commits`` oldest first, by how many commits each history holds (for one line of
+    history, its order; a commit git cannot count goes last)."""
+    if len(commits) < 2:
+        return commits
+
+    def depth(commit: str) -> int:
+        ran = run_bounded(mirror, ["rev-list", "--count", commit], timeout)
+        return int(ran.stdout.strip()) if ran.returncode == 0 else 1 << 62
+
+    return sorted(commits, key=depth)
 
 
 def _bundle_ref(heads: dict[str, str], branch: str) -> str | None:
@@ -253,3 +329,13 @@ def timed_out(url: str, timeout: float) -> str:
 
 def not_a_bundle(bundle: Path, reason: str) -> str:
     return _("{file} is not a usable git bundle: {reason}").format(file=bundle, reason=reason)
+
+
+def unverified(bundle: Path, reason: str) -> str:
+    """Why git refused a bundle; for an incremental one whose base is missing, what to do."""
+    if MISSING_PREREQUISITES not in reason:
+        return not_a_bundle(bundle, reason)
+    return _(
+        "{file} builds on commits the rollup has not read: {reason}; take in the county's"
+        " earlier bundle first (or both at once, in one `rollup sync --bundle`)"
+    ).format(file=bundle, reason=reason)

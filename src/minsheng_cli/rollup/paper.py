@@ -34,6 +34,7 @@ from minsheng_cli.rollup.views import (
     Request,
     computed_of,
     member_json,
+    member_label,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def member_report(ledger: Ledger, view: MemberView, kind: PeriodKind, number: in
 class RollupReport(NamedTuple):
     title: str
     members: list[tuple[MemberView, Report | None]]
+    level: str = "市"
 
 
 def member_states(root: Path) -> list[tuple[str, MemberState]]:
@@ -66,26 +68,20 @@ def member_states(root: Path) -> list[tuple[str, MemberState]]:
 
 
 def unread(name: str, state: MemberState) -> MemberView:
-    return MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+    return MemberView(
+        name, state.commit, state.stale_reason, state.stale_since, None, read_at=state.read_at
+    )
 
 
 def read_member(root: Path, name: str, state: MemberState) -> tuple[MemberView, Ledger | None]:
     """The member's ledger at its commit, or its view saying why it cannot be read."""
     view = unread(name, state)
     if state.commit is None:
-        return view._replace(problem=not_obtained(state.stale_reason)), None
+        return view._replace(problem=_("its ledger has not been obtained yet")), None
     try:
         return view, member_ledger(root, name, state.commit)
     except MinshengError as exc:
         return view._replace(problem=exc.message.splitlines()[0]), None
-
-
-def not_obtained(reason: str | None) -> str:
-    """Why a county never read has no bulletin, for the leaders who read the paper: no tool's
-    command, only that its ledger is missing and the reason the last sync gave, if any."""
-    if reason:
-        return _("its ledger has not been obtained yet: {reason}").format(reason=reason)
-    return _("its ledger has not been obtained yet")
 
 
 def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
@@ -97,7 +93,8 @@ def rollup_report(root: Path, kind: PeriodKind, number: int) -> RollupReport:
             continue
         paper = member_report(ledger, view, kind, number)
         members.append((view._replace(computed=computed_of(paper.snapshot)), paper))
-    return RollupReport(read_config(root).config.title, members)
+    config = read_config(root).config
+    return RollupReport(config.title, members, config.level)
 
 
 def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
@@ -111,8 +108,8 @@ def rollup_outline(paper: RollupReport) -> list[tuple[Block, Report | None]]:
     blocks: list[tuple[Block, Report | None]] = [
         (Heading(0, _("{title}: {kind}").format(title=paper.title, kind=kind)), None),
         (Paragraph("（" + "、".join(periods) + "）", centered=True), None),
-        (Heading(1, _("Overview of the members")), None),
-        (summary_table([v for v, _r in paper.members]), None),
+        (Heading(1, overview_heading(paper.level)), None),
+        (summary_table([v for v, _r in paper.members], paper.level), None),
     ]
     blocks += [(Paragraph(problem_text(v)), None) for v, _r in paper.members if problem_text(v)]
     for view, report in paper.members:
@@ -130,12 +127,16 @@ def demoted(block: Block, member: str) -> Block:
     return Heading(block.level + 1, text)
 
 
-def summary_headers() -> tuple[str, ...]:
+def overview_heading(level: str) -> str:
+    return _("Overview of the regions") if level == "省" else _("Overview of the members")
+
+
+def summary_headers(level: str = "市") -> tuple[str, ...]:
     from minsheng_cli.core.evaluate import State
     from minsheng_cli.render.labels import light_label, state_label
 
     return (
-        _("Member"),
+        member_label(level),
         _("As of"),
         *(light_label(light) for light in LIGHT_ORDER),
         _("Milestones"),
@@ -178,20 +179,51 @@ def flag_text(view: MemberView) -> str:
 
 
 def problem_text(view: MemberView) -> str:
-    """Why a member is flagged, as a sentence under the summary; empty when it is not."""
-    from minsheng_cli.rollup.tables import moment
+    """Why a member is flagged, as a sentence under the summary for the leaders who read the
+    paper: plain words and local dates, never git's message, a URL or a command (the terminal's
+    `rollup status` gives those); empty when it is not flagged."""
+    if view.computed is None and view.commit is None:
+        problem = _("its ledger has not been obtained yet")
+    elif view.computed is None:
+        problem = _("its ledger could not be read")
+    elif view.stale:
+        problem = stale_text(view)
+    else:
+        return ""
+    return _("{member}: {problem}").format(member=view.name, problem=problem)
 
-    if view.computed is None:
-        return _("{member}: {problem}").format(member=view.name, problem=view.problem)
-    if view.stale:
-        return _("{member}: stale since {since}: {reason}").format(
-            member=view.name, since=moment(view.stale_since), reason=view.stale_reason
-        )
-    return ""
+
+def stale_text(view: MemberView) -> str:
+    """未能取得该县最新台账（自12月5日起），以下为12月1日读取的数据."""
+    since, read = day_text(view.stale_since), day_text(view.read_at)
+    if since and read:
+        return _(
+            "the county's latest ledger could not be obtained (since {since});"
+            " below are the data read on {read}"
+        ).format(since=since, read=read)
+    if since:
+        return _(
+            "the county's latest ledger could not be obtained (since {since});"
+            " below are the data read before"
+        ).format(since=since)
+    return _("the county's latest ledger could not be obtained; below are the data read before")
 
 
-def summary_table(views: list[MemberView]) -> Table:
-    return Table("members", summary_headers(), tuple(summary_cells(v) for v in views))
+def day_text(stamp: str | None) -> str:
+    """The local day of a moment the state keeps: 12月5日, with its year when not this year's."""
+    from minsheng_cli import clock
+    from minsheng_cli.rollup.views import local_time
+
+    local = local_time(stamp)
+    if local is None:
+        return ""
+    if local.year != clock.today().year:
+        return _("{month}/{day}/{year}").format(month=local.month, day=local.day, year=local.year)
+    return _("{month}/{day}").format(month=local.month, day=local.day)
+
+
+def summary_table(views: list[MemberView], level: str = "市") -> Table:
+    return Table("members", summary_headers(level), tuple(summary_cells(v) for v in views))
 
 
 def rollup_report_content(paper: RollupReport, fmt: str) -> str | bytes:
@@ -230,11 +262,11 @@ def member_snapshots(root: Path, request: Request) -> list[tuple[MemberView, Sna
     return found
 
 
-def rollup_export(root: Path, request: Request, fmt: str) -> str | bytes:
-    members = member_snapshots(root, request)
-    title = read_config(root).config.title
+def rollup_export(
+    title: str, members: list[tuple[MemberView, Snapshot | None]], fmt: str, level: str = "市"
+) -> str | bytes:
     if fmt == "xlsx":
-        return rollup_workbook(title, members)
+        return rollup_workbook(title, members, level)
     return rollup_json(title, members)
 
 
@@ -298,7 +330,64 @@ def summary_values(view: MemberView) -> tuple[str | int | float | date | None, .
     )
 
 
-def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]]) -> bytes:
+def totals_values(views: list[MemberView]) -> tuple[str | int | float | None, ...]:
+    """The summary's 合计 row, as numbers: items per light, milestones, met and overdue summed;
+    完成率 the mean progress of every item read (each county weighted by its items)."""
+    read = [v.computed for v in views if v.computed is not None]
+    items = sum(c.items for c in read)
+    completion = sum(c.completion * c.items for c in read) / items if items else None
+    return (
+        _("Total"),
+        None,
+        *(sum(c.lights[light.name.lower()] for c in read) for light in LIGHT_ORDER),
+        sum(c.milestones for c in read),
+        sum(met_count(c) for c in read),
+        sum(v.overdue_count for v in views),
+        completion,
+        *(None,) * 4,
+    )
+
+
+def shown_text(value: str | int | float | date | None) -> str:
+    """A summary cell as Excel shows it (a share as 45.7%, a date as 2023-06-30): what its
+    column's width is made for."""
+    if isinstance(value, float):
+        return percent_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def add_totals(
+    sheet: Any, columns: list[Any], values: tuple[str | int | float | None, ...]
+) -> None:
+    """The 合计 row under the members, bold, outside the filter (a sort leaves it last)."""
+    from openpyxl.styles import Font
+
+    from minsheng_cli.paperwork.export import put
+
+    row = sheet.max_row + 1
+    for index, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=index)
+        put(cell, value)
+        cell.font = Font(bold=True)
+        if columns[index - 1].number_format and value is not None:
+            cell.number_format = columns[index - 1].number_format
+
+
+def fit_widths(sheet: Any, columns: list[Any], rows: list[tuple[Any, ...]]) -> None:
+    """Each column as wide as what it shows (the 完成率 of 0.0137 is 1.4%, not 20 digits), as
+    the single-ledger export sizes its columns; long reasons wrap at its widest."""
+    from minsheng_cli.paperwork.export import column_widths
+
+    shown = [tuple(shown_text(value) for value in row) for row in rows]
+    for index, width in enumerate(column_widths(columns, shown), start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+
+
+def rollup_workbook(
+    title: str, members: list[tuple[MemberView, Snapshot | None]], level: str = "市"
+) -> bytes:
     """A summary sheet (a row per county), then each county's 台账 on a sheet of its own."""
     import io
 
@@ -320,9 +409,13 @@ def rollup_workbook(title: str, members: list[tuple[MemberView, Snapshot | None]
     summary.title = names[0]
     columns = [
         Column(header, SUMMARY_FORMATS.get(index))
-        for index, header in enumerate((*summary_headers(), _("Reason")))
+        for index, header in enumerate((*summary_headers(level), _("Reason")))
     ]
-    fill_sheet(summary, columns, [summary_values(view) for view, _s in members])
+    views = [view for view, _s in members]
+    counties = [summary_values(view) for view in views]
+    fill_sheet(summary, columns, counties)
+    add_totals(summary, columns, totals_values(views))
+    fit_widths(summary, columns, [*counties, totals_values(views)])
     for (view, snapshot), name in zip(members, names[1:], strict=True):
         sheet = workbook.create_sheet(name)
         if snapshot is None:

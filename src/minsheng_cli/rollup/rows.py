@@ -62,7 +62,9 @@ def member_views(root: Path, members: tuple[Member, ...], request: Request) -> l
 
 
 def member_view(root: Path, name: str, state: MemberState, request: Request) -> MemberView:
-    view = MemberView(name, state.commit, state.stale_reason, state.stale_since, None)
+    view = MemberView(
+        name, state.commit, state.stale_reason, state.stale_since, None, read_at=state.read_at
+    )
     if state.commit is None:
         return view._replace(problem=never_read(state.stale_reason))
     cached = cached_view(root, state.commit, request)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import UsageError
+from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _
 from minsheng_cli.rollup.config import STATE_FILE
 
@@ -29,6 +29,9 @@ class MemberState(NamedTuple):
     seen: str | None = None
     """The newest commit of the member's branch the last fetch brought (the good one, or the
     one that made it stale): the same again next time is known without reading it again."""
+    source: str = "url"
+    """Where ``commit`` was read from: "url" (the member's server) or "bundle" (a `git bundle`
+    file, which the server may not have caught up with)."""
 
     @property
     def stale(self) -> bool:
@@ -70,4 +73,9 @@ def write_state(root: Path, states: dict[str, MemberState]) -> None:
     """Replace the state file atomically (the caller holds the rollup's lock)."""
     from minsheng_cli.store.atomic import write_atomic
 
-    write_atomic(root / STATE_FILE, state_json(states).encode("utf-8"))
+    try:
+        write_atomic(root / STATE_FILE, state_json(states).encode("utf-8"))
+    except OSError as exc:  # a full disk, a read-only folder, a file-size limit
+        raise WriteRefused(
+            _("could not write {file} ({error})").format(file=STATE_FILE, error=exc.strerror or exc)
+        ) from exc

@@ -32,9 +32,14 @@ class Outcome(StrEnum):
     """The commit read before is still the newest."""
     STILL_STALE = "still-stale"
     """The same unusable commit as last time: stale for the same reason."""
+    REWRITE_ACCEPTED = "rewrite-accepted"
+    """A commit that does not contain the one read before, taken with --accept-rewrite."""
     BEHIND = "behind"
-    """The newest commit is an ancestor of the one read (a newer one came from a bundle): the
-    one read is kept, and the member is not stale."""
+    """The server's commit is an ancestor of the one read from a bundle (the server has not
+    caught up with it): the one read is kept, and the member is not stale."""
+    ROLLED_BACK = "rolled-back"
+    """The newest commit is an ancestor of the one read from the member's own branch: the
+    county reset its branch to an older commit (a retraction?); stale until accepted."""
     REWRITTEN = "rewritten"
     """The newest commit neither contains the one read before nor is contained in it (a
     force-push)."""
@@ -42,6 +47,10 @@ class Outcome(StrEnum):
     """The newest commit does not load (its ledger has errors)."""
     FAILED = "failed"
     """The fetch failed: no such repository, a refused connection, a timeout, a bad bundle."""
+
+
+TAKEN = (Outcome.NEW, Outcome.REWRITE_ACCEPTED)
+"""The outcomes that read a new commit."""
 
 
 class Examined(NamedTuple):
@@ -77,14 +86,23 @@ def decide(
         reason = fetched.error or _("the fetch brought no commit")
         return Outcome.FAILED, _stale(old, reason, now, old.seen)
     if fetched.commit == old.commit:
-        return Outcome.UNCHANGED, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
+        source = "url" if fetched.source == "url" else old.source
+        fresh_again = old._replace(
+            stale_reason=None, stale_since=None, seen=old.commit, source=source
+        )
+        return Outcome.UNCHANGED, fresh_again
     if not needs_examining(old, fetched, accept_rewrite):
         return Outcome.STILL_STALE, old
     if examined is None:
         raise ValueError("a new commit must be examined before it is judged")
-    if old.commit is not None and not examined.descends and examined.behind:
-        return Outcome.BEHIND, old._replace(stale_reason=None, stale_since=None, seen=old.commit)
-    if old.commit is not None and not examined.descends and not accept_rewrite:
+    rewrite = old.commit is not None and not examined.descends
+    if old.commit is not None and rewrite and not accept_rewrite:
+        if examined.behind and old.source == "bundle" and fetched.source == "url":
+            kept = old._replace(stale_reason=None, stale_since=None, seen=old.commit)
+            return Outcome.BEHIND, kept
+        if examined.behind:
+            reason = rolled_back_reason(fetched.commit, old.commit)
+            return Outcome.ROLLED_BACK, _stale(old, reason, now, fetched.commit)
         reason = rewritten_reason(fetched.commit, old.commit)
         return Outcome.REWRITTEN, _stale(old, reason, now, fetched.commit)
     if examined.problem is not None:
@@ -92,8 +110,10 @@ def decide(
             commit=fetched.commit[:7], problem=examined.problem
         )
         return Outcome.BROKEN, _stale(old, reason, now, fetched.commit)
-    fresh = MemberState(commit=fetched.commit, read_at=now, seen=fetched.commit)
-    return Outcome.NEW, fresh
+    fresh = MemberState(
+        commit=fetched.commit, read_at=now, seen=fetched.commit, source=fetched.source
+    )
+    return (Outcome.REWRITE_ACCEPTED if rewrite else Outcome.NEW), fresh
 
 
 def rewritten_reason(new: str, old: str) -> str:
@@ -101,6 +121,24 @@ def rewritten_reason(new: str, old: str) -> str:
         "its history was rewritten (force-push): {new} does not contain {old}, the commit read"
         " before"
     ).format(new=new[:7], old=old[:7])
+
+
+def rolled_back_reason(new: str, old: str) -> str:
+    return _(
+        "its branch went back to an older commit (a retraction?): {new} is an ancestor of"
+        " {old}, the commit read before"
+    ).format(new=new[:7], old=old[:7])
+
+
+def needs_accepting(state: MemberState) -> bool:
+    """Whether the member is stale because its history was rewritten or went back, which
+    --accept-rewrite takes."""
+    if not (state.stale and state.seen and state.commit):
+        return False
+    return state.stale_reason in (
+        rewritten_reason(state.seen, state.commit),
+        rolled_back_reason(state.seen, state.commit),
+    )
 
 
 def _stale(old: MemberState, reason: str, now: str, seen: str | None) -> MemberState:
@@ -122,7 +160,8 @@ class Synced(NamedTuple):
     after: MemberState
 
 
-Fetcher = Callable[[Member], Fetched]
+Fetcher = Callable[[Member], list[Fetched]]
+"""What fetching a member brought, oldest first: one fetch of its URL, or its bundle files."""
 
 
 def sync_members(
@@ -136,10 +175,11 @@ def sync_members(
     accept_rewrite: frozenset[str] = frozenset(),
     on_fetched: Callable[[Member], None] = lambda _member: None,
 ) -> list[Synced]:
-    """Fetch ``members`` (``jobs`` at a time), then judge each in the order given."""
+    """Fetch ``members`` (``jobs`` at a time), then judge each in the order given (each commit
+    a member's bundles brought in turn, oldest first: it ends at the newest that loads)."""
     now = now_stamp()
 
-    def fetch_one(member: Member) -> Fetched:
+    def fetch_one(member: Member) -> list[Fetched]:
         try:
             return fetch(member)
         finally:
@@ -148,29 +188,39 @@ def sync_members(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         fetched = list(pool.map(fetch_one, members))
     results: list[Synced] = []
-    for member, got in zip(members, fetched, strict=True):
+    for member, steps in zip(members, fetched, strict=True):
         old = states.get(member.name, MemberState())
         mirror = mirror_dir(root, member.name)
         accept = member.name in accept_rewrite
-        examined = (
-            examine(mirror, old, got, timeout, cache_dir(root))
-            if needs_examining(old, got, accept)
-            else None
-        )
-        outcome, new = decide(old, got, examined, now, accept_rewrite=accept)
-        if outcome is Outcome.NEW and new.commit is not None:
-            # if this fails, the fetched ref still holds it until the next fetch
-            with contextlib.suppress(OSError, TimedOut):
-                pin_good(mirror, new.commit, timeout)
+        outcome, new = Outcome.UNCHANGED, old
+        for got in steps:
+            examined = (
+                examine(mirror, new, got, timeout, cache_dir(root), accept)
+                if needs_examining(new, got, accept)
+                else None
+            )
+            step, new = decide(new, got, examined, now, accept_rewrite=accept)
+            if step in TAKEN and new.commit is not None:
+                # if this fails, the fetched ref still holds it until the next fetch
+                with contextlib.suppress(OSError, TimedOut):
+                    pin_good(mirror, new.commit, timeout)
+            if step is not Outcome.UNCHANGED or outcome not in TAKEN:
+                outcome = step
         results.append(Synced(member.name, outcome, old, new))
     return results
 
 
 def examine(
-    mirror: Path, old: MemberState, fetched: Fetched, timeout: float, cache: Path | None = None
+    mirror: Path,
+    old: MemberState,
+    fetched: Fetched,
+    timeout: float,
+    cache: Path | None = None,
+    accept_rewrite: bool = False,
 ) -> Examined:
     """Whether the new commit contains the one read before, and whether its ledger loads (the
-    ledger built on the way is kept in ``cache``, the rollup's cache, where the views read it)."""
+    ledger built on the way is kept in ``cache``, the rollup's cache, where the views read it;
+    an older commit is loaded only when a rewrite is accepted: otherwise it is not taken)."""
     assert fetched.commit is not None
     try:
         contains = old.commit is None or descends(mirror, old.commit, fetched.commit, timeout)
@@ -181,9 +231,9 @@ def examine(
         )
     except (OSError, TimedOut):
         contains = behind = False
-    if behind:
+    if behind and not accept_rewrite:
         return Examined(False, None, behind=True)
-    return Examined(contains, load_problem(mirror, fetched.commit, cache))
+    return Examined(contains, load_problem(mirror, fetched.commit, cache), behind=behind)
 
 
 def load_problem(mirror: Path, commit: str, cache: Path | None = None) -> str | None:
@@ -214,10 +264,14 @@ class SyncReport(NamedTuple):
     results: list[Synced]
     problems: list[str]
     committed: Committed | None
+    others_stale: tuple[str, ...] = ()
+    """The members not synced this time (--member, --bundle) that are stale."""
 
     @property
     def failed(self) -> bool:
-        return bool(self.problems) or any(r.after.stale for r in self.results)
+        """Whether any member of the rollup is stale after the sync, or a problem was found."""
+        stale = any(r.after.stale for r in self.results) or bool(self.others_stale)
+        return bool(self.problems) or stale
 
 
 def sync_workspace(
@@ -236,7 +290,7 @@ def sync_workspace(
     no member), or with ``bundles`` only the members they belong to; under the rollup's lock;
     the state written and committed."""
     from minsheng_cli.rollup.config import read_config
-    from minsheng_cli.rollup.fetch import fetch_bundle, fetch_member, local_url
+    from minsheng_cli.rollup.fetch import fetch_bundles, fetch_member, local_url
     from minsheng_cli.rollup.state import read_state
     from minsheng_cli.store.atomic import workspace_lock
 
@@ -253,18 +307,19 @@ def sync_workspace(
             problems += matched.problems
             members = [m for m in loaded.config.members if m.name in matched.files]
 
-            def fetch(member: Member) -> Fetched:
-                bundle = matched.files[member.name]
-                return fetch_bundle(mirror_dir(root, member.name), bundle, member.branch, timeout)
+            def fetch(member: Member) -> list[Fetched]:
+                files = matched.files[member.name]
+                return fetch_bundles(mirror_dir(root, member.name), files, member.branch, timeout)
         else:
             missing = [name for name in only if loaded.config.member(name) is None]
             if missing:
                 raise UsageError(no_such_member(missing[0], loaded.config.members))
             members = [m for m in loaded.config.members if not only or m.name in only]
 
-            def fetch(member: Member) -> Fetched:
+            def fetch(member: Member) -> list[Fetched]:
                 url = local_url(root, member.url)
-                return fetch_member(mirror_dir(root, member.name), url, member.branch, timeout)
+                mirror = mirror_dir(root, member.name)
+                return [fetch_member(mirror, url, member.branch, timeout, member.name, member.url)]
 
         on_start(len(members))
         results = sync_members(
@@ -282,7 +337,13 @@ def sync_workspace(
         new_states.update({r.name: r.after for r in results})
         subject, body = commit_message(results)
         committed = record_sync(root, new_states, subject, body)
-    return SyncReport(results, problems, committed)
+    synced = {r.name for r in results}
+    others = [
+        m.name
+        for m in loaded.config.members
+        if m.name not in synced and m.name in new_states and new_states[m.name].stale
+    ]
+    return SyncReport(results, problems, committed, tuple(others))
 
 
 def no_such_member(name: str, members: Sequence[Member]) -> str:
@@ -293,17 +354,18 @@ def no_such_member(name: str, members: Sequence[Member]) -> str:
 
 
 class Matched(NamedTuple):
-    files: dict[str, Path]
+    files: dict[str, list[Path]]
+    """Each member's bundle files, in the order given."""
     problems: list[str]
 
 
 def bundles_by_member(
     root: Path, members: Sequence[Member], bundles: Sequence[Path], named: str | None
 ) -> Matched:
-    """Which member each bundle file belongs to: the one ``named`` (--member, for one file),
-    else the member whose url is the file, else the member the file is named after
-    (泾县.bundle, 泾县.2023-07.bundle: the name before the first dot)."""
-    files: dict[str, Path] = {}
+    """Which member each bundle file belongs to: the one ``named`` (--member), else the member
+    whose url is the file, else the member the file is named after (泾县.bundle,
+    泾县.2023-07.bundle: the name before the first dot). A member may have several."""
+    files: dict[str, list[Path]] = {}
     problems: list[str] = []
     for bundle in bundles:
         member = bundle_owner(root, members, bundle, named)
@@ -318,14 +380,8 @@ def bundles_by_member(
                     ).format(file=bundle, name=bundle_stem(bundle))
                 )
             continue
-        if member.name in files:
-            problems.append(
-                _("{file}: a second bundle for “{name}”; give one bundle per member").format(
-                    file=bundle, name=member.name
-                )
-            )
-            continue
-        files[member.name] = bundle
+        if bundle not in files.setdefault(member.name, []):
+            files[member.name].append(bundle)
     return Matched(files, problems)
 
 
@@ -348,11 +404,16 @@ def bundle_stem(bundle: Path) -> str:
 
 def commit_message(results: Sequence[Synced]) -> tuple[str, str]:
     """The rollup commit's subject (what changed, counted) and body (one line per member)."""
-    new = [r for r in results if r.outcome is Outcome.NEW]
+    new = [r for r in results if r.outcome in TAKEN]
     stale = [r for r in results if r.after.stale]
     subject = f"rollup sync: {len(new)} new, {len(stale)} stale"
     lines = [
         f"{r.name}: {r.before.commit[:7] if r.before.commit else '-'} -> {r.after.commit[:7]}"
+        + (
+            ", rewritten history accepted (--accept-rewrite)"
+            if r.outcome is Outcome.REWRITE_ACCEPTED
+            else ""
+        )
         for r in new
         if r.after.commit
     ]

@@ -19,7 +19,13 @@ from minsheng_cli.render.tables import (
     OVERDUE_COMPACT_BELOW,
     overdue_columns,
 )
-from minsheng_cli.rollup.views import LIGHT_ORDER, MemberView, read_days
+from minsheng_cli.rollup.views import (
+    LIGHT_ORDER,
+    MemberView,
+    local_time,
+    member_label,
+    read_days,
+)
 
 STATUS_LAYOUTS: tuple[tuple[str, ...], ...] = (
     (
@@ -73,13 +79,13 @@ def flag_cell(view: MemberView) -> Cell:
     return ""
 
 
-def status_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:
+def status_sheet(title: str, views: Sequence[MemberView], width: int, level: str = "市") -> Parts:
     """One row per member: items per light, milestones met and overdue, completion, last report,
     the commit read and a flag (stale, never read, unreadable), in the widest layout of
     STATUS_LAYOUTS that fits ``width``; under it the totals and why each flagged member is
     flagged."""
     several_days = len(read_days(list(views))) > 1
-    headers = status_headers()
+    headers = status_headers(level)
     values = [status_values(view) for view in views]
     chosen: list[str] = []
     for layout in STATUS_LAYOUTS:
@@ -108,9 +114,9 @@ def expanded(layout: tuple[str, ...], several_days: bool) -> list[str]:
     return keys
 
 
-def status_headers() -> dict[str, Column]:
+def status_headers(level: str = "市") -> dict[str, Column]:
     found: dict[str, Column] = {
-        "member": Column(_("Member"), no_wrap=True),
+        "member": Column(member_label(level), no_wrap=True),
         "year": Column(_("Year"), no_wrap=True),
         "as_of": Column(_("As of"), no_wrap=True),
         "as_of_short": Column(_("As of"), no_wrap=True),
@@ -195,10 +201,12 @@ def flag_lines(views: Sequence[MemberView]) -> list[Line]:
 
 
 def moment(stamp: str | None) -> str:
-    """An ISO date-time (UTC) as a reader reads it: 2026-12-01 08:30 UTC."""
-    if not stamp:
-        return NOTHING
-    return stamp[:16].replace("T", " ") + (" UTC" if len(stamp) > 10 else "")
+    """A moment the state keeps (ISO, UTC) in the machine's local time, as its reader lives it:
+    2026-12-04T23:25:00Z reads 2026-12-05 07:25 in Beijing."""
+    local = local_time(stamp)
+    if local is None:
+        return stamp or NOTHING
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def overdue_sheet(title: str, views: Sequence[MemberView], width: int) -> Parts:

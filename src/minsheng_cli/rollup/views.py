@@ -9,10 +9,11 @@ day asked: a warm `rollup status` reads one small entry per member and evaluates
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from minsheng_cli.core.evaluate import Light, Snapshot, State, by_leader_then_unit
+from minsheng_cli.i18n import _
 from minsheng_cli.ledger.model import Ledger
 
 LIGHT_ORDER = (Light.GREEN, Light.YELLOW, Light.RED, Light.DONE)
@@ -100,6 +101,12 @@ def last_report(ledger: Ledger, day: date) -> str | None:
     return max(dates).isoformat() if dates else None
 
 
+OVERDUE_KEYS = frozenset(
+    ("leader", "unit", "ref", "project", "milestone", "deadline", "due", "days_late")
+) | {"required", "recorded", "short_by"}
+"""What each cached overdue row must hold (the tables read every one of them)."""
+
+
 def overdue_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
     """What the county's own `overdue` lists, as its table's cells in plain text."""
     from minsheng_cli.render.sheet import plain_text
@@ -161,10 +168,14 @@ def computed_from(data: Any) -> Computed | None:
     )
     if not all(isinstance(v, k) for v, k in zip(computed, kinds, strict=True)):
         return None
+    if set(computed.lights) != {light.name.lower() for light in LIGHT_ORDER}:
+        return None
+    if set(computed.states) != {state.value for state in State}:
+        return None
     counts = (*computed.lights.values(), *computed.states.values())
     if not all(isinstance(n, int) for n in counts):
         return None
-    if not all(isinstance(row, dict) for row in computed.overdue):
+    if not all(isinstance(row, dict) and set(row) >= OVERDUE_KEYS for row in computed.overdue):
         return None
     if not all(isinstance(line, str) for line in computed.escalations):
         return None
@@ -181,6 +192,8 @@ class MemberView(NamedTuple):
     stale_since: str | None
     computed: Computed | None
     problem: str | None = None
+    read_at: str | None = None
+    """When the commit shown was first read (ISO date-time, UTC, as the state keeps it)."""
 
     @property
     def stale(self) -> bool:
@@ -189,6 +202,26 @@ class MemberView(NamedTuple):
     @property
     def overdue_count(self) -> int:
         return self.computed.states[State.OVERDUE.value] if self.computed else 0
+
+
+def local_time(stamp: str | None) -> datetime | None:
+    """A moment the state keeps (ISO, UTC) in the machine's own timezone, as its reader lives
+    it (Beijing time on the offices' machines); None when there is none or it is not one."""
+    if not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def member_label(level: str) -> str:
+    """What the views call a member, by rollup.yaml's level: 县区 in a 市's rollup; in a 省's,
+    whose members may be 市州 or 县区, 地区."""
+    return _("Region") if level == "省" else _("Member")
 
 
 def member_json(view: MemberView) -> dict[str, Any]:

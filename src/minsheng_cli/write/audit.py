@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from minsheng_cli.errors import GitError
 from minsheng_cli.i18n import _
+from minsheng_cli.text import without_controls
 
 ITEM_TRAILER = "Minsheng-Item"
 REPORTER_TRAILER = "Reported-by"
@@ -54,6 +55,30 @@ class GitKilled(GitError):
     """A git child was stopped by a signal (a file-size limit, the out-of-memory killer, …)."""
 
 
+REPOSITORY_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+    "GIT_QUARANTINE_PATH",
+)
+"""What tells git which repository to work in. A git hook sets them (a rollup's sync run from a
+post-receive hook, a clerk's command from a hook of their own): inherited, they would turn a
+command on this workspace or mirror into one on that repository."""
+
+
+def git_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a git child: ours, without the variables that name a repository (git
+    finds it from the folder it runs in), with ``extra`` on top."""
+    found = {k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}
+    found.update(extra or {})
+    return found
+
+
 def run_git(
     root: Path,
     *args: str,
@@ -61,6 +86,7 @@ def run_git(
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """git ``args`` in the folder ``root``; ``env``: variables set for this run only."""
     result = subprocess.run(
         [git_program(), "-c", "core.quotepath=false", *args],
         cwd=root,
@@ -69,7 +95,7 @@ def run_git(
         encoding="utf-8",
         errors="replace",
         check=False,
-        env=None if env is None else dict(env),
+        env=git_environment(env),
         input=stdin,
     )
     if result.returncode < 0:
@@ -215,13 +241,17 @@ def relative(root: Path, file: Path) -> str:
 
 
 def commit_message(subject: str, body: str, trailers: Mapping[str, str]) -> str:
-    """The subject on one line, the clerk's text quoted, the program's trailers last."""
-    paragraphs = [" ".join(subject.split())]
-    quoted = quotation(body)
+    """The subject on one line, the clerk's text quoted, the program's trailers last; no
+    control character or text-direction mark anywhere (a form's file name, a member's reason
+    reach a message too), each shown as �."""
+    paragraphs = [" ".join(without_controls(subject).split())]
+    quoted = quotation(without_controls(body))
     if quoted:
         paragraphs.append(quoted)
     block = "\n".join(
-        f"{key}: {' '.join(value.split())}" for key, value in trailers.items() if value.strip()
+        f"{key}: {' '.join(without_controls(value).split())}"
+        for key, value in trailers.items()
+        if value.strip()
     )
     if block:
         paragraphs.append(block)
@@ -315,6 +345,7 @@ def committed_text(root: Path, file: Path) -> bytes | None:
     """``file`` as the last commit has it (as checked out), or None if it has none."""
     shown = subprocess.run(
         [git_program(), "cat-file", "--filters", f"HEAD:{relative(root, file)}"],
+        env=git_environment(),
         cwd=root,
         capture_output=True,
         check=False,
@@ -340,7 +371,7 @@ def commit_content(
     """
     path = relative(root, file)
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
+        env = {"GIT_INDEX_FILE": str(Path(folder) / "index")}
         staged = Path(folder) / "content"
         staged.write_bytes(content)
         blob = run_git(root, "hash-object", "-w", f"--path={path}", "--", str(staged))

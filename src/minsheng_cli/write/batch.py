@@ -83,7 +83,10 @@ class FormBatch(NamedTuple):
     file: str
     """The form's file name, for the commit's trailer."""
     header: str
-    """Where form-wide problems are pointed at (the form's month cell): 表.xlsx!填报表!A2."""
+    """Where form-wide problems are pointed at (the form's title, naming its ledger):
+    表.xlsx!填报表!A1."""
+    month_cell: str
+    """The cell that shows the form's month (填报月份): 表.xlsx!填报表!E2."""
     identity: Identity
     content: str
     """The hash of what was filled (core.formid.content_hash)."""
@@ -281,6 +284,7 @@ def _misplaced(outcome: FormOutcome, place: Workplace) -> bool:
             ).format(where=where, title=identity.title, year=identity.year)
         )
     elif identity.month != place.month:
+        where = outcome.batch.month_cell
         outcome.problems.append(
             _(
                 "{where}: this form is for {month}月, and this intake is for {wanted}月; take it"

@@ -32,6 +32,7 @@ from minsheng_cli.write.audit import (
     identity_message,
     in_work_tree,
     repository_above,
+    run_git,
     uncommitted_files,
 )
 from minsheng_cli.write.evidence import evidence_leftovers
@@ -239,6 +240,14 @@ def _intake_files(root: Path) -> set[Path]:
     return {(root / path).resolve() for path in intent.files} if intent else set()
 
 
+def _tracked(root: Path, folder: str) -> set[str]:
+    """The files under ``folder`` git tracks (none outside a repository)."""
+    if not git_installed() or not in_work_tree(root):
+        return set()
+    listed = run_git(root, "ls-files", "-z", "--", folder, check=False)
+    return {name for name in listed.stdout.split("\0") if name}
+
+
 # --- files --------------------------------------------------------------------------------------
 
 
@@ -304,7 +313,14 @@ def _unnamed_evidence(root: Path) -> Iterator[Finding]:
     folder = root / EVIDENCE_DIR
     if not folder.is_dir():
         return
-    named = {a.path for item in _items(root) for r in item.records for a in r.attachments}
+    try:
+        loaded = load(root)
+    except MinshengError:
+        return
+    if loaded.errors:  # a file's records are not read: its attachments would look unnamed
+        return
+    named = {a.path for item in loaded.ledger.items for r in item.records for a in r.attachments}
+    named |= _tracked(root, EVIDENCE_DIR)  # committed: part of the history, never a leftover
     stored = sorted(
         path.relative_to(root).as_posix()
         for path in folder.glob("*/*")

@@ -22,6 +22,7 @@ from minsheng_cli.write.audit import (
     RECORD,
     GitKilled,
     commit_message,
+    git_environment,
     git_program,
     in_work_tree,
     killed_message,
@@ -290,6 +291,7 @@ def _cat_batch(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
         return {}
     done = subprocess.run(
         [git_program(), "cat-file", "--batch"],
+        env=git_environment(),
         cwd=root,
         input=("\n".join(oids) + "\n").encode("ascii"),
         capture_output=True,
