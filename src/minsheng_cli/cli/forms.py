@@ -179,7 +179,9 @@ def intake(
     today = clock.today()
     read = [(path, read_form(path, today, dry_run=dry_run)) for path in files]
     batches = [r.batch for _path, r in read if r.batch is not None]
-    outcomes = iter(record_forms(root, batches, month, today, dry_run=dry_run, confirmed=yes))
+    outcomes = iter(
+        record_forms(root, batches, month, today, dry_run=dry_run, confirmed=yes, told=_say_warning)
+    )
     failed = False
     reports: list[dict[str, Any]] = []
     for path, found in read:
@@ -194,6 +196,10 @@ def intake(
         print_json(reports)
     if failed:
         raise typer.Exit(1)
+
+
+def _say_warning(message: str) -> None:
+    say(_("warning: {message}").format(message=message), err=True)
 
 
 def _check_files(files: list[Path]) -> None:

@@ -98,25 +98,70 @@ def encode(identity: Identity) -> str:
 
 
 def decode(code: str, expected: str) -> Identity:
-    """The identity a form carries, if its code reads and matches its checksum."""
+    """The identity a form carries, if its code reads, every field has its type and range, and
+    it matches its checksum; BadIdentity otherwise (a code edited by hand, or crafted)."""
     try:
         raw = base64.b64decode(code.strip(), validate=True)
         data = json.loads(raw.decode("utf-8"))
-        rows = tuple(RowKey(**row) for row in data["rows"])
-        identity = Identity(
-            str(data["title"]),
-            int(data["year"]),
-            str(data["root"]),
-            int(data["month"]),
-            str(data["unit"]),
-            str(data["commit"]),
-            rows,
-        )
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+    except (binascii.Error, ValueError) as exc:
         raise BadIdentity(str(exc)) from None
+    identity = _identity(data)
     if data.get("format") != FORMAT or checksum(identity) != expected.strip().lower():
         raise BadIdentity("checksum")
     return identity
+
+
+FIRST_DATA_ROW = 10
+"""The sheet's first row of items (paperwork.forms.FIRST_ROW): no row of a form is above it."""
+LAST_ROW = 1_048_576
+"""The last row a sheet can have (xlsx)."""
+YEARS = range(1900, 2101)
+
+
+def _identity(data: Any) -> Identity:
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        raise BadIdentity("shape")
+    return Identity(
+        _text(data, "title"),
+        _number(data, "year", YEARS),
+        _text(data, "root"),
+        _number(data, "month", range(1, 13)),
+        _text(data, "unit"),
+        _text(data, "commit"),
+        tuple(_row(row) for row in data["rows"]),
+    )
+
+
+def _row(data: Any) -> RowKey:
+    if not isinstance(data, dict) or not set(data) <= set(RowKey._fields):
+        raise BadIdentity("row")
+    kind = _text(data, "kind")
+    if kind not in (VALUE, TICK):
+        raise BadIdentity("kind")
+    return RowKey(
+        _number(data, "row", range(FIRST_DATA_ROW, LAST_ROW + 1)),
+        _text(data, "item"),
+        _text(data, "digest"),
+        kind,
+        _text(data, "name"),
+        _number(data, "milestone", range(0, LAST_ROW), 0),
+        _number(data, "period", range(0, 13), 0),
+        _text(data, "shown", ""),
+    )
+
+
+def _text(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise BadIdentity(key)
+    return value
+
+
+def _number(data: dict[str, Any], key: str, allowed: range, default: int | None = None) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
+        raise BadIdentity(key)
+    return value
 
 
 def _row_data(row: RowKey) -> dict[str, Any]:

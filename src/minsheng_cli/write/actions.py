@@ -46,6 +46,7 @@ from minsheng_cli.write.evidence import (
     record_attachments,
     store_evidence,
 )
+from minsheng_cli.write.intent import recover
 from minsheng_cli.write.record import (
     Reschedule,
     Update,
@@ -101,6 +102,7 @@ def record_update(
 ) -> Outcome:
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        restored = [m for m in [recover(root)] if m]
         clear_evidence_leftovers(root)
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
@@ -113,6 +115,7 @@ def record_update(
         _refuse_repeat(root, item, update, summary, pending, make_commit)
         stored = _write_with_evidence(root, item.file, checked.fields, ledger.workspace, evidence)
         outcome = Outcome(item, summary, checked.fields, checked.warnings, pending=pending)
+        outcome.warnings[:0] = restored
         outcome.evidence = stored
         _commit(root, outcome, update.by, update.note, make_commit, failed)
     return outcome
@@ -153,6 +156,7 @@ def record_tick(
 ) -> Outcome:
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        restored = [m for m in [recover(root)] if m]
         clear_evidence_leftovers(root)
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
@@ -179,6 +183,7 @@ def record_tick(
         stored = _write_with_evidence(root, item.file, fields, ledger.workspace, files)
         summary = tick_message(item, milestone, day, period, undo)
         outcome = Outcome(item, summary, fields, pending=pending, evidence=stored)
+        outcome.warnings[:0] = restored
         _commit(root, outcome, by, tick_body(fields), make_commit, failed)
     return outcome
 
@@ -196,6 +201,7 @@ def record_reschedule(
     notice wrote it, and the record says from which day the new one holds."""
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        restored = [m for m in [recover(root)] if m]
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
         milestone = resolve_milestone(item, milestone_ref)
@@ -216,6 +222,7 @@ def record_reschedule(
         write_record(item.file, fields, ledger.workspace)
         summary = reschedule_message(item, milestone, fields)
         outcome = Outcome(item, summary, fields, warnings, pending=pending)
+        outcome.warnings[:0] = restored
         _commit(root, outcome, change.by, reschedule_body(fields), make_commit, failed)
     return outcome
 

@@ -12,7 +12,7 @@ name and content hash, by which a form taken in again is recognised.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -33,6 +33,7 @@ from minsheng_cli.write.actions import (
     update_message,
 )
 from minsheng_cli.write.audit import (
+    CONTENT_TRAILER,
     FIELD,
     FILE_TRAILER,
     FORM_TRAILER,
@@ -41,9 +42,11 @@ from minsheng_cli.write.audit import (
     REPORTER_TRAILER,
     commit,
     in_work_tree,
+    ready_to_commit,
     relative,
     run_git,
 )
+from minsheng_cli.write.intent import begin, end, put_back, recover
 from minsheng_cli.write.record import (
     Update,
     ValueRefused,
@@ -52,8 +55,6 @@ from minsheng_cli.write.record import (
     check_update,
     repeated_record,
 )
-
-CONTENT_TRAILER = "Form-Content"
 
 
 class FormValue(NamedTuple):
@@ -197,12 +198,17 @@ def record_forms(
     *,
     dry_run: bool = False,
     confirmed: bool = False,
+    told: Callable[[str], None] | None = None,
 ) -> list[FormOutcome]:
     """Check and record each form in turn: all of a form's rows or none, one commit per form.
     ``month``: the month taken in (None: the latest month of the forms); ``confirmed``: the clerk
-    has checked the values above 150% of their targets with the unit (--yes)."""
+    has checked the values above 150% of their targets with the unit (--yes); ``told``: given
+    the line saying that an intake stopped earlier was undone (write.intent)."""
     with workspace_lock(root):
         clear_leftovers((root, root / TASKS_DIR))
+        restored = recover(root)
+        if restored and told:
+            told(restored)
         ledger = load_ledger(root)
         git = _in_git(root)
         ws = ledger.workspace
@@ -229,13 +235,12 @@ def record_forms(
                 if outcome.records:  # nothing written: a copy of it after is told apart here
                     planned[(outcome.form, batch.content)] = batch.file
                 continue
-            _write(root, outcome, ledger)
-            if git:
-                _commit_form(root, outcome, ledger)
-                if outcome.commit:
-                    taken.setdefault(outcome.form, []).append(Taken(outcome.commit, batch.content))
-            else:
-                outcome.audit_off = True
+            _take_in(root, outcome, ledger, git)
+            if outcome.problems:  # nothing of it was recorded: the later forms go on without it
+                items.clear()
+                items.update(before)
+            elif outcome.commit:
+                taken.setdefault(outcome.form, []).append(Taken(outcome.commit, batch.content))
         return outcomes
 
 
@@ -483,21 +488,59 @@ def _as_record(fields: Mapping[str, Any]) -> Record:
     )
 
 
-def _write(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
-    """Every record of the form appended to its file: each new file validated first, then all
-    replaced; a failure puts back the files already replaced, so nothing of the form is kept."""
+def _take_in(root: Path, outcome: FormOutcome, ledger: Ledger, git: bool) -> None:
+    """Write the form's records and commit them, or leave nothing of the form: a refusal, a
+    failed write or commit, an interrupt, each puts its files back as they were. What went wrong
+    is the form's problem, so that the forms after it go on and every one is reported."""
+    try:
+        if git:
+            ready_to_commit(root)
+        new = _new_texts(root, outcome, ledger, git)
+        intent = begin(root, outcome.form, outcome.batch.content, list(new))
+        try:
+            _write(outcome, new)
+            if git:
+                _commit_form(root, outcome)
+        except BaseException:
+            put_back(root, intent)
+            raise
+        end(root)
+    except LedgerProblems as error:
+        outcome.problems += [
+            _at(outcome.batch.header, p.render(error.root)) for p in error.problems
+        ]
+    except (WriteRefused, GitError) as error:
+        outcome.problems.append(_at(outcome.batch.header, error.message))
+    except OSError as exc:  # the intent file itself, or putting a file back
+        outcome.problems.append(
+            _at(
+                outcome.batch.header,
+                _(
+                    "could not write the form's files ({error}); run `minsheng doctor` before"
+                    " taking it in again"
+                ).format(error=exc.strerror or exc),
+            )
+        )
+    if not git and not outcome.problems:
+        outcome.audit_off = True
+
+
+def _new_texts(root: Path, outcome: FormOutcome, ledger: Ledger, git: bool) -> dict[Path, bytes]:
+    """Each file's text with the form's records appended, validated as the ledger loads it;
+    first, what a file held that git had not seen gets its own commits (GitError if it cannot:
+    the form's commit would carry it)."""
     files: dict[Path, list[dict[str, Any]]] = {}
     for planned in outcome.records:
         files.setdefault(planned.item.file, []).append(planned.fields)
-    if _in_git(root):
-        for file in files:
-            commit_pending(root, file, ledger.items, True)
+    for file in files if git else ():
+        failed = commit_pending(root, file, ledger.items, True)[1]
+        if failed is not None:
+            raise failed
     workspace = ledger.workspace
-    new: dict[Path, tuple[bytes, bytes]] = {}
+    new: dict[Path, bytes] = {}
     for file, records in files.items():
         shown = relative(root, file)
-        raw = file.read_bytes()
-        text = raw
+        text = file.read_bytes()
         for fields in records:
             text = appended(text, fields, shown)
         data = read_project_data(file, text)
@@ -505,20 +548,21 @@ def _write(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
         errors = [p for p in problems if not p.warning]
         if errors:
             raise LedgerProblems(errors, workspace.root)
-        new[file] = (raw, text)
-    done: list[Path] = []
-    try:
-        for file, (_old, text) in new.items():
+        new[file] = text
+    return new
+
+
+def _write(outcome: FormOutcome, new: Mapping[Path, bytes]) -> None:
+    """Every file replaced by its new text; the caller puts them back on any failure."""
+    for file, text in new.items():
+        try:
             write_atomic(file, text)
-            done.append(file)
-    except OSError as exc:
-        for file in done:
-            write_atomic(file, new[file][0])
-        raise WriteRefused(
-            _("could not write {file} ({error}); nothing of the form {form} was recorded").format(
-                file=outcome.batch.file, error=exc.strerror or exc, form=outcome.form
-            )
-        ) from exc
+        except OSError as exc:
+            raise WriteRefused(
+                _(
+                    "could not write {file} ({error}); nothing of the form {form} was recorded"
+                ).format(file=file.name, error=exc.strerror or exc, form=outcome.form)
+            ) from exc
 
 
 def form_subject(outcome: FormOutcome) -> str:
@@ -531,7 +575,8 @@ def form_subject(outcome: FormOutcome) -> str:
     )
 
 
-def _commit_form(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
+def _commit_form(root: Path, outcome: FormOutcome) -> None:
+    """The form's one commit, with its trailers; GitError (git's reason) if it cannot be made."""
     batch = outcome.batch
     refs = dict.fromkeys(p.item.ref for p in outcome.records)
     trailers = {
@@ -546,4 +591,11 @@ def _commit_form(root: Path, outcome: FormOutcome, ledger: Ledger) -> None:
     try:
         outcome.commit = commit(root, files, form_subject(outcome), trailers, body)
     except GitError as error:
-        outcome.audit_problem = error.message
+        cause = error.__cause__
+        detail = cause.message if isinstance(cause, GitError) else error.message
+        raise GitError(
+            _(
+                "git could not commit the form ({detail}); its files were put back, nothing of"
+                " it was recorded: take it in again once git can commit"
+            ).format(detail=detail)
+        ) from error

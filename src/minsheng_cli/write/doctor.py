@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import GitError, MinshengError
+from minsheng_cli.errors import GitError, MinshengError, WriteRefused
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.model import EVIDENCE_DIR, Item
 from minsheng_cli.store.atomic import LEFTOVER, leftovers, workspace_lock
@@ -36,6 +36,7 @@ from minsheng_cli.write.audit import (
     uncommitted_files,
 )
 from minsheng_cli.write.evidence import evidence_leftovers
+from minsheng_cli.write.intent import INTENT_FILE, committed, recover, stopped
 
 CACHE_ENTRY_LIMIT = 256 * 1024 * 1024
 LOCK_QUIET_SECONDS = 60.0
@@ -60,7 +61,8 @@ def examine(root: Path, fix: bool = False) -> list[Finding]:
     """Every check, in the order a clerk reads them; with ``fix``, repairs what is safe."""
     with workspace_lock(root):
         cache = list(_cache(root, fix))  # first: loading the ledger would mend what it finds
-        found = [*_repository(root, fix), *_temporary_files(root, fix), *cache]
+        intake = list(_stopped_intake(root, fix))  # before the records left uncommitted
+        found = [*intake, *_repository(root, fix), *_temporary_files(root, fix), *cache]
         return [*found, *_unnamed_evidence(root)]
 
 
@@ -165,7 +167,10 @@ def git_at_work(lock: Path) -> bool:
 
 
 def _uncommitted(root: Path, can_fix: bool) -> Iterator[Finding]:
-    changed = uncommitted_files(root, (WORKSPACE_FILE, TASKS_DIR), LEFTOVER)
+    intake = _intake_files(root)  # put back by --fix, not committed
+    changed = [
+        f for f in uncommitted_files(root, (WORKSPACE_FILE, TASKS_DIR), LEFTOVER) if f not in intake
+    ]
     if not changed:
         yield Finding(Status.OK, _("every record on disk is committed"))
         return
@@ -227,6 +232,14 @@ def _items(root: Path) -> Sequence[Item]:
         return ()
 
 
+def _intake_files(root: Path) -> set[Path]:
+    try:
+        intent = stopped(root)
+    except WriteRefused:
+        return set()
+    return {(root / path).resolve() for path in intent.files} if intent else set()
+
+
 def _tracked(root: Path, folder: str) -> set[str]:
     """The files under ``folder`` git tracks (none outside a repository)."""
     if not git_installed() or not in_work_tree(root):
@@ -236,6 +249,41 @@ def _tracked(root: Path, folder: str) -> set[str]:
 
 
 # --- files --------------------------------------------------------------------------------------
+
+
+def _stopped_intake(root: Path, fix: bool) -> Iterator[Finding]:
+    """An intake stopped between writing a form's files and committing them (write.intent)."""
+    try:
+        intent = stopped(root)
+    except WriteRefused as error:
+        yield Finding(Status.PROBLEM, error.message)
+        return
+    if intent is None:
+        return  # said only when there is one: the usual report stays as it was
+    if fix:
+        restored = recover(root)
+        yield Finding(
+            Status.FIXED,
+            restored
+            or _("removed {file}, left by an intake stopped after its commit").format(
+                file=INTENT_FILE
+            ),
+        )
+        return
+    if committed(root, intent):
+        yield Finding(
+            Status.PROBLEM,
+            _("{file} was left by an intake stopped after its commit").format(file=INTENT_FILE),
+            _("removes it"),
+        )
+        return
+    yield Finding(
+        Status.PROBLEM,
+        _(
+            "the intake of form {form} was stopped before it was committed: {files} hold part of it"
+        ).format(form=intent.form, files=", ".join(intent.files)),
+        _("puts the files back as they were, so that the form can be taken in again"),
+    )
 
 
 def _temporary_files(root: Path, fix: bool) -> Iterator[Finding]:

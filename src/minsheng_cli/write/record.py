@@ -275,6 +275,8 @@ def check_tick(
                 " record them with `minsheng update`"
             ).format(ref=item.ref, number=milestone.number, text=milestone.text)
         )
+    if period is not None and not 1 <= period <= 12:
+        raise UsageError(_("--period must be 1–12, not {month}").format(month=period))
     if period is not None and milestone.kind.value != "monthly":
         raise UsageError(
             _("--period is for monthly duties (逐月); {ref}#{number} has one due date").format(
