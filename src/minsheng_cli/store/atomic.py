@@ -21,10 +21,10 @@ REPLACE_PAUSES = (0.1, 0.2, 0.4, 0.8)
 antivirus scan or a backup holds a file for a moment; WPS or Excel holds it until it is closed."""
 
 
-LEFTOVER = re.compile(r"^\..+\.ya?ml\.[A-Za-z0-9_]+\.tmp$")
-"""The temporary file ``write_atomic`` makes beside a task file or minsheng.yaml
-(.NAME.yaml.XXXXXXXX.tmp); one still there once the lock is held was left by a writer that was
-killed before its rename."""
+LEFTOVER = re.compile(r"^\..+\.(ya?ml|json)\.[A-Za-z0-9_]+\.tmp$")
+"""The temporary file ``write_atomic`` makes beside a task file, minsheng.yaml or an intake's
+intent file (.NAME.yaml.XXXXXXXX.tmp); one still there once the lock is held was left by a
+writer that was killed before its rename."""
 
 
 def leftovers(folders: Iterator[Path] | tuple[Path, ...]) -> list[Path]:

@@ -44,8 +44,8 @@ items:
 """
 
 
-GITIGNORE = f"{CACHE_DIR}/\n{LOCK_FILE}\n"
-"""What a workspace's git leaves out: the cache and the lock."""
+GITIGNORE = f"{CACHE_DIR}/\n{LOCK_FILE}\n.minsheng-intake.json\n"
+"""What a workspace's git leaves out: the cache, the lock, an intake's intent file."""
 
 
 @dataclass(frozen=True, slots=True)
