@@ -245,7 +245,7 @@ def test_show_lists_the_attachments(attached: tuple[Path, str]) -> None:
     lines = shown.stdout.splitlines()
     assert "佐证材料" in lines
     row = next(line for line in lines if path in line)
-    assert row.split() == ["2023-04-03", "<b>验收&证书<i>.pdf", "11", "B", path]
+    assert row.split() == ["2023-04-03", "#1", "<b>验收&证书<i>.pdf", "11", "B", path]
     data = json.loads(run_cli(root, ["show", "3.1", "--json"]).stdout)
     ticked = [r for r in data[0]["records"] if r["attachments"]]
     assert ticked[0]["attachments"] == [
@@ -261,7 +261,7 @@ def test_the_html_bulletin_links_each_file_from_where_it_is_written(
     result = run_cli(root, ["report", "--month", "4", "-o", str(root / "通报" / "4月.html")])
     assert result.exit_code == 0, result.stderr
     html = (root / "通报" / "4月.html").read_text(encoding="utf-8")
-    link = f'<a href="../{path}">2023-04-03 &lt;b&gt;验收&amp;证书&lt;i&gt;.pdf（11 B）</a>'
+    link = f'<a href="../{path}">2023-04-03 {PLAN}：&lt;b&gt;验收&amp;证书&lt;i&gt;.pdf（11 B）</a>'
     assert link in html
     assert "<b>" not in html
     march = run_cli(root, ["report", "--month", "3", "--format", "html"])

@@ -86,6 +86,7 @@ RECORDS = st.builds(
     Record, DAYS, NUMBERS, TEXT, TEXT, AMOUNTS, st.booleans(), MAYBE_TEXT, MAYBE_TEXT,
     st.none() | st.integers(1, 12), TEXT, LINES, MAYBE_TEXT, MAYBE_TEXT,
     MAYBE_TEXT, MAYBE_TEXT, AMOUNTS, TEXT, st.lists(ATTACHMENTS, max_size=2).map(tuple),
+    MAYBE_TEXT,
 )  # fmt: skip
 INDICATORS = st.builds(Indicator, TEXT, AMOUNT, TEXT, st.sampled_from(["count", "rate"]))
 TRACKS = st.builds(Track, TEXT, TEXT)

@@ -230,6 +230,10 @@ def record_text(change: RecordChange) -> str:
         parts.append(_("tick taken back: {milestone}").format(milestone=record.undone))
     if record.reschedule is not None:
         parts.append(reschedule_text(record, change.item))
+    if record.attach_to is not None:
+        parts.append(_("files added: {text}").format(text=record.attach_to))
+    elif record.only_attaches:
+        parts.append(_("files of the item"))
     if record.period is not None:
         parts.append(f"{record.period}月")
     if record.correct:
@@ -343,6 +347,7 @@ def _changes_json(
             "period": record.period,
             "correct": record.correct,
             "reschedule": record.reschedule,
+            "attach_to": record.attach_to,
             "to": record.to,
             "targets": dict(record.targets),
             "approval": record.approval,

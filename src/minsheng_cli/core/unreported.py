@@ -34,7 +34,7 @@ def unreported(ledger: Ledger, start: date, end: date) -> list[Unreported]:
         open_numbers = open_by_item.get(item.ref)
         if not open_numbers:
             continue
-        dates = [r.date for r in item.records if r.date <= end]
+        dates = [r.date for r in item.records if r.date <= end and not r.only_attaches]
         if any(start <= day for day in dates):
             continue
         found.append(Unreported(item, max(dates, default=None), tuple(open_numbers)))

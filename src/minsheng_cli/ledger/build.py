@@ -465,6 +465,8 @@ def _check_records(item: Item, found: _Collector) -> None:
                         name=name, ref=item.ref
                     ),
                 )
+        if record.attach_to is not None:
+            _check_attach_to(item, record, found)
         ticked = record.done or record.undone
         if ticked is None:
             continue
@@ -495,6 +497,29 @@ def _check_records(item: Item, found: _Collector) -> None:
             )
         elif named[0].kind is DueKind.MONTHLY and record.period is None:
             found.error(record.line, _("a tick of a monthly duty needs period: (1–12)"))
+
+
+def _check_attach_to(item: Item, record: Record, found: _Collector) -> None:
+    """Files added to a milestone name exactly one, as a tick does (a monthly duty's month too)."""
+    named = [m for m in item.milestones if record.attaches(m)]
+    if not named:
+        found.error(
+            record.line,
+            _("the record adds files to “{text}”, which is not a milestone of {ref}").format(
+                text=record.attach_to, ref=item.ref
+            ),
+        )
+    elif len(named) > 1:
+        where = "、".join(f"{m.track or ''} {m.deadline}".strip() for m in named)
+        found.error(
+            record.line,
+            _(
+                "“{text}” names more than one milestone of {ref} ({where}); add track: or"
+                " deadline: to the record"
+            ).format(text=record.attach_to, ref=item.ref, where=where),
+        )
+    elif named[0].kind is DueKind.MONTHLY and record.period is None:
+        found.error(record.line, _("files added to a monthly duty name its month: period: (1–12)"))
 
 
 def check_across_projects(projects: Iterable[Project]) -> list[Problem]:

@@ -160,14 +160,36 @@ class Record(NamedTuple):
     """Who approved the change, and where (县政府常务会议纪要〔2023〕12号)."""
     attachments: tuple[Attachment, ...] = ()
     """Files attached as evidence (--attach), stored under evidence/ by content."""
+    attach_to: str | None = None
+    """The milestone (by text, as a tick names it) whose evidence this record adds to: files
+    that came after the tick (done --attach on a milestone ticked off). Never a tick itself."""
 
-    def moves(self, milestone: Milestone) -> bool:
-        """This record reschedules ``milestone`` (named as a tick names it)."""
-        if self.reschedule is None or self.reschedule != milestone.text:
-            return False
+    @property
+    def only_attaches(self) -> bool:
+        """A record that adds files and nothing else: to a milestone (attach_to:), or to the item
+        (no values, no tick, no reschedule). It reports no progress and moves no state."""
+        if self.attach_to is not None:
+            return True
+        return (
+            not self.values
+            and self.done is None
+            and self.undone is None
+            and (self.reschedule is None)
+        )
+
+    def names(self, milestone: Milestone) -> bool:
+        """This record names ``milestone`` by its track and deadline where it gives them."""
         if self.track is not None and self.track != milestone.track:
             return False
         return self.deadline is None or self.deadline == milestone.deadline
+
+    def attaches(self, milestone: Milestone) -> bool:
+        """This record adds files to ``milestone`` (attach_to:, named as a tick names it)."""
+        return self.attach_to == milestone.text and self.names(milestone)
+
+    def moves(self, milestone: Milestone) -> bool:
+        """This record reschedules ``milestone`` (named as a tick names it)."""
+        return self.reschedule == milestone.text and self.names(milestone)
 
     def ticks(self, milestone: Milestone) -> bool | None:
         """True if this record ticks ``milestone`` off, False if it takes the tick back, else None.
@@ -176,9 +198,7 @@ class Record(NamedTuple):
         tracks (3.1 has 开工建设 under both 示范村 and 户厕), and by deadline where a track repeats
         it at two dates (召开推进会 in 3月底 and 9月底).
         """
-        if self.track is not None and self.track != milestone.track:
-            return None
-        if self.deadline is not None and self.deadline != milestone.deadline:
+        if not self.names(milestone):
             return None
         if self.done == milestone.text:
             return True
@@ -231,6 +251,14 @@ class Item(NamedTuple):
         """Whether ``name`` is an indicator of kind rate (a level, not a cumulative count)."""
         indicator = self.indicator(name)
         return indicator is not None and indicator.is_rate
+
+    def milestone_of(self, record: Record) -> Milestone | None:
+        """The milestone a record's files belong to: the one it ticks, takes back or adds files
+        to; None for a report of values or files of the item as a whole."""
+        return next(
+            (m for m in self.milestones if record.ticks(m) is not None or record.attaches(m)),
+            None,
+        )
 
     @property
     def uses_percent(self) -> bool:

@@ -214,15 +214,22 @@ class RecordModel(Strict):
     targets: dict[Name, Amount] = {}
     approval: Text = RECORD_DEFAULTS["approval"]
     attachments: list[AttachmentModel] = []
+    attach_to: Name | None = RECORD_DEFAULTS["attach_to"]
 
     @model_validator(mode="after")
     def one_kind(self) -> Self:
         kinds = [bool(self.set) or self.percent is not None, self.done is not None]
         kinds += [self.undone is not None, self.reschedule is not None]
-        if sum(kinds) != 1:
+        kinds += [self.attach_to is not None]
+        if sum(kinds) > 1 or (sum(kinds) == 0 and not self.attachments):
             raise ValueError(
-                _("a record either sets values, or has done:, undone: or reschedule: (exactly one)")
+                _(
+                    "a record either sets values, or has done:, undone:, reschedule: or"
+                    " attach_to: (exactly one), or has only attachments:"
+                )
             )
+        if self.attach_to is not None and not self.attachments:
+            raise ValueError(_("attach_to: needs attachments: (the files it adds)"))
         if self.reschedule is None and (self.to is not None or self.targets or self.approval):
             raise ValueError(_("to:, targets: and approval: belong to a reschedule: record"))
         if self.reschedule is not None and not self.approval:

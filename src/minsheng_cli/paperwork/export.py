@@ -168,11 +168,15 @@ def evidence_rows(snapshot: Snapshot) -> list[EvidenceRow]:
 def evidence_what(row: EvidenceRow) -> str:
     """What the record says: the milestone it ticks (#n text) or the values it reports."""
     item, record = row.item, row.record
-    ticked = next((m for m in item.milestones if record.ticks(m) is not None), None)
-    if ticked is not None:
+    named = item.milestone_of(record)
+    if named is not None:
         month = f"（{record.period}月）" if record.period else ""
         verb = _("ticked: {text}") if record.done else _("tick taken back: {text}")
-        return verb.format(text=f"#{ticked.number} {ticked.text}{month}")
+        if record.attach_to is not None:
+            verb = _("files added: {text}")
+        return verb.format(text=f"#{named.number} {named.text}{month}")
+    if not record.values:
+        return _("files of the item")
     return amounts_text(record.values, item)
 
 
@@ -203,10 +207,10 @@ def evidence_cells(row: EvidenceRow) -> tuple[Cell, ...]:
 
 def evidence_json(row: EvidenceRow) -> dict[str, Any]:
     """One attached file in `export --format json`'s ``evidence`` list."""
-    ticked = next((m for m in row.item.milestones if row.record.ticks(m) is not None), None)
+    named = row.item.milestone_of(row.record)
     return {
         "item": row.item.ref,
-        "milestone": None if ticked is None else ticked.number,
+        "milestone": None if named is None else named.number,
         "date": row.record.date.isoformat(),
         **attachment_json(row.attachment),
     }

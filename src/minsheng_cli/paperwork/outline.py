@@ -32,7 +32,7 @@ from minsheng_cli.core.units import partners_text, units_label
 from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _, ngettext
 from minsheng_cli.ledger.deadlines import month_end
-from minsheng_cli.ledger.model import Attachment, Item, measure_name
+from minsheng_cli.ledger.model import Attachment, Item, Record, measure_name
 from minsheng_cli.render.labels import (
     amounts_text,
     deadline_label,
@@ -158,8 +158,9 @@ class ItemReport(NamedTuple):
     """Milestones overdue on the period's last day."""
     reported: Mapping[str, float]
     """Indicators reported within the period → their cumulative value at its end."""
-    evidence: tuple[tuple[date, Attachment], ...] = ()
-    """Files attached to the records dated within the period, with each record's date."""
+    evidence: tuple[tuple[date, str, Attachment], ...] = ()
+    """Files attached to the records dated within the period, with each record's date and the
+    milestone they belong to (its text; empty for a report of values or the item's files)."""
 
     @property
     def item(self) -> Item:
@@ -250,12 +251,20 @@ def item_report(status: ItemStatus, period: Period) -> ItemReport:
         late=tuple(m for m in milestones if m.state is State.OVERDUE),
         reported=reported_in(status, period),
         evidence=tuple(
-            (record.date, attachment)
+            (record.date, evidence_for(status.item, record), attachment)
             for record in sorted(status.records, key=lambda r: r.date)
             if period.contains(record.date)
             for attachment in record.attachments
         ),
     )
+
+
+def evidence_for(item: Item, record: Record) -> str:
+    """The milestone a record's files show (开工建设, 按时兑付（3月）); empty for the item's."""
+    milestone = item.milestone_of(record)
+    if milestone is None:
+        return ""
+    return milestone.text + (f"（{record.period}月）" if record.period else "")
 
 
 def reported_in(status: ItemStatus, period: Period) -> dict[str, float]:
@@ -329,7 +338,8 @@ def export_rows(snapshot: Snapshot) -> tuple[ExportRow, ...]:
 
 def export_row(status: MilestoneStatus, as_of: date) -> ExportRow:
     if status.milestone.needs_tick:
-        return ExportRow(status, {}, status.met_on, evidence=row_evidence(status, status.met_on))
+        evidence = row_evidence(status, status.met_on) + files_added(status, as_of)
+        return ExportRow(status, {}, status.met_on, evidence=evidence)
     names = set(status.milestone.targets)
     reports = [
         r.date for r in status.item.records if r.date <= as_of and names.intersection(r.values)
@@ -355,6 +365,17 @@ def row_evidence(status: MilestoneStatus, day: date | None) -> tuple[Attachment,
             if milestone.needs_tick
             else bool(names.intersection(record.values))
         )
+        for attachment in record.attachments
+    )
+
+
+def files_added(status: MilestoneStatus, as_of: date) -> tuple[Attachment, ...]:
+    """The files added to a milestone after its tick (attach_to:), dated by ``as_of``."""
+    milestone = status.milestone
+    return tuple(
+        attachment
+        for record in sorted(status.item.records, key=by_date)
+        if record.date <= as_of and record.attaches(milestone) and record.period == status.period
         for attachment in record.attachments
     )
 
@@ -589,10 +610,14 @@ def item_blocks(
     ]
 
 
-def evidence_field(evidence: Sequence[tuple[date, Attachment]]) -> Field:
-    """佐证材料: each file attached in the period, by its record's date; HTML links each."""
-    lines = tuple(f"{day.isoformat()} {a.name}（{file_size(a.size)}）" for day, a in evidence)
-    return Field(_("Evidence"), lines, links=tuple(a.path for _day, a in evidence))
+def evidence_field(evidence: Sequence[tuple[date, str, Attachment]]) -> Field:
+    """佐证材料: each file attached in the period, by its record's date, after the milestone it
+    belongs to (“2023-08-01 开工建设：验收证书.pdf（48 KB）”); HTML links each."""
+    lines = tuple(
+        f"{day.isoformat()} {for_ + '：' if for_ else ''}{a.name}（{file_size(a.size)}）"
+        for day, for_, a in evidence
+    )
+    return Field(_("Evidence"), lines, links=tuple(a.path for _day, _for, a in evidence))
 
 
 def lines_or_none(lines: Iterable[str]) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ def item_json(status: ItemStatus) -> dict[str, Any]:
 
 def last_report(status: ItemStatus) -> str | None:
     """最近报送: the date of the item's last record known by the as-of date."""
-    last = max((r.date for r in status.records), default=None)
+    last = max((r.date for r in status.records if not r.only_attaches), default=None)
     return last.isoformat() if last else None
 
 
@@ -98,6 +98,7 @@ def item_detail_json(status: ItemStatus) -> dict[str, Any]:
             "correct": r.correct,
             "done": r.done,
             "undone": r.undone,
+            "attach_to": r.attach_to,
             "period": r.period,
             "note": r.note,
             "evidence": r.evidence,

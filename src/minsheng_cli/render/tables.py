@@ -307,7 +307,7 @@ def item_detail(status: ItemStatus, width: int = PIPE_WIDTH) -> Parts:
     if status.records:
         parts.append(record_table(item, status.records))
     if any(r.attachments for r in status.records):
-        parts.append(evidence_table(status.records))
+        parts.append(evidence_table(item, status.records))
     return tuple(parts)
 
 
@@ -499,6 +499,14 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
                 what += f"（{track}）"
             if record.period:
                 what += f"（{record.period}月）"
+        elif record.only_attaches:
+            named = item.milestone_of(record)
+            what = _("files added: {text}").format(text=named.text) if named else ""
+            what = what or _("files of the item")
+            if named and named.track:
+                what += f"（{named.track}）"
+            if record.period:
+                what += f"（{record.period}月）"
         elif record.reschedule is not None:
             what = _("adjusted: {text}; approved by {approval}").format(
                 text=record.reschedule, approval=record.approval
@@ -516,21 +524,37 @@ def record_table(item: Item, records: Sequence[Record]) -> Sheet:
     return Sheet(_("Records"), columns, rows)
 
 
-def evidence_table(records: Sequence[Record]) -> Sheet:
-    """The files attached to the records (--attach), by the record's date: the name each had,
-    its size, and where it is stored in the workspace."""
+def evidence_table(item: Item, records: Sequence[Record]) -> Sheet:
+    """The files attached to the records (--attach), by the record's date: the milestone each
+    belongs to (#n, of the tick or of files added to it later; none for the item's), the name
+    each had, its size, and where it is stored in the workspace."""
     columns = (
         Column(_("Date"), no_wrap=True),
+        Column(_("For"), no_wrap=True),
         Column(_("File")),
         Column(_("Size"), justify="right", no_wrap=True),
         Column(_("Stored as"), overflow="fold"),
     )
     rows: list[tuple[Cell, ...]] = [
-        (record.date.isoformat(), attachment.name, file_size(attachment.size), attachment.path)
+        (
+            record.date.isoformat(),
+            evidence_of(item, record),
+            attachment.name,
+            file_size(attachment.size),
+            attachment.path,
+        )
         for record in sorted(records, key=lambda r: r.date)
         for attachment in record.attachments
     ]
     return Sheet(_("Evidence"), columns, rows)
+
+
+def evidence_of(item: Item, record: Record) -> str:
+    """#3, #7（3月）: the milestone a record's files belong to; “—” for a report or the item."""
+    named = item.milestone_of(record)
+    if named is None:
+        return "—"
+    return f"#{named.number}" + (f"（{record.period}月）" if record.period else "")
 
 
 OVERDUE_COMPACT_BELOW = 150

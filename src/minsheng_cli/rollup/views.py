@@ -97,7 +97,12 @@ def computed_of(snapshot: Snapshot) -> Computed:
 
 
 def last_report(ledger: Ledger, day: date) -> str | None:
-    dates = [r.date for item in ledger.items for r in item.records if r.date <= day]
+    dates = [
+        r.date
+        for item in ledger.items
+        for r in item.records
+        if r.date <= day and not r.only_attaches
+    ]
     return max(dates).isoformat() if dates else None
 
 

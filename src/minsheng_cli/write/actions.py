@@ -14,9 +14,10 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from minsheng_cli.core.evaluate import tick_date
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
-from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Workspace
+from minsheng_cli.ledger.model import PERCENT_KEY, Item, Milestone, Record, Workspace
 from minsheng_cli.ledger.refs import resolve_item, resolve_milestone
 from minsheng_cli.store.atomic import clear_leftovers, workspace_lock
 from minsheng_cli.store.load import TASKS_DIR, load_for_ref
@@ -50,9 +51,12 @@ from minsheng_cli.write.intent import recover
 from minsheng_cli.write.record import (
     Reschedule,
     Update,
+    check_attach_to,
+    check_evidence_only,
     check_reschedule,
     check_tick,
     check_update,
+    repeated_attachments,
     repeated_record,
     write_record,
 )
@@ -106,13 +110,22 @@ def record_update(
         clear_evidence_leftovers(root)
         ledger = load_for_ref(root, ref)
         item = resolve_item(ledger, ref)
-        checked = check_update(item, update, ledger.workspace, today)
+        evidence_only = bool(attach) and not update.values
+        if evidence_only:
+            checked = check_evidence_only(item, update, ledger.workspace, today)
+        else:
+            checked = check_update(item, update, ledger.workspace, today)
         evidence = read_evidence(attach, ledger.workspace)
         if evidence:
             checked.fields["attachments"] = attachment_fields(evidence)
         pending, failed = commit_pending(root, item.file, ledger.items, make_commit)
-        summary = update_message(item, checked.fields, update.day)
-        _refuse_repeat(root, item, update, summary, pending, make_commit)
+        if evidence_only:
+            summary = attach_message(item, None, update.day, None)
+            earlier = repeated_attachments(item, [e.attachment for e in evidence], None, None)
+        else:
+            summary = update_message(item, checked.fields, update.day)
+            earlier = repeated_record(item, update)
+        _refuse_repeat(root, item, earlier, summary, pending, make_commit)
         stored = _write_with_evidence(root, item.file, checked.fields, ledger.workspace, evidence)
         outcome = Outcome(item, summary, checked.fields, checked.warnings, pending=pending)
         outcome.warnings[:0] = restored
@@ -164,11 +177,18 @@ def record_tick(
         period = _period_for(milestone.kind.value, period, day)
         if undo and not note:
             raise UsageError(_("taking a tick back needs --note saying why"))
-        check_tick(item, milestone, day, undo, period, ledger.workspace, today)
+        # files for a milestone already ticked off are added to it, as a record of their own
+        adds_files = (
+            bool(attach) and not undo and tick_date(milestone, item.records, period) is not None
+        )
+        if adds_files:
+            check_attach_to(item, milestone, day, period, ledger.workspace, today)
+        else:
+            check_tick(item, milestone, day, undo, period, ledger.workspace, today)
         fields: dict[str, Any] = {"date": day, "item": item.number}
         if by:
             fields["by"] = by
-        fields["undone" if undo else "done"] = milestone.text
+        fields["attach_to" if adds_files else "undone" if undo else "done"] = milestone.text
         fields.update(tick_identity(item, milestone))
         if period is not None:
             fields["period"] = period
@@ -180,8 +200,14 @@ def record_tick(
         if files:
             fields["attachments"] = attachment_fields(files)
         pending, failed = commit_pending(root, item.file, ledger.items, make_commit)
+        if adds_files:
+            summary = attach_message(item, milestone, day, period)
+            attached = [f.attachment for f in files]
+            earlier = repeated_attachments(item, attached, milestone, period)
+            _refuse_repeat(root, item, earlier, summary, pending, make_commit)
+        else:
+            summary = tick_message(item, milestone, day, period, undo)
         stored = _write_with_evidence(root, item.file, fields, ledger.workspace, files)
-        summary = tick_message(item, milestone, day, period, undo)
         outcome = Outcome(item, summary, fields, pending=pending, evidence=stored)
         outcome.warnings[:0] = restored
         _commit(root, outcome, by, tick_body(fields), make_commit, failed)
@@ -260,6 +286,13 @@ def tick_message(
     return f"{verb} {item.ref}#{milestone.number} {milestone.text}{month} ({day.isoformat()})"
 
 
+def attach_message(item: Item, milestone: Milestone | None, day: date, period: int | None) -> str:
+    """`attach 3.1#1 开工建设 (2023-07-28)`, `attach 3.2 (2023-07-28)`: files added afterwards."""
+    named = f"#{milestone.number} {milestone.text}" if milestone is not None else ""
+    month = f" {period}月" if period else ""
+    return f"attach {item.ref}{named}{month} ({day.isoformat()})"
+
+
 def tick_body(fields: Mapping[str, Any]) -> str:
     return "\n".join(str(fields[key]) for key in ("evidence", "note") if fields.get(key))
 
@@ -284,10 +317,14 @@ def _period_for(kind: str, period: int | None, day: date) -> int | None:
 
 
 def _refuse_repeat(
-    root: Path, item: Item, update: Update, summary: str, pending: str | None, make_commit: bool
+    root: Path,
+    item: Item,
+    earlier: Record | None,
+    summary: str,
+    pending: str | None,
+    make_commit: bool,
 ) -> None:
     """The same report again (the usual retry after "saved but not committed") adds nothing."""
-    earlier = repeated_record(item, update)
     if earlier is None:
         return
     where = (
@@ -384,6 +421,11 @@ def record_commit_message(item: Item, fields: Mapping[str, Any]) -> tuple[str, s
     """The subject and body a record's commit has (None: it names no milestone of ``item``)."""
     day: date = fields["date"]
     ticked = fields.get("done") or fields.get("undone") or fields.get("reschedule")
+    ticked = ticked or fields.get("attach_to")
+    period = fields.get("period")
+    month = period if isinstance(period, int) else None
+    if ticked is None and not fields.get("set") and fields.get("percent") is None:
+        return attach_message(item, None, day, None), tick_body(fields)
     if ticked is None:
         return update_message(item, fields, day), str(fields.get("note") or "")
     milestone = next(
@@ -400,10 +442,9 @@ def record_commit_message(item: Item, fields: Mapping[str, Any]) -> tuple[str, s
         return None
     if "reschedule" in fields:
         return reschedule_message(item, milestone, fields), reschedule_body(fields)
-    period = fields.get("period")
-    subject = tick_message(
-        item, milestone, day, period if isinstance(period, int) else None, "undone" in fields
-    )
+    if "attach_to" in fields:
+        return attach_message(item, milestone, day, month), tick_body(fields)
+    subject = tick_message(item, milestone, day, month, "undone" in fields)
     return subject, tick_body(fields)
 
 

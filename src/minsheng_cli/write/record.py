@@ -8,7 +8,7 @@ person left them. The new text is parsed and validated before it replaces the ol
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from minsheng_cli.ledger.build import build_project
 from minsheng_cli.ledger.deadlines import DeadlineError, DueKind, parse_deadline
 from minsheng_cli.ledger.model import (
     PERCENT_KEY,
+    Attachment,
     Item,
     Ledger,
     Milestone,
@@ -123,9 +124,55 @@ def _plain_number(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _check_day(day: date, workspace: Workspace, today: date, item: Item) -> None:
+def check_evidence_only(item: Item, update: Update, workspace: Workspace, today: date) -> Checked:
+    """`update REF --attach FILE` with no values: a record of the item's evidence alone. Files
+    may come after 31 December for an item complete by then (a late certificate). Pure."""
+    _check_day(update.day, workspace, today, item, evidence_only=True)
+    if update.correct:
+        raise UsageError(_("nothing to record: give --percent P or --set INDICATOR=VALUE"))
+    fields: dict[str, Any] = {"date": update.day, "item": item.number}
+    if update.by:
+        fields["by"] = update.by
+    if update.note:
+        fields["note"] = update.note
+    return Checked(fields)
+
+
+def check_attach_to(
+    item: Item,
+    milestone: Milestone,
+    day: date,
+    period: int | None,
+    workspace: Workspace,
+    today: date,
+) -> None:
+    """`done REF N --attach FILE` on a milestone already ticked off: files added to it. Pure."""
+    _check_day(day, workspace, today, item, evidence_only=True)
+    _check_period(item, milestone, period)
+
+
+def repeated_attachments(
+    item: Item, attachments: Sequence[Attachment], milestone: Milestone | None, period: int | None
+) -> Record | None:
+    """An earlier record that already carries every one of these files, for ``milestone`` (its
+    tick, or files added to it) or, with None, for the item (any record of it). Pure."""
+    wanted = {a.sha256 for a in attachments}
+    for record in item.records:
+        if milestone is not None and not (
+            record.period == period and (record.ticks(milestone) or record.attaches(milestone))
+        ):
+            continue
+        if wanted <= {a.sha256 for a in record.attachments}:
+            return record
+    return None
+
+
+def _check_day(
+    day: date, workspace: Workspace, today: date, item: Item, *, evidence_only: bool = False
+) -> None:
     if workspace.year_end < day <= workspace.records_until:
-        _check_late(item, day, workspace)
+        if not evidence_only:
+            _check_late(item, day, workspace)
     elif day > workspace.records_until:
         raise UsageError(
             _(
@@ -268,21 +315,7 @@ def check_tick(
 ) -> None:
     """done/undone: only milestones without numeric targets, never twice in a row."""
     _check_day(day, workspace, today, item)
-    if milestone.targets:
-        raise UsageError(
-            _(
-                "{ref}#{number} ({text}) is met when its numbers are reached, not by a tick;"
-                " record them with `minsheng update`"
-            ).format(ref=item.ref, number=milestone.number, text=milestone.text)
-        )
-    if period is not None and not 1 <= period <= 12:
-        raise UsageError(_("--period must be 1–12, not {month}").format(month=period))
-    if period is not None and milestone.kind.value != "monthly":
-        raise UsageError(
-            _("--period is for monthly duties (逐月); {ref}#{number} has one due date").format(
-                ref=item.ref, number=milestone.number
-            )
-        )
+    _check_period(item, milestone, period)
     if period is not None and not undo and day.year == workspace.year and period > day.month:
         raise UsageError(
             _(
@@ -325,6 +358,25 @@ def check_tick(
                 "{ref}#{number} was last ticked or taken back on {last}; date this record"
                 " on or after it"
             ).format(ref=item.ref, number=milestone.number, last=last.isoformat())
+        )
+
+
+def _check_period(item: Item, milestone: Milestone, period: int | None) -> None:
+    """Only a milestone without numeric targets is ticked; only a monthly duty has months."""
+    if milestone.targets:
+        raise UsageError(
+            _(
+                "{ref}#{number} ({text}) is met when its numbers are reached, not by a tick;"
+                " record them with `minsheng update`"
+            ).format(ref=item.ref, number=milestone.number, text=milestone.text)
+        )
+    if period is not None and not 1 <= period <= 12:
+        raise UsageError(_("--period must be 1–12, not {month}").format(month=period))
+    if period is not None and milestone.kind.value != "monthly":
+        raise UsageError(
+            _("--period is for monthly duties (逐月); {ref}#{number} has one due date").format(
+                ref=item.ref, number=milestone.number
+            )
         )
 
 
