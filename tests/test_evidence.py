@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -222,10 +222,12 @@ def test_a_name_with_a_text_direction_mark_is_refused() -> None:
 def test_check_refuses_an_attachment_that_is_not_one(ledger_dir: Path, attachment: str) -> None:
     file = ledger_dir / TOILETS
     record = f"  - {{date: 2023-04-03, item: 1, done: '{PLAN}', attachments: [{attachment}]}}\n"
-    file.write_text(file.read_text(encoding="utf-8") + record, encoding="utf-8")
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text + "records:\n" + record, encoding="utf-8")  # the file has none yet
     result = run_cli(ledger_dir, ["check"])
     assert result.exit_code == 1
-    assert re.search(r"03-农村人居环境提升工程\.yaml:\d+:", result.stdout + result.stderr)
+    last = len(text.splitlines()) + 2
+    assert f"03-农村人居环境提升工程.yaml:{last}:" in result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -322,3 +324,219 @@ def test_doctor_never_calls_committed_evidence_a_leftover(git_ledger: Path, tmp_
     result = run_cli(git_ledger, ["--lang", "en", "doctor"])
     assert stored(b"accepted", ".pdf") not in result.stdout
     assert "no record names" not in flat(result.stdout)
+
+
+# Files that come after the fact: done --attach on a milestone already ticked off, update --attach
+# with no values. Each is a record of its own that ticks nothing and reports nothing.
+
+
+def counts(root: Path) -> tuple[str, str]:
+    """What status --json and overdue --json say as of 2023-08-10: must not move with files."""
+    status = run_cli(root, ["status", "--as-of", "2023-08-10", "--json"])
+    overdue = run_cli(root, ["overdue", "--as-of", "2023-08-10", "--json"])
+    assert status.exit_code == 0, status.stderr
+    assert overdue.exit_code == 1, overdue.stderr
+    return status.stdout, overdue.stdout
+
+
+def met_on(root: Path, ref: str, number: int) -> str | None:
+    shown = json.loads(run_cli(root, ["show", ref, "--as-of", "2023-08-10", "--json"]).stdout)
+    found = next(m for m in shown[0]["milestones"] if m["milestone"] == number)
+    return str(found["met_on"]) if found["met_on"] else None
+
+
+def test_a_file_added_after_the_tick_goes_under_the_milestone_and_moves_nothing(
+    git_ledger: Path, tmp_path: Path
+) -> None:
+    assert run_cli(git_ledger, ["done", "3.1#1", "--date", "2023-04-03"]).exit_code == 0
+    before = counts(git_ledger)
+    certificate = tmp_path / "验收证书.pdf"
+    certificate.write_bytes(b"signed")
+    args = ["done", "3.1", "1", "--date", "2023-07-28", "--by", "农业农村局"]
+    result = run_cli(
+        git_ledger, ["--lang", "en", *args, "--note", "扫描件", "--attach", str(certificate)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"recorded: attach 3.1#1 {PLAN} (2023-07-28)" in result.stdout
+    path = stored(b"signed", ".pdf")
+    assert records(git_ledger)[-1] == {
+        "date": date(2023, 7, 28),
+        "item": 1,
+        "by": "农业农村局",
+        "attach_to": PLAN,
+        "note": "扫描件",
+        "attachments": [{"name": "验收证书.pdf", "sha256": sha(b"signed"), "size": 6}],
+    }
+    assert met_on(git_ledger, "3.1", 1) == "2023-04-03"  # the tick's date stays
+    assert counts(git_ledger) == before  # no second tick, no report: the same counts, same 最近报送
+    message = git(git_ledger, "log", "-1", "--format=%B")
+    assert message.startswith(f"attach 3.1#1 {PLAN} (2023-07-28)\n")
+    assert "扫描件" in message
+    assert message.rstrip().endswith(f"Reported-by: 农业农村局\nEvidence: {path}")
+    assert sorted(git(git_ledger, "show", "--name-only", "--format=", "HEAD").split()) == sorted(
+        [TOILETS, path]
+    )
+    logged = run_cli(git_ledger, ["log", "3.1"], COLUMNS="200")
+    assert f"attach 3.1#1 {PLAN} (2023-07-28)" in logged.stdout
+    assert run_cli(git_ledger, ["check"]).exit_code == 0
+
+    shown = run_cli(git_ledger, ["show", "3.1"], COLUMNS="200").stdout.splitlines()
+    assert next(line for line in shown if path in line).split() == [
+        *("2023-07-28", "#1", "验收证书.pdf", "6", "B", path)
+    ]
+    assert any(f"补充佐证材料：{PLAN}（打造人居环境示范村）" in line for line in shown)
+
+    (git_ledger / "通报").mkdir()
+    html_file = git_ledger / "通报" / "7月.html"
+    assert run_cli(git_ledger, ["report", "--month", "7", "-o", str(html_file)]).exit_code == 0
+    link = f'<a href="../{path}">2023-07-28 {PLAN}：验收证书.pdf（6 B）</a>'
+    assert link in html_file.read_text(encoding="utf-8")
+
+    from openpyxl import load_workbook
+
+    xlsx = git_ledger / "台账.xlsx"
+    export = ["export", "--as-of", "2023-08-10", "-o", str(xlsx)]
+    assert run_cli(git_ledger, export).exit_code == 0
+    workbook = load_workbook(xlsx)
+    listed = list(workbook["佐证材料"].iter_rows(values_only=True))[1:]
+    assert [row[:2] + row[3:5] for row in listed] == [
+        ("3.1", f"补充佐证材料：#1 {PLAN}", "验收证书.pdf", path)
+    ]
+    ledger = list(workbook.worksheets[0].iter_rows(values_only=True))
+    row = next(r for r in ledger[1:] if r[1] == "3.1" and r[4] == 1)
+    assert row[-1] == f"验收证书.pdf（{path}）"
+    data = json.loads(run_cli(git_ledger, ["export", "-f", "json", "--as-of", "2023-08-10"]).stdout)
+    assert [(e["item"], e["milestone"], e["path"]) for e in data["evidence"]] == [("3.1", 1, path)]
+
+
+def test_update_attach_alone_keeps_the_item_s_files_and_reports_nothing(
+    git_ledger: Path, tmp_path: Path
+) -> None:
+    before = counts(git_ledger)
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"photo")
+    args = ["update", "3.2", "--date", "2023-07-28", "--by", "交通运输局", "--attach", str(photo)]
+    result = run_cli(git_ledger, ["--lang", "en", *args])
+    assert result.exit_code == 0, result.stderr
+    assert "recorded: attach 3.2 (2023-07-28)" in result.stdout
+    path = stored(b"photo", ".jpg")
+    assert records(git_ledger)[-1] == {
+        "date": date(2023, 7, 28),
+        "item": 2,
+        "by": "交通运输局",
+        "attachments": [{"name": "现场.jpg", "sha256": sha(b"photo"), "size": 5}],
+    }
+    assert counts(git_ledger) == before
+    assert git(git_ledger, "log", "-1", "--format=%(trailers:key=Evidence,valueonly)").strip() == (
+        path
+    )
+    shown = run_cli(git_ledger, ["show", "3.2"], COLUMNS="200").stdout.splitlines()
+    assert next(line for line in shown if path in line).split() == [
+        *("2023-07-28", "-", "现场.jpg", "5", "B", path)
+    ]
+    assert any("子项佐证材料" in line for line in shown)
+    data = json.loads(run_cli(git_ledger, ["export", "-f", "json", "--as-of", "2023-08-10"]).stdout)
+    assert [(e["item"], e["milestone"], e["path"]) for e in data["evidence"]] == [
+        ("3.2", None, path)
+    ]
+    assert run_cli(git_ledger, ["check"]).exit_code == 0
+
+
+def test_files_already_there_are_refused_as_a_repeat(
+    attached: tuple[Path, str], tmp_path: Path
+) -> None:
+    root, _path = attached  # 3.1#1 ticked with the certificate
+    before = task_bytes(root)
+    certificate = tmp_path / "<b>验收&证书<i>.pdf"
+    again = run_cli(
+        root,
+        ["--lang", "en", "done", "3.1#1", "--date", "2023-07-28", "--attach", str(certificate)],
+    )
+    assert again.exit_code == 2
+    assert flat(again.stderr).startswith(
+        f"error: the same record (attach 3.1#1 {PLAN} (2023-07-28)) is already in {TOILETS}:"
+    )
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"photo")
+    update = ["update", "3.2", "--date", "2023-07-28", "--attach", str(photo)]
+    assert run_cli(root, update).exit_code == 0
+    with_it = task_bytes(root)
+    repeated = run_cli(root, ["--lang", "en", *update])
+    assert repeated.exit_code == 2
+    assert "the same record (attach 3.2 (2023-07-28)) is already in" in flat(repeated.stderr)
+    assert task_bytes(root) == with_it != before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["done", "3.1#1", "--date", "2023-07-28"], "3.1#1 was already ticked off on 2023-04-03"),
+        (
+            ["done", "3.1#1", "--date", "2023-07-28", "--attach", "missing.pdf"],
+            "--attach missing.pdf: no such file",
+        ),
+        (
+            ["done", "3.1#1", "--date", "2099-07-28", "--attach", "proof.pdf"],
+            "the date 2099-07-28 is after 2024-03-31",
+        ),
+        (["update", "3.2", "--date", "2023-07-28"], "nothing to record"),
+        (
+            ["update", "3.2", "--date", "2023-07-28", "--attach", "proof.pdf", "--correct"],
+            "nothing to record",
+        ),
+    ],
+)
+def test_adding_files_is_refused_as_any_record_is(
+    attached: tuple[Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    root, _path = attached
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proof.pdf").write_bytes(b"proof")
+    before = task_bytes(root)
+    result = run_cli(root, ["--lang", "en", *args])
+    assert result.exit_code == 2
+    assert message in flat(result.stderr)
+    assert task_bytes(root) == before
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        (f"{{date: 2023-07-28, item: 1, attach_to: '{PLAN}'}}", "attach_to: needs attachments:"),
+        (
+            "{date: 2023-07-28, item: 1, attach_to: 没有的节点, attachments: [ATTACHMENT]}",
+            "adds files to “没有的节点”, which is not a milestone of 3.1",
+        ),
+        (
+            f"{{date: 2023-07-28, item: 1, done: '{PLAN}', attach_to: '{PLAN}',"
+            " attachments: [ATTACHMENT]}",
+            "(exactly one)",
+        ),
+        ("{date: 2023-07-28, item: 1, by: 某人}", "or has only attachments:"),
+    ],
+)
+def test_check_refuses_files_added_to_nothing(ledger_dir: Path, record: str, problem: str) -> None:
+    attachment = "{name: a.pdf, sha256: " + "a" * 64 + ", size: 1}"
+    file = ledger_dir / TOILETS
+    line = f"records:\n  - {record.replace('ATTACHMENT', attachment)}\n"
+    file.write_text(file.read_text(encoding="utf-8") + line, encoding="utf-8")
+    result = run_cli(ledger_dir, ["--lang", "en", "check"])
+    assert result.exit_code == 1
+    assert problem in flat(result.stdout + result.stderr)
+
+
+def test_files_added_but_not_committed_are_committed_as_what_they_are(
+    git_ledger: Path, tmp_path: Path
+) -> None:
+    assert run_cli(git_ledger, ["done", "3.1#1", "--date", "2023-04-03"]).exit_code == 0
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"scan")
+    args = ["done", "3.1#1", "--date", "2023-07-28", "--attach", str(scan), "--no-commit"]
+    assert run_cli(git_ledger, args).exit_code == 0
+    assert run_cli(git_ledger, ["doctor", "--fix"]).exit_code == 0
+    assert git(git_ledger, "log", "-1", "--format=%s") == f"attach 3.1#1 {PLAN} (2023-07-28)\n"
+    assert git(git_ledger, "status", "--porcelain", "--", "tasks", "evidence") == ""

@@ -553,7 +553,7 @@ def evidence_of(item: Item, record: Record) -> str:
     """#3, #7（3月）: the milestone a record's files belong to; “—” for a report or the item."""
     named = item.milestone_of(record)
     if named is None:
-        return "—"
+        return NOTHING
     return f"#{named.number}" + (f"（{record.period}月）" if record.period else "")
 
 
