@@ -333,7 +333,7 @@ def test_init_creates_a_workspace_with_a_repository_and_a_first_commit(
     files = [".gitignore", "minsheng.yaml", "tasks/01-示例实事.yaml"]
     assert git(folder, "ls-files").split() == files
     ignored = (folder / ".gitignore").read_text(encoding="utf-8")
-    assert ignored == ".minsheng-cache/\n.minsheng.lock\n"
+    assert ignored == ".minsheng-cache/\n.minsheng.lock\n.minsheng-intake.json\n"
     assert "year: 2023\n" in (folder / "minsheng.yaml").read_text(encoding="utf-8")
     assert git(folder, "log", "--format=%s|%an <%ae>").splitlines() == [
         f"init 2023年民生实事任务清单|{CLERK}"
