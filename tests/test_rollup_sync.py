@@ -658,3 +658,25 @@ def test_a_partial_sync_exits_1_while_another_member_stays_stale(tmp_path: Path)
     git(work, "push", "--quiet", "origin", "main")
     assert rollup(root, "sync", "--member", "泾县").exit_code == 0
     assert rollup(root, "sync", "--member", "旌德").exit_code == 0
+
+
+def test_a_member_file_too_large_to_be_a_ledger_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county's repository is not ours to trust: a task file of megabytes (a scan committed
+    by mistake under tasks/) is refused by its size before it is read; the rest go on."""
+    from minsheng_cli.rollup import members
+
+    monkeypatch.setattr(members, "FILE_LIMIT", 64 << 10)  # 64 KB: the test stays small
+    work, bare = county(tmp_path, "泾县")
+    _other_work, other = county(tmp_path, "宁国")
+    root = make_rollup(tmp_path, 泾县=bare, 宁国=other)
+    assert rollup(root, "sync").exit_code == 0
+    good = head(bare)
+    change(work, "# " + "x" * (80 << 10) + "\n", file="tasks/99-大文件.yaml")
+    result = rollup(root, "sync")
+    assert result.exit_code == 1
+    assert "tasks/99-大文件.yaml: the file is 80" in result.stdout
+    assert "more than the 64 KB a ledger file may be; it is not read" in result.stdout
+    assert state(root)["泾县"]["commit"] == good
+    assert state(root)["宁国"]["stale_reason"] is None

@@ -15,14 +15,19 @@ from pathlib import Path
 from minsheng_cli.store.files import LoadResult
 
 FILES_FORMAT = 1
+FILE_LIMIT = 8 << 20
+"""The most bytes a member's minsheng.yaml or task file may have: a real 实事's file is tens of
+KB (a generated one of ten items, a few hundred); a larger one is a mistake, read whole it would
+cost the sync seconds and hundreds of MB."""
 
 
 def member_at(mirror: Path, commit: str, cache: Path | None = None) -> LoadResult:
     """The ledger of ``commit`` in the bare repository ``mirror``, with its problems; cached in
     the folder ``cache`` (the rollup's cache_dir), else in the mirror's own cache folder.
 
-    LedgerProblems if the commit has no minsheng.yaml or a broken one; GitError if git cannot
-    read the commit.
+    LedgerProblems if the commit has no minsheng.yaml or a broken one, or a ledger file larger
+    than FILE_LIMIT (never read: the county's repository is not ours to trust); GitError if git
+    cannot read the commit.
     """
     folder = cache if cache is not None else mirror / ".minsheng-cache"
     cached = cached_member(mirror, commit, folder)
@@ -30,7 +35,7 @@ def member_at(mirror: Path, commit: str, cache: Path | None = None) -> LoadResul
         return cached
     from minsheng_cli.write.history import ledger_tree, read_blobs, task_paths
 
-    listing = ledger_tree(mirror, commit)
+    listing = ledger_tree(mirror, commit, FILE_LIMIT)
     files = task_paths(mirror, listing)
     (workspace_raw, sources), *_rest = read_blobs(mirror, [listing])
     from minsheng_cli.store.blobs import load_blobs

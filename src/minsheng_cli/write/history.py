@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from minsheng_cli.errors import GitError, UsageError
+from minsheng_cli.errors import GitError, LedgerProblems, Problem, UsageError
 from minsheng_cli.i18n import _
+from minsheng_cli.text import file_size
 from minsheng_cli.write.audit import (
     FIELD,
     RECORD,
@@ -295,20 +296,35 @@ Blobs = tuple[bytes | None, list[tuple[Path, bytes | None]]]
 """minsheng.yaml's bytes (None: the commit has none) and each task file's, by name."""
 
 
-def ledger_tree(root: Path, commit: str) -> Listing:
-    """minsheng.yaml and tasks/*.yaml (and .yml) as ``commit`` holds them, not their content."""
-    listed = run_git(root, "ls-tree", "-r", "-z", commit, "--", *LEDGER_PATHS)
+def ledger_tree(root: Path, commit: str, limit: int | None = None) -> Listing:
+    """minsheng.yaml and tasks/*.yaml (and .yml) as ``commit`` holds them, not their content.
+
+    ``limit``: the most bytes a file may have (a rollup reads counties' repositories, whose files
+    it does not control); LedgerProblems naming every larger one, before any is read.
+    """
+    listed = run_git(root, "ls-tree", "-r", "-l", "-z", commit, "--", *LEDGER_PATHS)
     found = []
+    too_large = []
     for entry in listed.stdout.split("\0"):
         info, _tab, path = entry.partition("\t")
         fields = info.split()
-        if len(fields) != 3 or fields[1] != "blob" or fields[0] == "120000":
+        if len(fields) != 4 or fields[1] != "blob" or fields[0] == "120000":
             continue
         folder, _slash, name = path.rpartition("/")
         is_task = folder == "tasks" and name.endswith((".yaml", ".yml"))
         if path == "minsheng.yaml" or is_task:
             found.append((fields[2], path))
+            if limit is not None and fields[3].isdigit() and int(fields[3]) > limit:
+                too_large.append(Problem(root / path, None, _too_large(int(fields[3]), limit)))
+    if too_large:
+        raise LedgerProblems(too_large, root)
     return found
+
+
+def _too_large(size: int, limit: int) -> str:
+    return _(
+        "the file is {size}, more than the {limit} a ledger file may be; it is not read"
+    ).format(size=file_size(size), limit=file_size(limit))
 
 
 def task_paths(root: Path, listing: Listing) -> list[Path]:
