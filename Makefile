@@ -21,7 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml hatch_build.py $(wildcard src/minsheng_cl
 demo: $(STAMP)
 	$(BIN)/python -m examples.halfyear .demo $(if $(DEMO_RESET),--reset)
 	$(BIN)/minsheng -C .demo status --as-of $(DEMO_DATE)
-	@echo "Try: $(BIN)/minsheng -C .demo overdue --month 6   (or show 3.1, agenda --month 7, report --month 6)"
+	@echo "试试：$(BIN)/minsheng -C .demo overdue --month 6   （或 show 3.1、agenda --month 7、report --month 6）"
 
 demo-reset:
 	$(MAKE) demo DEMO_RESET=1

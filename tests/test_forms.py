@@ -246,10 +246,10 @@ def test_a_word_document_or_other_zip_is_named_for_what_it_is(git_ledger: Path) 
     result = run_cli(git_ledger, ["intake", str(word), str(slides), str(photos)], **JULY)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert "r7.docx ：不是 `minsheng forms` 生成的填报表（这是 Word 文档）" in lines[0]
+    assert "r7.docx：不是 `minsheng forms` 生成的填报表（这是 Word 文档）" in lines[0]
     assert "（这是 PowerPoint 演示文稿）" in lines[2]
     assert (
-        "照片.zip ：不是 `minsheng forms` 生成的填报表（这是压缩包，不是 Excel 工作簿）" in lines[4]
+        "照片.zip：不是 `minsheng forms` 生成的填报表（这是压缩包，不是 Excel 工作簿）" in lines[4]
     )
     assert "Error" not in result.stderr and "损坏" not in result.stderr
 
@@ -493,7 +493,7 @@ def test_every_problem_of_a_form_is_listed_at_its_cell_in_a_form_s_words(
         f"{at}{cell['联通饮水管道']}：联通饮水管道 9公里，为目标2.5公里的360%，超过150%。"
         "请与填报单位核对；确认无误的，用 `minsheng intake --yes` 登记此表",
         f"{at}{cell['percent']}：工程进度应在0–100之间，不是120",
-        "已填-水务局-2023年7月填报表.xlsx ：此表未登记任何内容",
+        "已填-水务局-2023年7月填报表.xlsx：此表未登记任何内容",
     ]
     assert "-1" in lines[2] and "--" not in "".join(lines[:5]).replace("--yes", "")
 
@@ -576,7 +576,7 @@ def test_dry_run_of_two_copies_of_a_form_says_the_second_repeats_the_first(
     copy = shutil.copy(roads, roads.with_name("副本.xlsx"))
     result = run_cli(ledger_dir, ["intake", "--dry-run", str(roads), str(copy)], **JULY)
     assert result.exit_code == 0, result.stderr
-    assert "副本.xlsx ：与上面的 已填-交通运输局-2023年7月填报表.xlsx 填报内容相同" in result.stdout
+    assert "副本.xlsx：与上面的 已填-交通运输局-2023年7月填报表.xlsx 填报内容相同" in result.stdout
     assert "已在" not in result.stderr + result.stdout
 
 

@@ -540,7 +540,7 @@ def test_gits_english_reason_is_quoted_after_a_colon_in_chinese_lines(tmp_path: 
     junk.write_text("not a bundle", encoding="utf-8")
     fetched = run_cli(root, ["rollup", "sync"])
     line = next(x for x in fetched.stdout.splitlines() if x.startswith("旌德"))
-    assert line.startswith(f"旌德：从未读取成功：无法拉取 file://{nothing} ：“")
+    assert line.startswith(f"旌德：从未读取成功：无法拉取 file://{nothing}：“")
     assert line.endswith("does not appear to be a git repository”")
     bundled = run_cli(root, ["rollup", "sync", "--bundle", str(junk)])
     assert f"{junk} 不是可用的 git bundle 文件：“" in bundled.stdout

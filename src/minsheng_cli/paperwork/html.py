@@ -99,6 +99,7 @@ h3 { font-size: 18px; margin: 20px 0 6px; }
 h4 { font-size: 16px; margin: 14px 0 4px; color: #333; }
 p { margin: 6px 0; }
 p.center { text-align: center; color: #444; }
+p.center span.part { white-space: nowrap; }
 .field { margin: 2px 0 2px 1em; }
 .field ul { margin: 0 0 0 1.2em; padding: 0; }
 .label { font-weight: bold; }
@@ -153,8 +154,12 @@ def block_html(
         tag = f"h{block.level + 1}"
         return f"<{tag}>{escape(block.text)}</{tag}>"
     if isinstance(block, Paragraph):
-        css = ' class="center"' if block.centered else ""
-        return f"<p{css}>{escape(block.text)}</p>"
+        if block.centered:  # a line of parts (依据…　截至…　数据版本…): it breaks between them only
+            parts = "　".join(
+                f'<span class="part">{escape(p)}</span>' for p in block.text.split("　")
+            )
+            return f'<p class="center">{parts}</p>'
+        return f"<p>{escape(block.text)}</p>"
     if isinstance(block, Field):
         return field_html(block, href)
     if isinstance(block, Table):

@@ -244,7 +244,8 @@ def member_heading(view: MemberView, late: int) -> Span:
     computed = view.computed
     as_of = _("as of {date}").format(date=computed.as_of) if computed else ""
     stale = "  ⚠ " + _("stale") if view.stale else ""
-    return Span(f"【{view.name}】 {late}  {as_of}{stale}", "bold underline")
+    count = ngettext("{count} overdue", "{count} overdue", late).format(count=late)
+    return Span(f"【{view.name}】{count}  {as_of}{stale}", "bold underline")
 
 
 def grouped(
