@@ -615,8 +615,8 @@ def test_several_bundles_of_one_member_are_read_in_one_sync_in_ancestry_order(
 
 def test_the_wrong_branch_hint_is_the_command_to_run(tmp_path: Path) -> None:
     _work, bare = county(tmp_path, "西吉 县")
-    git(bare, "branch", "-m", "main", "master")
-    root = make_rollup(tmp_path, 西吉县=bare)
+    root = make_rollup(tmp_path, 西吉县=bare)  # read at main, the server's default then
+    git(bare, "branch", "-m", "main", "master")  # the county renames its branch later
     result = rollup(root, "sync")
     assert result.exit_code == 1
     assert (
@@ -680,3 +680,21 @@ def test_a_member_file_too_large_to_be_a_ledger_is_not_read(
     assert "more than the 64 KB a ledger file may be; it is not read" in result.stdout
     assert state(root)["泾县"]["commit"] == good
     assert state(root)["宁国"]["stale_reason"] is None
+
+
+def test_add_without_a_branch_reads_the_servers_default_branch(tmp_path: Path) -> None:
+    """A county whose git made `master` (git's old default, still the default of many
+    installations) is read at master without the office having to know it."""
+    work = copy_ledger(tmp_path / "master-work")
+    git(work, "init", "--quiet", "--initial-branch=master")
+    git(work, "add", "-A")
+    git(work, "commit", "--quiet", "-m", "台账")
+    bare = tmp_path / "master.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(work), str(bare))
+    root = make_rollup(tmp_path)
+    added = rollup(root, "add", "泾县", str(bare))
+    assert added.exit_code == 0 and "branch master" in added.stdout
+    assert rollup(root, "sync").exit_code == 0
+    assert state(root)["泾县"]["commit"] == git(bare, "rev-parse", "master").strip()
+    unknown = rollup(root, "add", "旌德", str(tmp_path / "nowhere"))
+    assert unknown.exit_code == 0 and "branch main" in unknown.stdout

@@ -63,8 +63,13 @@ def add(
         typer.Argument(help=_("Where git fetches its ledger: a URL, a path, or a bundle file.")),
     ],
     branch: Annotated[
-        str, typer.Option("--branch", help=_("The branch to read; default main."), metavar="B")
-    ] = "main",
+        str | None,
+        typer.Option(
+            "--branch",
+            help=_("The branch to read; default: the server's default branch (else main)."),
+            metavar="B",
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option(
@@ -80,7 +85,9 @@ def add(
     from minsheng_cli.rollup.workspace import add_member
 
     root = rollup_root(ctx)
-    added = Member(name.strip(), as_given(url.strip()), branch.strip())
+    where = as_given(url.strip())
+    chosen = branch.strip() if branch is not None else default_branch(root, where)
+    added = Member(name.strip(), where, chosen)
     committed = add_member(root, added, replace=replace)
     said = (
         _("changed {name} to {url}, branch {branch}; run `minsheng rollup sync` to fetch it")
@@ -89,6 +96,18 @@ def add(
     )
     say(said.format(name=added.name, url=added.url, branch=added.branch))
     say_committed(committed)
+
+
+ASK_TIMEOUT = 10.0
+"""How long `add` waits for the server to name its default branch."""
+
+
+def default_branch(root: Path, url: str) -> str:
+    """The branch a member is read at when `add` is given none: the server's default (a county's
+    `git init` may have made master, not main), else main."""
+    from minsheng_cli.rollup.fetch import server_branches
+
+    return server_branches(root, url, ASK_TIMEOUT)[1] or "main"
 
 
 def as_given(url: str) -> str:

@@ -167,7 +167,22 @@ def no_branch(
 ) -> str:
     """Why ``url`` cannot be read at ``branch``, naming the branches it has and the command
     that reads its default one (`git ls-remote --symref`: its HEAD, else its only branch)."""
-    listed = run_bounded(mirror, ["ls-remote", "--symref", "--", url], timeout)
+    heads, default = server_branches(mirror, url, timeout)
+    words = (shell_word(name), shell_word(given or url), shell_word(default or "B"))
+    command = "minsheng rollup add {} {} --branch {} --replace".format(*words)
+    return _(
+        "{url} has no branch “{branch}” (it has: {branches}); change the member's branch with"
+        " `{command}`"
+    ).format(url=url, branch=branch, branches="、".join(heads) or "—", command=command)
+
+
+def server_branches(cwd: Path, url: str, timeout: float) -> tuple[list[str], str | None]:
+    """The branches ``url`` has, and its default one (its HEAD, else its only branch; None if
+    it names none or cannot be asked), by one `git ls-remote --symref`."""
+    try:
+        listed = run_bounded(cwd, ["ls-remote", "--symref", "--", url], timeout)
+    except (TimedOut, OSError):
+        return [], None
     lines = listed.stdout.splitlines() if listed.returncode == 0 else []
     heads = [
         line.split("refs/heads/", 1)[1]
@@ -180,14 +195,9 @@ def no_branch(
             for line in lines
             if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD")
         ),
-        heads[0] if len(heads) == 1 else "B",
+        heads[0] if len(heads) == 1 else None,
     )
-    words = (shell_word(name), shell_word(given or url), shell_word(default))
-    command = "minsheng rollup add {} {} --branch {} --replace".format(*words)
-    return _(
-        "{url} has no branch “{branch}” (it has: {branches}); change the member's branch with"
-        " `{command}`"
-    ).format(url=url, branch=branch, branches="、".join(heads) or "—", command=command)
+    return heads, default
 
 
 def shell_word(word: str) -> str:
