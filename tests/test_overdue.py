@@ -338,7 +338,11 @@ def test_on_a_narrow_terminal_leader_and_unit_head_their_rows(half_year: Path) -
         assert heading in text.splitlines()
     # the milestone's text is not cut off: it folds in its column
     row = next(i for i, line in enumerate(lines) if "5.2#2" in line)
-    assert lines[row].split()[3] + lines[row + 1].strip() == "按照政策文件落实并长期坚持"
+    folded = lines[row].split()[3] + lines[row + 1].strip() + lines[row + 2].strip()
+    assert folded == "按照政策文件落实并长期坚持"
+    # a target's amount is never torn from its unit: the name stands above it
+    row = next(i for i, line in enumerate(lines) if "2.1#5" in line)
+    assert lines[row].split()[4] == "工程进度" and lines[row + 1].split()[-1] == "100%"
     assert "\x1b" not in result.stdout
 
 
