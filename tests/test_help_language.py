@@ -83,3 +83,14 @@ def test_a_command_name_with_a_typo_is_said_in_the_clerks_language() -> None:
     assert unknown.stderr.strip() == (
         "error: “frobnicate” is not a minsheng command; see `minsheng --help`"
     )
+
+
+@pytest.mark.parametrize("group", [(), ("rollup",)])
+def test_every_command_in_the_list_says_something(group: tuple[str, ...]) -> None:
+    """Click shortens a command's help to its first words; a Chinese help has no spaces, so
+    without a short help of its own a command showed only "..." (import did)."""
+    out = help_of(*group)
+    listed = out.split("命令：\n", 1)[1].splitlines()
+    for line in listed:
+        name, _gap, said = line.strip().partition(" ")
+        assert said.strip() and said.strip() != "...", f"{name}: {line!r}"

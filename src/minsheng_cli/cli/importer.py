@@ -22,6 +22,9 @@ commands = typer.Typer()
 
 @commands.command(
     "import",
+    # the whole help is one "word" to Click in Chinese (no spaces): without a short one the
+    # command list shows only "..."
+    short_help=_("Make a workspace from the county's notice: a task file per 实事, committed."),
     help=_(
         "Make a workspace from the county's notice (.docx, .html, .xlsx, .pdf, .txt, .doc):"
         " one task file per 实事, checked, with its first commit; print what needs the clerk."
