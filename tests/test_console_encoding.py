@@ -207,3 +207,32 @@ def test_a_gbk_terminal_gets_the_table_drawn_in_what_it_can_show(ledger: Path) -
     assert "√ 1" in out and "泾源县" in out
     assert "##########" in out  # the done item's bar, drawn in one kind of sign
     assert "█" not in out
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_forms_intake_and_the_rollup_survive_the_console_encoding(
+    ledger: Path, tmp_path: Path, encoding: str
+) -> None:
+    """The commands of issues 14 and 15 in a GBK, cp936 or ASCII console: no crash, every
+    byte in the stream's encoding."""
+    forms = tmp_path / "填报表"
+    city = tmp_path / "市"
+    missing = tmp_path / "没有.pdf"
+    for args in (
+        ("forms", "--month", "7", "-o", str(forms)),
+        ("intake", *(str(f) for f in sorted(forms.glob("*.xlsx"))[:2]), "--dry-run"),
+        ("intake", str(tmp_path / "不存在.xlsx")),
+        ("update", "9.1", "--percent", "50", "--attach", str(missing)),
+        ("rollup", "--help"),
+        ("rollup", "init", str(city), "--title", "某市 ☺"),
+    ):
+        assert_no_crash(run(ledger, encoding, *args), encoding)
+    for args in (
+        ("rollup", "add", "台账县 ✓", str(ledger)),
+        ("rollup", "sync"),
+        ("rollup", "status", "--month", "6"),
+        ("rollup", "overdue", "--month", "6"),
+        ("rollup", "list"),
+        ("rollup", "snyc"),
+    ):
+        assert_no_crash(run(city, encoding, *args), encoding)
