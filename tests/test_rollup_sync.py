@@ -698,3 +698,17 @@ def test_add_without_a_branch_reads_the_servers_default_branch(tmp_path: Path) -
     assert state(root)["泾县"]["commit"] == git(bare, "rev-parse", "master").strip()
     unknown = rollup(root, "add", "旌德", str(tmp_path / "nowhere"))
     assert unknown.exit_code == 0 and "branch main" in unknown.stdout
+
+
+def test_list_says_when_a_county_last_answered_with_nothing_new(tmp_path: Path) -> None:
+    """A sync that finds nothing new commits nothing; `list` still shows the county answered."""
+    _work, bare = county(tmp_path, "泾县")
+    root = make_rollup(tmp_path, 泾县=bare)
+    assert rollup(root, "sync").exit_code == 0
+    first = json.loads(rollup(root, "list", "--json").stdout)[0]
+    assert first["checked_at"] is not None and first["checked_at"] >= first["read_at"]
+    time.sleep(1.1)  # stamps are to the second
+    assert rollup(root, "sync").exit_code == 0
+    again = json.loads(rollup(root, "list", "--json").stdout)[0]
+    assert again["checked_at"] > first["checked_at"] and again["read_at"] == first["read_at"]
+    assert "; nothing new at " in rollup(root, "list").stdout

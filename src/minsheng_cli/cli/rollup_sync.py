@@ -132,24 +132,28 @@ def remove(
 @commands.command("list", help=_("The rollup's members: URL, branch, the commit read, stale."))
 def list_members(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from minsheng_cli.rollup.config import read_config
-    from minsheng_cli.rollup.state import read_state
+    from minsheng_cli.rollup.state import read_checked, read_state
 
     root = rollup_root(ctx)
     loaded = read_config(root)
     states = read_state(root)
+    checked = read_checked(root)
     if as_json:
         from minsheng_cli.cli.common import print_json
 
-        print_json(member_json(m, states.get(m.name)) for m in loaded.config.members)
+        members = loaded.config.members
+        print_json(member_json(m, states.get(m.name), checked.get(m.name)) for m in members)
     else:
-        print_members(loaded.config.title, loaded.config.members, states)
+        print_members(loaded.config.title, loaded.config.members, states, checked)
     for problem in loaded.problems:
         say(problem, err=True)
     if loaded.problems:
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-def member_json(member: Member, state: MemberState | None) -> dict[str, Any]:
+def member_json(
+    member: Member, state: MemberState | None, checked: str | None = None
+) -> dict[str, Any]:
     from minsheng_cli.rollup.state import MemberState
 
     state = state or MemberState()
@@ -159,12 +163,18 @@ def member_json(member: Member, state: MemberState | None) -> dict[str, Any]:
         "branch": member.branch,
         "commit": state.commit,
         "read_at": state.read_at,
+        "checked_at": checked,
         "stale_reason": state.stale_reason,
         "stale_since": state.stale_since,
     }
 
 
-def print_members(title: str, members: tuple[Member, ...], states: dict[str, MemberState]) -> None:
+def print_members(
+    title: str,
+    members: tuple[Member, ...],
+    states: dict[str, MemberState],
+    checked: dict[str, str],
+) -> None:
     from minsheng_cli.cli.common import print_parts
     from minsheng_cli.render.sheet import Column, Sheet, Span
 
@@ -182,6 +192,8 @@ def print_members(title: str, members: tuple[Member, ...], states: dict[str, Mem
             shown = Span(_("stale: {reason}").format(reason=state.stale_reason), "red")
         else:
             shown = _("read {when}").format(when=shown_time(state.read_at))
+            if checked.get(member.name, "") > (state.read_at or ""):
+                shown += _("; nothing new at {when}").format(when=shown_time(checked[member.name]))
         rows.append((member.name, member.url, member.branch, commit, shown))
     columns = (
         Column(_("Member"), no_wrap=True),

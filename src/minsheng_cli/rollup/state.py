@@ -100,3 +100,38 @@ def shown_time(stamp: str | None) -> str:
     """A moment the state keeps, as the machine's clock reads it: 2026-12-05 07:25."""
     local = local_time(stamp)
     return "—" if local is None else local.strftime("%Y-%m-%d %H:%M")
+
+
+CHECKED_FILE = "checked.json"
+"""In the rollup's work folder (not committed): when each member's server last answered a sync
+with nothing the rollup could not use, so `rollup list` can say a county was reachable today
+even when it had nothing new (which commits nothing)."""
+
+
+def read_checked(root: Path) -> dict[str, str]:
+    """Each member's last good contact (ISO, UTC); {} when unknown or unreadable (it only
+    informs)."""
+    from minsheng_cli.rollup.config import WORK_DIR
+
+    try:
+        data = json.loads((root / WORK_DIR / CHECKED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, str)}
+
+
+def write_checked(root: Path, checked: dict[str, str]) -> None:
+    """Replace the file (under the rollup's lock); a folder that cannot be written only loses
+    this information."""
+    from minsheng_cli.rollup.config import WORK_DIR
+    from minsheng_cli.store.atomic import write_atomic
+
+    folder = root / WORK_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(checked, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(folder / CHECKED_FILE, text.encode("utf-8"))
+    except OSError:
+        return

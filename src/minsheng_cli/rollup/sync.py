@@ -146,6 +146,20 @@ def _stale(old: MemberState, reason: str, now: str, seen: str | None) -> MemberS
     return old._replace(stale_reason=reason, stale_since=since, seen=seen)
 
 
+REACHED = frozenset((Outcome.NEW, Outcome.UNCHANGED, Outcome.BEHIND, Outcome.REWRITE_ACCEPTED))
+"""The outcomes of a member whose server answered with something the rollup could use."""
+
+
+def note_contact(root: Path, results: Sequence[Synced]) -> None:
+    """Remember when each member reached was last reached (not committed: see CHECKED_FILE)."""
+    from minsheng_cli.rollup.state import read_checked, write_checked
+
+    reached = [r.name for r in results if r.outcome in REACHED]
+    if reached:
+        now = now_stamp()
+        write_checked(root, {**read_checked(root), **dict.fromkeys(reached, now)})
+
+
 def now_stamp() -> str:
     """The moment of this sync, as the state file keeps it (UTC, to the second)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -337,6 +351,7 @@ def sync_workspace(
         new_states.update({r.name: r.after for r in results})
         subject, body = commit_message(results)
         committed = record_sync(root, new_states, subject, body)
+        note_contact(root, results)
     synced = {r.name for r in results}
     others = [
         m.name
