@@ -260,3 +260,51 @@ def test_a_monthly_duty_s_period_is_a_month(git_ledger: Path) -> None:
     for period in (0, 13):
         with pytest.raises(UsageError, match="1–12"):
             check_tick(item, duty, date(2023, 7, 31), False, period, ledger.workspace, JULY_DAY)
+
+
+def kill_intake(root: Path) -> None:
+    form = two_file_form(root)
+    killed = subprocess.run(
+        [sys.executable, "-c", CRASH, "-C", str(root), "intake", str(form)],
+        env={**os.environ, **JULY},
+        capture_output=True,
+        check=False,
+    )
+    assert killed.returncode == 137
+
+
+def test_a_hand_edit_after_a_stopped_intake_is_never_put_back_over(git_ledger: Path) -> None:
+    """Putting a stopped intake back must not wipe what the clerk wrote since: a file holding
+    neither its old bytes nor the intake's is left alone, and the clerk is told."""
+    kill_intake(git_ledger)
+    intent = json.loads((git_ledger / INTENT).read_text(encoding="utf-8"))
+    edited = git_ledger / next(iter(intent["files"]))
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 手工备注\n", encoding="utf-8")
+    result = run_cli(git_ledger, ["--lang", "en", "done", "4.1", "1"], **JULY)
+    assert result.exit_code == 1
+    assert "changed since; nothing was put back" in result.stderr
+    assert "# 手工备注" in edited.read_text(encoding="utf-8")
+    assert (git_ledger / INTENT).exists()
+
+
+@pytest.mark.parametrize("path", ["../victim.txt", "/tmp/minsheng-victim.txt", ".git/config"])
+def test_an_intent_file_naming_a_file_outside_tasks_is_refused(
+    git_ledger: Path, tmp_path: Path, path: str
+) -> None:
+    """The intent file is read back after a crash and could have been edited or planted: it may
+    only ever put back task files."""
+    victim = (git_ledger / path).resolve() if not path.startswith("/") else Path(path)
+    before = victim.read_bytes() if victim.exists() else None
+    planted = {
+        "form": "X",
+        "content": "y",
+        "head": "",
+        "files": {path: base64.b64encode(b"PWNED").decode("ascii")},
+        "written": {path: hashlib.sha256(b"x").hexdigest()},
+    }
+    (git_ledger / INTENT).write_text(json.dumps(planted), encoding="utf-8")
+    result = run_cli(git_ledger, ["--lang", "en", "update", "1.1", "--percent", "10"], **JULY)
+    assert result.exit_code == 1
+    assert f"it names {path}" in result.stderr
+    after = victim.read_bytes() if victim.exists() else None
+    assert after == before

@@ -496,7 +496,7 @@ def _take_in(root: Path, outcome: FormOutcome, ledger: Ledger, git: bool) -> Non
         if git:
             ready_to_commit(root)
         new = _new_texts(root, outcome, ledger, git)
-        intent = begin(root, outcome.form, outcome.batch.content, list(new))
+        intent = begin(root, outcome.form, outcome.batch.content, new)
         try:
             _write(outcome, new)
             if git:

@@ -261,7 +261,11 @@ def _stopped_intake(root: Path, fix: bool) -> Iterator[Finding]:
     if intent is None:
         return  # said only when there is one: the usual report stays as it was
     if fix:
-        restored = recover(root)
+        try:
+            restored = recover(root)
+        except WriteRefused as error:  # a file edited since: the clerk's to look at
+            yield Finding(Status.PROBLEM, error.message)
+            return
         yield Finding(
             Status.FIXED,
             restored

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,29 +36,41 @@ from minsheng_cli.write.audit import (
 INTENT_FILE = ".minsheng-intake.json"
 
 
+TASK_PATH = re.compile(r"tasks/[^/\\]+\.ya?ml")
+"""The only files an intent may name: a task file of the workspace (the file is read back after
+a crash, and could have been edited or planted: never a path outside tasks/)."""
+
+
 class Intent(NamedTuple):
-    """An intake under way: the form, the commit it started from, each file's bytes before."""
+    """An intake under way: the form, the commit it started from, each file's bytes before and
+    the digest of what the intake writes in its place."""
 
     form: str
     content: str
     head: str
     files: dict[str, bytes]
     """By path relative to the workspace (posix)."""
+    written: dict[str, str]
+    """Each file's sha256 as the intake writes it: a file holding anything else was changed
+    since, and is not put back over."""
 
 
-def begin(root: Path, form: str, content: str, files: Sequence[Path]) -> Intent:
-    """Write the intent file before the first of ``files`` is replaced."""
+def begin(root: Path, form: str, content: str, new: Mapping[Path, bytes]) -> Intent:
+    """Write the intent file before the first of the files ``new`` names is replaced."""
     git = _in_git(root)
     head = run_git(root, "rev-parse", "HEAD", check=False).stdout.strip() if git else ""
-    old = {f.resolve().relative_to(root.resolve()).as_posix(): f.read_bytes() for f in files}
+    names = {f: f.resolve().relative_to(root.resolve()).as_posix() for f in new}
+    old = {names[f]: f.read_bytes() for f in new}
+    written = {names[f]: hashlib.sha256(raw).hexdigest() for f, raw in new.items()}
     data = {
         "form": form,
         "content": content,
         "head": head,
         "files": {path: base64.b64encode(raw).decode("ascii") for path, raw in old.items()},
+        "written": written,
     }
     write_atomic(root / INTENT_FILE, json.dumps(data, ensure_ascii=False, indent=1).encode())
-    return Intent(form, content, head, old)
+    return Intent(form, content, head, old, written)
 
 
 def end(root: Path) -> None:
@@ -66,9 +80,26 @@ def end(root: Path) -> None:
 
 def put_back(root: Path, intent: Intent) -> list[str]:
     """Every file of ``intent`` as it was before the intake (and git's index with it); the
-    intent file removed. The files put back."""
+    intent file removed. The files put back. WriteRefused, the intent file kept, if a file holds
+    neither what it held before nor what the intake wrote (edited since: never overwritten)."""
+    changed = []
     for path, raw in intent.files.items():
-        write_atomic(root / path, raw)
+        try:
+            now = (root / path).read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != raw and (now is None or hashlib.sha256(now).hexdigest() != intent.written[path]):
+            changed.append(path)
+    if changed:
+        raise WriteRefused(
+            _(
+                "an intake of form {form} was stopped half-way, and {files} changed since;"
+                " nothing was put back: check them with `git diff`, then delete {intent}"
+            ).format(form=intent.form, files=", ".join(changed), intent=INTENT_FILE)
+        )
+    for path, raw in intent.files.items():
+        if (root / path).read_bytes() != raw:
+            write_atomic(root / path, raw)
     if intent.files and _in_git(root):
         refresh_index(root, *(root / path for path in intent.files))
     end(root)
@@ -87,9 +118,13 @@ def stopped(root: Path) -> Intent | None:
     try:
         data = json.loads(raw.decode("utf-8"))
         files = {str(p): base64.b64decode(b, validate=True) for p, b in data["files"].items()}
-        return Intent(str(data["form"]), str(data["content"]), str(data["head"]), files)
+        written = {str(p): str(digest) for p, digest in data["written"].items()}
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
         raise WriteRefused(_unreadable(str(exc))) from None
+    outside = [p for p in files if not TASK_PATH.fullmatch(p) or p not in written]
+    if outside:
+        raise WriteRefused(_unreadable(_("it names {path}").format(path=outside[0])))
+    return Intent(str(data["form"]), str(data["content"]), str(data["head"]), files, written)
 
 
 def _unreadable(detail: str) -> str:
