@@ -345,8 +345,9 @@ def test_decide_never_loses_the_good_commit(
     if outcome is Outcome.REWRITTEN:
         assert not contains and not behind  # only a commit neither after nor before
     if examined is not None and behind and old.commit is not None and not accept:
-        # older than the commit read: the server behind a bundle read, or a retraction
-        from_bundle = old.source == "bundle" and fetched.source == "url"
+        # older than the commit read: the server behind a bundle read, an older bundle handed
+        # over again, or (the member's own branch went back) a retraction
+        from_bundle = "bundle" in (old.source, fetched.source)
         assert outcome is (Outcome.BEHIND if from_bundle else Outcome.ROLLED_BACK)
     assert new.stale == (outcome not in (*taken, Outcome.UNCHANGED, Outcome.BEHIND))
     if new.stale and old.stale:
@@ -712,3 +713,43 @@ def test_list_says_when_a_county_last_answered_with_nothing_new(tmp_path: Path) 
     again = json.loads(rollup(root, "list", "--json").stdout)[0]
     assert again["checked_at"] > first["checked_at"] and again["read_at"] == first["read_at"]
     assert "; nothing new at " in rollup(root, "list").stdout
+
+
+def test_an_older_bundle_handed_over_again_changes_nothing(tmp_path: Path) -> None:
+    """Last month's stick plugged in again is no retraction: the newer commit stays, fresh."""
+    work, _bare = county(tmp_path, "泾源")
+    root = make_rollup(tmp_path, 泾源="/offline/泾源.git")
+    june = tmp_path / "泾源.06.bundle"
+    git(work, "bundle", "create", str(june), "main")
+    change(work, push=False)
+    july = tmp_path / "泾源.07.bundle"
+    git(work, "bundle", "create", str(july), "main")
+    assert rollup(root, "sync", "--bundle", str(july)).exit_code == 0
+    again = rollup(root, "sync", "--bundle", str(june), "--json")
+    assert again.exit_code == 0, again.output
+    [member] = json.loads(again.stdout)["members"]
+    assert member["outcome"] == "behind" and member["commit"] == head(work)
+    assert state(root)["泾源"]["stale_reason"] is None
+
+
+def test_a_bundle_read_before_a_broken_one_is_counted_and_committed_as_read(
+    tmp_path: Path,
+) -> None:
+    """Two bundles, the second broken: the first's commit is read (said, counted, in the
+    rollup's commit), and the member is stale for the second."""
+    work, _bare = county(tmp_path, "泾源")
+    root = make_rollup(tmp_path, 泾源="/offline/泾源.git")
+    good = tmp_path / "泾源.07.bundle"
+    git(work, "bundle", "create", str(good), "main")
+    read = head(work)
+    change(work, BROKEN_TASK, file="tasks/99-坏.yaml", push=False)
+    bad = tmp_path / "泾源.08.bundle"
+    git(work, "bundle", "create", str(bad), "main")
+    result = rollup(root, "sync", "--bundle", str(good), str(bad))
+    assert result.exit_code == 1
+    assert f"泾源: read {read[:7]} (first time)" in result.stdout
+    assert "1 member synced: 1 new, 0 unchanged, 1 stale" in result.stdout
+    assert state(root)["泾源"]["commit"] == read
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.startswith("rollup sync: 1 new, 1 stale")
+    assert f"泾源: - -> {read[:7]}" in message

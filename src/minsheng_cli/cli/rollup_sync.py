@@ -342,6 +342,12 @@ def summary_line(result: Synced) -> str | None:
     from minsheng_cli.rollup.sync import Outcome, needs_accepting
 
     after, before = result.after, result.before
+    if result.took and after.stale and result.outcome not in (Outcome.NEW,):
+        # a bundle read, then a later one of the same sync failed: say both
+        read = summary_line(result._replace(outcome=Outcome.NEW, after=after._replace(
+            stale_reason=None, stale_since=None)))  # fmt: skip
+        stale = summary_line(result._replace(before=result.after))
+        return "\n".join(line for line in (read, stale) if line)
     if result.outcome is Outcome.REWRITE_ACCEPTED and after.commit:
         return _(
             "{name}: rewritten history accepted (--accept-rewrite): read {commit} (was {previous})"
@@ -381,7 +387,6 @@ def summary_line(result: Synced) -> str | None:
 
 
 def print_summary(report: SyncReport) -> None:
-    from minsheng_cli.rollup.sync import Outcome
 
     for result in report.results:
         line = summary_line(result)
@@ -390,14 +395,15 @@ def print_summary(report: SyncReport) -> None:
     for problem in report.problems:
         say(problem)
     total = len(report.results)
-    new = sum(r.outcome in (Outcome.NEW, Outcome.REWRITE_ACCEPTED) for r in report.results)
+    new = sum(r.took for r in report.results)
     stale = sum(r.after.stale for r in report.results)
+    same = sum(not r.took and not r.after.stale for r in report.results)
     say(
         ngettext(
             "{count} member synced: {new} new, {same} unchanged, {stale} stale",
             "{count} members synced: {new} new, {same} unchanged, {stale} stale",
             total,
-        ).format(count=total, new=new, same=total - new - stale, stale=stale)
+        ).format(count=total, new=new, same=same, stale=stale)
     )
     if report.others_stale:
         say(

@@ -97,7 +97,9 @@ def decide(
         raise ValueError("a new commit must be examined before it is judged")
     rewrite = old.commit is not None and not examined.descends
     if old.commit is not None and rewrite and not accept_rewrite:
-        if examined.behind and old.source == "bundle" and fetched.source == "url":
+        if examined.behind and "bundle" in (old.source, fetched.source):
+            # the server not caught up with a bundle read since, or an older bundle handed
+            # over again: nothing went back, the newer commit stays
             kept = old._replace(stale_reason=None, stale_since=None, seen=old.commit)
             return Outcome.BEHIND, kept
         if examined.behind:
@@ -172,6 +174,12 @@ class Synced(NamedTuple):
     outcome: Outcome
     before: MemberState
     after: MemberState
+
+    @property
+    def took(self) -> bool:
+        """A commit was read that was not read before (even if a later bundle of the same
+        sync then failed and left the member stale)."""
+        return self.after.commit is not None and self.after.commit != self.before.commit
 
 
 Fetcher = Callable[[Member], list[Fetched]]
@@ -419,7 +427,7 @@ def bundle_stem(bundle: Path) -> str:
 
 def commit_message(results: Sequence[Synced]) -> tuple[str, str]:
     """The rollup commit's subject (what changed, counted) and body (one line per member)."""
-    new = [r for r in results if r.outcome in TAKEN]
+    new = [r for r in results if r.took]
     stale = [r for r in results if r.after.stale]
     subject = f"rollup sync: {len(new)} new, {len(stale)} stale"
     lines = [
