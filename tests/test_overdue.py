@@ -422,3 +422,17 @@ def test_milestones_alone_are_judged_exactly_as_in_a_whole_snapshot(
     assert [m for m in whole.milestones if m.state is State.OVERDUE] == [
         m for m in due if m.state is State.OVERDUE
     ]
+
+
+def test_on_a_narrow_terminal_each_target_keeps_its_amounts_beside_it(ledger_dir: Path) -> None:
+    """1.1#4 falls short of two targets: at 80 columns their names fold, and each target's
+    recorded and short-by amounts stand on the line where its name begins."""
+    result = run_cli(ledger_dir, ["overdue", "--month", "6"], FORCE_COLOR="1", COLUMNS="80")
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= 80
+    row = next(i for i, line in enumerate(lines) if "1.1#4" in line)
+    block = lines[row : row + 8]
+    first = next(line for line in block if "分散供热" in line)
+    second = next(line for line in block if "生物质" in line)
+    assert first.split()[-1] == "954户" and "尚无报送" in first
+    assert second.split()[-1] == "250户" and "尚无报送" in second

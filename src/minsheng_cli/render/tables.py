@@ -577,6 +577,8 @@ def overdue_report(
     grouped = grouped_rows(
         statuses, compact, lambda status: overdue_cells(status, compact), leaders=leaders
     )
+    if compact:  # names fold in narrow columns: each target on a row of its own
+        grouped = a_row_per_target(grouped)
     total = Span(
         ngettext("{count} overdue milestone", "{count} overdue milestones", len(statuses)).format(
             count=len(statuses)
@@ -591,6 +593,46 @@ class Grouped(NamedTuple):
     section_ends: frozenset[int]
     expand: bool
     headings: tuple[tuple[int, Cell], ...]
+
+
+TARGET_COLUMNS = 3
+"""The last columns of an overdue row: required, recorded, short by (a line per target)."""
+
+
+def a_row_per_target(grouped: Grouped) -> Grouped:
+    """A milestone short of several targets as a row per target (the first with the milestone,
+    the others blank but for the target's three cells), so that each target's recorded and
+    short-by amounts stay beside it however its name folds in a narrow column."""
+    rows: list[tuple[Cell, ...]] = []
+    starts: list[int] = []
+    for row in grouped.rows:
+        starts.append(len(rows))
+        rows += _target_rows(row)
+    starts.append(len(rows))
+
+    def last_of(index: int) -> int:
+        return starts[index + 1] - 1
+
+    return Grouped(
+        rows,
+        frozenset(last_of(end) for end in grouped.section_ends),
+        grouped.expand,
+        tuple((starts[index], cell) for index, cell in grouped.headings),
+    )
+
+
+def _target_rows(row: tuple[Cell, ...]) -> list[tuple[Cell, ...]]:
+    lead, targets = row[:-TARGET_COLUMNS], row[-TARGET_COLUMNS:]
+    if not all(isinstance(cell, str) for cell in targets):
+        return [row]
+    lines = [str(cell).split("\n") for cell in targets]
+    if len(lines[0]) < 2 or any(len(column) != len(lines[0]) for column in lines):
+        return [row]
+    blank = tuple("" for _cell in lead)
+    return [
+        (*(lead if index == 0 else blank), *(column[index] for column in lines))
+        for index in range(len(lines[0]))
+    ]
 
 
 def grouped_rows(
@@ -681,10 +723,15 @@ def overdue_columns(compact: bool, leaders: bool = True) -> tuple[Column, ...]:
         for header in (*lead, _("No."), *deadline, _("Due"), _("Days late"))
     )
     texts = (
-        # compact (80 columns): 3 to 2 of what is left, so that 工程进度 100% breaks
-        # at its space, not inside 工程进度, and 2万人次 stays whole
+        # compact (80 columns): 3 to 2 of what is left, at least 9 cells for 应完成, so that
+        # 工程进度 100% breaks at its space, not inside 工程进度, and 0.8万人次 stays whole
         Column(_("Milestone"), ratio=3 if compact else None, overflow="fold"),
-        Column(_("Required"), ratio=2 if compact else None, overflow="fold"),
+        Column(
+            _("Required"),
+            ratio=2 if compact else None,
+            min_width=9 if compact else None,
+            overflow="fold",
+        ),
         Column(_("Recorded"), no_wrap=True),
         Column(_("Short by"), no_wrap=True),
     )
@@ -708,7 +755,7 @@ def stacked(asked: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
     """For a narrow column: each target's name above its amount (农村劳动力转移就业 / 2万人次), so
     that no amount is torn from its unit when the name folds."""
     text, required, recorded, short = asked
-    if short == NOTHING:  # a milestone to tick off: 销号 / 未销号
+    if short == NOTHING or "\n" in required:  # a tick; several targets: a line each, aligned
         return asked
     lines = (line.rpartition(" ") for line in required.split("\n"))
     return (text, "\n".join(f"{name}\n{amount}" for name, _space, amount in lines), recorded, short)
