@@ -115,12 +115,16 @@ class MinshengGroup(TyperGroup):
             hint = (
                 _("did you mean {names}?").format(names="、".join(close))
                 if close
-                else _("see `minsheng --help`")
+                else self.see_help()
             )
-            raise UsageError(
-                _("“{name}” is not a minsheng command; {hint}").format(name=name, hint=hint)
-            )
+            raise UsageError(self.not_a_command(name, hint))
         return super().resolve_command(ctx, args)
+
+    def see_help(self) -> str:
+        return _("see `minsheng --help`")
+
+    def not_a_command(self, name: str, hint: str) -> str:
+        return _("“{name}” is not a minsheng command; {hint}").format(name=name, hint=hint)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Command | None:
         command = super().get_command(ctx, cmd_name)

@@ -386,3 +386,17 @@ def print_overdue(snapshot: Milestones, late: list[MilestoneStatus], *, as_json:
         from minsheng_cli.render.tables import overdue_report
 
         print_parts(overdue_report(snapshot, late, terminal_width() or PLAIN_WIDTH))
+
+
+def say_record_commit(commit: str | None, audit_off: bool) -> None:
+    """After a record is written: its commit, or that the workspace keeps no audit trail."""
+    if commit:
+        say(_("committed {commit}").format(commit=commit))
+    elif audit_off:
+        say(
+            _(
+                "note: this workspace is not in a git repository, so no audit trail is kept"
+                " (`minsheng init DIR` creates a workspace with one)"
+            ),
+            err=True,
+        )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from minsheng_cli import clock
-from minsheng_cli.cli.common import known_filters, print_json, say, workspace
+from minsheng_cli.cli.common import known_filters, print_json, say, say_record_commit, workspace
 from minsheng_cli.cli.options import month_value
 from minsheng_cli.errors import UsageError, WriteRefused
 from minsheng_cli.i18n import _, ngettext
@@ -310,15 +310,6 @@ def _say_outcome(outcome: FormOutcome, status: str) -> None:
         say(f"  {planned.summary}")
     for warning in outcome.warnings:
         say(_("warning: {message}").format(message=warning), err=True)
-    if outcome.commit:
-        say(_("committed {commit}").format(commit=outcome.commit))
-    elif outcome.audit_off:
-        say(
-            _(
-                "note: this workspace is not in a git repository, so no audit trail is kept"
-                " (`minsheng init DIR` creates a workspace with one)"
-            ),
-            err=True,
-        )
+    say_record_commit(outcome.commit, outcome.audit_off)
     if outcome.audit_problem:
         say(_("error: {message}").format(message=outcome.audit_problem), err=True)

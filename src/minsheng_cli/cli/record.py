@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from minsheng_cli import clock
-from minsheng_cli.cli.common import say, workspace
+from minsheng_cli.cli.common import say, say_record_commit, workspace
 from minsheng_cli.cli.options import clean_text, month_value, percent_value
 from minsheng_cli.errors import GitError, UsageError
 from minsheng_cli.i18n import _
@@ -124,16 +124,7 @@ def report_outcome(outcome: Any) -> None:
             ).format(commit=outcome.pending),
             err=True,
         )
-    if outcome.commit:
-        say(_("committed {commit}").format(commit=outcome.commit))
-    elif outcome.audit_off:
-        say(
-            _(
-                "note: this workspace is not in a git repository, so no audit trail is kept"
-                " (`minsheng init DIR` creates a workspace with one)"
-            ),
-            err=True,
-        )
+    say_record_commit(outcome.commit, outcome.audit_off)
     if outcome.audit_problem:
         raise GitError(outcome.audit_problem)
 

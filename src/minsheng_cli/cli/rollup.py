@@ -6,14 +6,10 @@ the one `rollup` group the root app registers.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-from typing import Any
-
 import typer
 
 from minsheng_cli.cli import rollup_sync, rollup_views
 from minsheng_cli.cli.app import MinshengGroup
-from minsheng_cli.errors import UsageError
 from minsheng_cli.i18n import _
 
 commands = typer.Typer()
@@ -24,21 +20,11 @@ class RollupGroup(MinshengGroup):
 
     command_prefix = "rollup "
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and name not in self.commands:
-            close = get_close_matches(name, list(self.commands))
-            hint = (
-                _("did you mean {names}?").format(names="、".join(close))
-                if close
-                else _("see `minsheng rollup --help`")
-            )
-            raise UsageError(
-                _("“{name}” is not a `minsheng rollup` command; {hint}").format(
-                    name=name, hint=hint
-                )
-            )
-        return super().resolve_command(ctx, args)
+    def see_help(self) -> str:
+        return _("see `minsheng rollup --help`")
+
+    def not_a_command(self, name: str, hint: str) -> str:
+        return _("“{name}” is not a `minsheng rollup` command; {hint}").format(name=name, hint=hint)
 
 
 group = typer.Typer(
