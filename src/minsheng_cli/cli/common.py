@@ -7,7 +7,7 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
@@ -22,7 +22,7 @@ from minsheng_cli.text import without_controls
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from minsheng_cli.core.evaluate import Milestones, MilestoneStatus, Snapshot
+    from minsheng_cli.core.evaluate import ItemStatus, Milestones, MilestoneStatus, Snapshot
     from minsheng_cli.ledger.model import Item, Ledger
     from minsheng_cli.render.sheet import Parts
     from minsheng_cli.store.files import LoadResult
@@ -400,3 +400,15 @@ def say_record_commit(commit: str | None, audit_off: bool) -> None:
             ),
             err=True,
         )
+
+
+def print_status(snapshot: Snapshot, items: Sequence[ItemStatus], *, as_json: bool) -> None:
+    """`status`'s output, a county's own or one member's in a rollup: a row per item, or JSON."""
+    if as_json:
+        from minsheng_cli.render.json import item_json
+
+        print_json(item_json(s) for s in items)
+        return
+    from minsheng_cli.render.tables import status_table
+
+    print_parts(status_table(snapshot, items, terminal_width() or PLAIN_WIDTH))

@@ -21,6 +21,7 @@ from minsheng_cli.cli.common import (
     print_overdue,
     print_parts,
     print_problems,
+    print_status,
     say,
     snapshot_for,
     terminal_width,
@@ -89,14 +90,7 @@ def status(
         if of_unit_and_leader(s.item, unit, leader, ledger.workspace.aliases)
         and of_site(s.item, site)
     ]
-    if as_json:
-        from minsheng_cli.render.json import item_json
-
-        print_json(item_json(s) for s in items)
-        return
-    from minsheng_cli.render.tables import status_table
-
-    print_parts(status_table(snapshot, items, terminal_width() or PLAIN_WIDTH))
+    print_status(snapshot, items, as_json=as_json)
 
 
 @commands.command("list", help=_("One row per milestone, with its due date and state."))

@@ -16,6 +16,7 @@ from minsheng_cli.cli.common import (
     print_json,
     print_overdue,
     print_parts,
+    print_status,
     say,
     terminal_width,
 )
@@ -155,14 +156,7 @@ def status(
         ledger, view = member_ledger(ctx, member)
         request = request_of(as_of, month)
         snapshot = snapshot_as_of(ledger, as_of, month, request.today)
-        if as_json:
-            from minsheng_cli.render.json import item_json
-
-            print_json(item_json(s) for s in snapshot.items)
-        else:
-            from minsheng_cli.render.tables import status_table
-
-            print_parts(status_table(snapshot, snapshot.items, terminal_width() or PLAIN_WIDTH))
+        print_status(snapshot, snapshot.items, as_json=as_json)
         say_stale(view)
         if view.stale:
             raise typer.Exit(EXIT_PROBLEMS)
