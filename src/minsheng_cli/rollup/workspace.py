@@ -43,6 +43,7 @@ def create_rollup(directory: Path, title: str, level: str) -> tuple[Path, Commit
     """A new rollup workspace in ``directory``: rollup.yaml with no members, .gitignore, and its
     own git repository with a first commit."""
     from minsheng_cli.store.load import WORKSPACE_FILE
+    from minsheng_cli.write.workspace_init import new_folder
 
     title = " ".join(title.split())
     level = " ".join(level.split())
@@ -51,13 +52,7 @@ def create_rollup(directory: Path, title: str, level: str) -> tuple[Path, Commit
     if not level:
         raise UsageError(_("--level should not be empty (市 or 省)"))
     try:
-        root = directory.resolve()
-        if root.exists() and not root.is_dir():
-            raise UsageError(
-                _("{folder} is a file, not a folder; give a new or empty folder").format(
-                    folder=root
-                )
-            )
+        root = new_folder(directory)
         if (root / ROLLUP_FILE).exists():
             raise UsageError(_("{folder} is already a rollup workspace").format(folder=root))
         if (root / WORKSPACE_FILE).exists():

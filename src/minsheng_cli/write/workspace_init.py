@@ -55,17 +55,22 @@ class Created:
     note: str | None
 
 
+def new_folder(directory: Path) -> Path:
+    """The folder a new workspace (a ledger's or a rollup's) goes in, resolved; a usage error if
+    it is a file. OSError if the name cannot be resolved (the caller words it)."""
+    root = directory.resolve()
+    if root.exists() and not root.is_dir():
+        raise UsageError(
+            _("{folder} is a file, not a folder; give a new or empty folder").format(folder=root)
+        )
+    return root
+
+
 def create_workspace(directory: Path, year: int, title: str) -> Created:
     if not 2000 <= year <= 2100:
         raise UsageError(_("--year must be between 2000 and 2100, not {year}").format(year=year))
     try:
-        root = directory.resolve()
-        if root.exists() and not root.is_dir():
-            raise UsageError(
-                _("{folder} is a file, not a folder; give a new or empty folder").format(
-                    folder=root
-                )
-            )
+        root = new_folder(directory)
         if (root / WORKSPACE_FILE).exists():
             raise UsageError(_("{folder} is already a ledger workspace").format(folder=root))
         around = next((f for f in root.parents if (f / WORKSPACE_FILE).is_file()), None)
